@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { type Exchange, type ExchangeRecorder, excerpt, redactHeaders } from './exchanges.ts';
+import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
+import { childSpan, formatTraceparent, parseTraceparent, type TraceContext, withTrace } from './tracing.ts';
+
+export interface ServiceVariables {
+  requestId: string;
+  trace: TraceContext;
+}
+
+export type ServiceEnv = { Variables: ServiceVariables };
+
+/** Renders a normalised error in an app's wire format. */
+export type ErrorRenderer = (c: Context, e: NormalizedError) => Response;
+
+export interface ServiceAppOptions {
+  /** The service's name, used in logs, health and recorded exchanges. */
+  name: string;
+  logger?: Logger;
+  recorder?: ExchangeRecorder;
+  /** How errors look on the wire; RFC 9457 problem+json by default. */
+  renderError?: ErrorRenderer;
+  /** Header that carries the request id (Stripe uses `Request-Id`). */
+  requestIdHeader?: string;
+  /** Names the caller in recorded exchanges; by default the `x-hooklab-from` header or "client". */
+  callerOf?: (c: Context) => string;
+  /** Largest request body copied into a recorded exchange, in bytes. */
+  recordBodyLimitBytes?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** A request-id middleware: keeps a sane inbound id, else makes one, and echoes it back. */
+export function requestId(header = 'x-request-id'): MiddlewareHandler<ServiceEnv> {
+  return async (c, next) => {
+    const inbound = c.req.header(header);
+    const id = inbound && REQUEST_ID.test(inbound) ? inbound : `req_${randomUUID().replaceAll('-', '')}`;
+    c.set('requestId', id);
+    await next();
+    c.header(header, id);
+  };
+}
+
+/** W3C trace propagation: continues the caller's trace (or starts one) for everything this request does. */
+export function traceContext(): MiddlewareHandler<ServiceEnv> {
+  return async (c, next) => {
+    const span = childSpan(parseTraceparent(c.req.header('traceparent')));
+    c.set('trace', span);
+    await withTrace(span, next);
+    c.header('traceparent', formatTraceparent(span));
+  };
+}
+
+const TEXTUAL = /json|text|form|xml|problem/;
+
+/** Records every inbound request and its answer into the exchange recorder. */
+export function recordExchanges(
+  recorder: ExchangeRecorder,
+  opts: { callerOf?: (c: Context) => string; bodyLimitBytes?: number } = {},
+): MiddlewareHandler<ServiceEnv> {
+  const limit = opts.bodyLimitBytes ?? 64 * 1024;
+  return async (c, next) => {
+    const path = c.req.path;
+    if (path === '/healthz' || path.startsWith('/_hooklab/')) return next();
+    const started = performance.now();
+    const len = Number(c.req.header('content-length') ?? 0);
+    let requestBody: string | undefined;
+    if (len > 0 && len <= limit && TEXTUAL.test(c.req.header('content-type') ?? '')) {
+      requestBody = await c.req.raw
+        .clone()
+        .text()
+        .catch(() => undefined);
+    }
+    let error: string | undefined;
+    try {
+      await next();
+    } catch (err) {
+      error = err instanceof Error ? err.name : 'error';
+      throw err;
+    } finally {
+      const res = c.res;
+      let responseBody: string | undefined;
+      const resType = res.headers.get('content-type') ?? '';
+      if (TEXTUAL.test(resType) && Number(res.headers.get('content-length') ?? 0) <= limit && !resType.includes('event-stream')) {
+        responseBody = await res
+          .clone()
+          .text()
+          .catch(() => undefined);
+      }
+      const trace = c.get('trace');
+      const e: Omit<Exchange, 'id' | 'at'> = {
+        kind: c.req.header('webhook-id') || c.req.header('stripe-signature') || c.req.header('x-slack-signature') ? 'webhook' : 'api',
+        direction: 'in',
+        from: opts.callerOf?.(c) ?? c.req.header('x-hooklab-from') ?? 'client',
+        to: recorder.service,
+        method: c.req.method,
+        url: c.req.url,
+        status: res.status,
+        durationMs: performance.now() - started,
+        traceId: trace?.traceId,
+        spanId: trace?.spanId,
+        parentSpanId: trace?.parentSpanId,
+        requestHeaders: redactHeaders(c.req.raw.headers),
+        responseHeaders: redactHeaders(res.headers),
+        requestBody: excerpt(requestBody),
+        responseBody: excerpt(responseBody),
+        error,
+      };
+      recorder.record(e);
+    }
+  };
+}
+
+/**
+ * The Hono app every service starts from: request ids, tracing, exchange recording,
+ * `GET /healthz`, and one error handler that never leaks a stack trace.
+ */
+export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: ServiceAppOptions): Hono<E> {
+  const app = new Hono<E>();
+  const render = opts.renderError ?? problemResponse;
+  const started = Date.now();
+  const mw = app as unknown as Hono<ServiceEnv>;
+  mw.use('*', requestId(opts.requestIdHeader));
+  mw.use('*', traceContext());
+  if (opts.recorder) mw.use('*', recordExchanges(opts.recorder, { callerOf: opts.callerOf, bodyLimitBytes: opts.recordBodyLimitBytes }));
+
+  app.onError((err, c) => {
+    const e = normalizeError(err);
+    if (e.internal) opts.logger?.error({ err, requestId: c.get('requestId' as never), path: c.req.path }, 'unhandled error');
+    return render(c, e);
+  });
+  app.notFound((c) =>
+    render(c, { status: 404, code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, extra: {}, headers: {}, internal: false }),
+  );
+  mw.get('/healthz', (c) => c.json({ ok: true, service: opts.name, uptimeSec: Math.round((Date.now() - started) / 1000) }));
+  if (opts.recorder) {
+    const recorder = opts.recorder;
+    mw.get('/_hooklab/exchanges', (c) => {
+      const limit = Number(c.req.query('limit') ?? 200);
+      return c.json({ service: opts.name, data: recorder.list({ traceId: c.req.query('trace_id'), limit: Number.isFinite(limit) ? limit : 200 }) });
+    });
+  }
+  return app;
+}

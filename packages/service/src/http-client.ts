@@ -1,0 +1,77 @@
+import type { ExchangeRecorder } from './exchanges.ts';
+import { excerpt, redactHeaders } from './exchanges.ts';
+import { childSpan, currentTrace, formatTraceparent } from './tracing.ts';
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface TracedFetchOptions {
+  /** The calling service's name (the "from" of each recorded exchange). */
+  from: string;
+  recorder?: ExchangeRecorder;
+  /** Names the callee for the diagram: a function from URL to service name. */
+  nameOf?: (url: URL) => string;
+  kind?: string;
+  fetch?: FetchLike;
+}
+
+/**
+ * A fetch for API calls (not the webhook hot path) that adds `traceparent` from the current
+ * trace and records the exchange. Official SDKs take it as their fetch/httpClient.
+ */
+export function createTracedFetch(opts: TracedFetchOptions): FetchLike {
+  const base = opts.fetch ?? globalThis.fetch;
+  return async (input, init) => {
+    const req = new Request(input, init);
+    const span = childSpan(currentTrace());
+    if (!req.headers.has('traceparent')) req.headers.set('traceparent', formatTraceparent(span));
+    const started = performance.now();
+    const reqBody = opts.recorder && req.body ? await req.clone().text() : undefined;
+    const url = new URL(req.url);
+    try {
+      const res = await base(req);
+      if (opts.recorder) {
+        const resBody = await res
+          .clone()
+          .text()
+          .catch(() => undefined);
+        opts.recorder.record({
+          kind: opts.kind ?? 'api',
+          direction: 'out',
+          from: opts.from,
+          to: opts.nameOf?.(url) ?? url.host,
+          method: req.method,
+          url: req.url,
+          status: res.status,
+          durationMs: performance.now() - started,
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId,
+          requestHeaders: redactHeaders(req.headers),
+          responseHeaders: redactHeaders(res.headers),
+          requestBody: excerpt(reqBody),
+          responseBody: excerpt(resBody),
+        });
+      }
+      return res;
+    } catch (err) {
+      opts.recorder?.record({
+        kind: opts.kind ?? 'api',
+        direction: 'out',
+        from: opts.from,
+        to: opts.nameOf?.(url) ?? url.host,
+        method: req.method,
+        url: req.url,
+        status: null,
+        durationMs: performance.now() - started,
+        traceId: span.traceId,
+        spanId: span.spanId,
+        parentSpanId: span.parentSpanId,
+        requestHeaders: redactHeaders(req.headers),
+        responseHeaders: {},
+        requestBody: excerpt(reqBody),
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  };
+}
