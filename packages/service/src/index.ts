@@ -8,3 +8,4 @@ export * from './logger.ts';
 export * from './serve.ts';
 export * from './services.ts';
 export * from './tracing.ts';
+export * from './running-app.ts';

@@ -1,0 +1,2 @@
+export * from './scenario.ts';
+export { scenarios } from './registry.ts';
