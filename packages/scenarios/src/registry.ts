@@ -1,4 +1,7 @@
 import type { Scenario, ScenarioId } from './scenario.ts';
+import { s09 } from './s09-delivery-guarantees.ts';
 
-/** Every scenario that exists, by id. Each file in `./s*.ts` adds itself here. */
-export const scenarios: Partial<Record<ScenarioId, Scenario>> = {};
+/** Every scenario that exists, by id. */
+export const scenarios: Partial<Record<ScenarioId, Scenario>> = {
+  S09: s09 as Scenario,
+};
