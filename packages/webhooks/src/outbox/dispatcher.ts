@@ -1,0 +1,480 @@
+// The at-least-once dispatcher: claims due messages in batches, delivers them with bounded
+// concurrency (in total and per endpoint), and writes outcomes back in group commits.
+import { randomBytes } from 'node:crypto';
+import { createHttpTransport } from '../transport/http-transport.ts';
+import type { Transport, TransportResult } from '../transport/types.ts';
+import { systemClock } from './clock.ts';
+import { OutboxInputError } from './errors.ts';
+import { type AttemptTarget, attemptHeaders } from './request.ts';
+import { parseRetryAfter, type RetryMode, retryDelayMs } from './schedules.ts';
+import type { SigningScheme } from './signing.ts';
+import type {
+  AttemptRecord,
+  Clock,
+  Completion,
+  FailureKind,
+  Logger,
+  OutboxMessage,
+  OutboxStats,
+  OutboxStore,
+} from './types.ts';
+import { requireId, requireTime } from './validate.ts';
+
+/** What `resolveEndpoint` returns: the endpoint as it is now (null = deleted). */
+export interface EndpointTarget {
+  url: string;
+  secrets: string[];
+  scheme: SigningScheme;
+  enabled: boolean;
+}
+
+/** Structurally the result of `checkUrl` from `src/ssrf`. */
+export type SsrfVerdict =
+  | { ok: true; addresses?: readonly string[] }
+  | { ok: false; code?: string; reason: string };
+
+export interface SsrfGuard {
+  check(url: string): Promise<SsrfVerdict>;
+}
+
+export interface AttemptEvent {
+  message: OutboxMessage;
+  attempt: AttemptRecord;
+  outcome: 'delivered' | 'retry' | 'dead';
+  nextAttemptAt: number | null;
+}
+
+export interface DispatcherOptions {
+  store: OutboxStore;
+  clock?: Clock;
+  transport?: Transport;
+  /** Deliveries in flight at once, all endpoints together. */
+  concurrency?: number;
+  perEndpointConcurrency?: number;
+  /** Most messages taken per claim transaction; defaults to `concurrency`. */
+  batchSize?: number;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  /** `local` (default) compresses every retry profile so a person sees retries within seconds. */
+  retrySchedule?: RetryMode;
+  /** How long a claim is held before another worker may take the message; must exceed `timeoutMs`. */
+  leaseMs?: number;
+  /** Fallback poll for retries falling due and work enqueued by other processes. */
+  pollMs?: number;
+  /** Upper bound on an honoured `Retry-After`. */
+  maxRetryAfterMs?: number;
+  /** Outcomes are written in one transaction once this many are waiting (or on the next turn). */
+  groupCommitSize?: number;
+  ssrf?: SsrfGuard;
+  resolveEndpoint?: (endpointId: string) => EndpointTarget | null | Promise<EndpointTarget | null>;
+  onAttempt?: (event: AttemptEvent) => void;
+  onEndpointGone?: (endpointId: string) => void;
+  onEndpointFailing?: (endpointId: string, consecutiveFailures: number) => void;
+  /** Consecutive failures before `onEndpointFailing` starts being called (then on every further one). */
+  failingThreshold?: number;
+  logger?: Logger;
+  /** Jitter source, uniform in [0, 1); tests pass `() => 1` for exact schedules. */
+  random?: () => number;
+  workerId?: string;
+}
+
+export interface DispatcherStats {
+  running: boolean;
+  inFlight: number;
+  claimed: number;
+  attempts: number;
+  delivered: number;
+  retried: number;
+  dead: number;
+  canceled: number;
+}
+
+export interface Dispatcher {
+  readonly workerId: string;
+  start(): Promise<void>;
+  /** Stops claiming, waits up to `drainMs` for deliveries in flight, then hands unfinished claims back. */
+  stop(options?: { drainMs?: number }): Promise<void>;
+  /** Wakes the dispatcher now (enqueue on the same store does this by itself). */
+  notify(): void;
+  replay(messageId: string): Promise<boolean>;
+  replaySince(since: Date | number, filter?: { endpointId?: string }): Promise<number>;
+  stats(): DispatcherStats;
+  storeStats(): Promise<OutboxStats>;
+}
+
+const positiveInt = (value: unknown, name: string, issues: string[]) => {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) {
+    issues.push(`${name}: expected a positive integer`);
+  }
+};
+
+/** Creates an at-least-once dispatcher over an outbox store; call `start()` to begin delivering. */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const issues: string[] = [];
+  if (!options || typeof options !== 'object')
+    throw new OutboxInputError('createDispatcher', ['options: expected an object']);
+  if (!options.store || typeof options.store.claim !== 'function')
+    issues.push('store: expected an OutboxStore');
+  for (const name of [
+    'concurrency',
+    'perEndpointConcurrency',
+    'batchSize',
+    'timeoutMs',
+    'maxResponseBytes',
+    'leaseMs',
+    'pollMs',
+    'maxRetryAfterMs',
+    'groupCommitSize',
+    'failingThreshold',
+  ] as const) {
+    positiveInt(options[name], name, issues);
+  }
+  if (
+    options.retrySchedule !== undefined &&
+    options.retrySchedule !== 'local' &&
+    options.retrySchedule !== 'real'
+  ) {
+    issues.push("retrySchedule: expected 'local' or 'real'");
+  }
+  if (issues.length) throw new OutboxInputError('createDispatcher', issues);
+
+  const store = options.store;
+  const clock = options.clock ?? systemClock;
+  const concurrency = options.concurrency ?? 64;
+  const perEndpoint = options.perEndpointConcurrency ?? 16;
+  const batchSize = options.batchSize ?? concurrency;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxResponseBytes = options.maxResponseBytes ?? 4096;
+  const mode = options.retrySchedule ?? 'local';
+  const leaseMs = options.leaseMs ?? Math.max(30_000, timeoutMs * 3);
+  const pollMs = options.pollMs ?? 1000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? (mode === 'real' ? 6 * 3600_000 : 60_000);
+  const groupCommitSize = options.groupCommitSize ?? 256;
+  const failingThreshold = options.failingThreshold ?? 5;
+  const random = options.random ?? Math.random;
+  const logger = options.logger;
+  const workerId = options.workerId ?? `wrk_${randomBytes(6).toString('hex')}`;
+  const ownTransport = !options.transport;
+  const transport =
+    options.transport ??
+    createHttpTransport({ timeoutMs, maxResponseBytes, maxSocketsPerOrigin: Math.max(perEndpoint, 16) });
+  if (leaseMs <= timeoutMs) {
+    throw new OutboxInputError('createDispatcher', ['leaseMs: must be longer than timeoutMs']);
+  }
+
+  let running = false;
+  let stopping: Promise<void> | null = null;
+  const inFlight = new Map<string, string>(); // message id → endpoint id
+  const endpointLoad = new Map<string, number>();
+  const consecutiveFailures = new Map<string, number>();
+  const counters = { claimed: 0, attempts: 0, delivered: 0, retried: 0, dead: 0, canceled: 0 };
+
+  let exhausted = false;
+  let pumping = false;
+  let pumpAgain = false;
+  let pumpScheduled = false;
+  let timer: unknown = null;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let unsubscribe: (() => void) | null = null;
+  let unlisten: (() => Promise<void>) | null = null;
+
+  const completions: Completion[] = [];
+  let flushScheduled = false;
+  const flushes = new Set<Promise<void>>();
+  let drainWaiter: (() => void) | null = null;
+
+  function schedulePump() {
+    if (!running || pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      void pump();
+    });
+  }
+
+  function armTimer(at: number) {
+    if (!running) return;
+    if (timer !== null && timerAt <= at) return;
+    if (timer !== null) clock.clearTimeout(timer);
+    timerAt = at;
+    timer = clock.setTimeout(() => {
+      timer = null;
+      timerAt = Number.POSITIVE_INFINITY;
+      exhausted = false;
+      schedulePump();
+    }, at - clock.now());
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        while (running) {
+          const capacity = concurrency - inFlight.size;
+          if (capacity <= 0) break;
+          const endpointSlots = new Map<string, number>();
+          for (const [endpointId, load] of endpointLoad) endpointSlots.set(endpointId, perEndpoint - load);
+          const result = await store.claim({
+            now: clock.now(),
+            limit: Math.min(batchSize, capacity),
+            owner: workerId,
+            leaseMs,
+            endpointSlots,
+            perEndpointLimit: perEndpoint,
+          });
+          exhausted = result.exhausted;
+          for (const message of result.messages) start(message);
+          if (result.messages.length === 0 || result.exhausted || !running) break;
+        }
+      } while (pumpAgain && running);
+      if (running) {
+        const now = clock.now();
+        let at = now + pollMs;
+        if (exhausted) {
+          const next = await store.nextDueAt();
+          // A due row we could not take is being claimed by another worker right now: look again soon.
+          if (next !== null) at = Math.min(at, Math.max(next, now + 25));
+        }
+        armTimer(at);
+      }
+    } catch (error) {
+      logger?.error({ err: error, workerId }, 'outbox claim failed');
+      armTimer(clock.now() + pollMs);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function start(message: OutboxMessage) {
+    counters.claimed++;
+    inFlight.set(message.id, message.endpointId);
+    endpointLoad.set(message.endpointId, (endpointLoad.get(message.endpointId) ?? 0) + 1);
+    deliver(message)
+      .catch((error) => logger?.error({ err: error, messageId: message.id }, 'delivery crashed'))
+      .finally(() => {
+        inFlight.delete(message.id);
+        const load = (endpointLoad.get(message.endpointId) ?? 1) - 1;
+        if (load <= 0) endpointLoad.delete(message.endpointId);
+        else endpointLoad.set(message.endpointId, load);
+        if (inFlight.size === 0 && drainWaiter) drainWaiter();
+        if (!exhausted) schedulePump();
+      });
+  }
+
+  async function deliver(message: OutboxMessage): Promise<void> {
+    const attemptNo = message.attempts + 1;
+    let target: AttemptTarget = {
+      url: message.url,
+      scheme: message.signing.scheme,
+      secrets: message.signing.secrets,
+    };
+
+    if (options.resolveEndpoint) {
+      const endpoint = await options.resolveEndpoint(message.endpointId);
+      if (!endpoint?.enabled) {
+        counters.canceled++;
+        queueCompletion({ id: message.id, owner: workerId, attempt: null, status: 'canceled' });
+        return;
+      }
+      target = { url: endpoint.url, scheme: endpoint.scheme, secrets: endpoint.secrets };
+    }
+
+    const startedAt = clock.now();
+    let result: TransportResult;
+    let failureKind: FailureKind | null;
+    const verdict = options.ssrf ? await options.ssrf.check(target.url) : null;
+    if (verdict && !verdict.ok) {
+      result = {
+        ok: false,
+        statusCode: null,
+        failureKind: null,
+        headers: {},
+        excerpt: verdict.reason,
+        durationMs: 0,
+      };
+      failureKind = 'ssrf';
+    } else {
+      result = await transport.send({
+        url: target.url,
+        headers: attemptHeaders(message, target, attemptNo, startedAt),
+        body: message.body,
+        timeoutMs,
+        maxResponseBytes,
+        addresses: verdict?.ok ? verdict.addresses : undefined,
+      });
+      failureKind = result.statusCode === 410 ? 'gone' : result.failureKind;
+    }
+    counters.attempts++;
+
+    const attempt: AttemptRecord = {
+      messageId: message.id,
+      attemptNo,
+      startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      ok: result.ok,
+      failureKind,
+      responseExcerpt: result.excerpt,
+      responseHeaders: result.headers,
+    };
+
+    let outcome: AttemptEvent['outcome'];
+    let nextAttemptAt: number | null = null;
+    if (result.ok) {
+      outcome = 'delivered';
+      consecutiveFailures.delete(message.endpointId);
+      queueCompletion({ id: message.id, owner: workerId, attempt, status: 'delivered' });
+    } else {
+      const failures = (consecutiveFailures.get(message.endpointId) ?? 0) + 1;
+      consecutiveFailures.set(message.endpointId, failures);
+      const retryIndex = attemptNo - message.cycleStart - 1;
+      const delay =
+        failureKind === 'gone' || failureKind === 'ssrf'
+          ? null
+          : retryDelayMs(message.profile, mode, retryIndex, random);
+      if (delay === null) {
+        outcome = 'dead';
+        queueCompletion({ id: message.id, owner: workerId, attempt, status: 'dead' });
+      } else {
+        const now = clock.now();
+        const retryAfter = parseRetryAfter(result.headers['retry-after'], now);
+        nextAttemptAt = now + Math.max(delay, Math.min(retryAfter ?? 0, maxRetryAfterMs));
+        outcome = 'retry';
+        queueCompletion({ id: message.id, owner: workerId, attempt, status: 'pending', nextAttemptAt });
+      }
+      if (failureKind === 'gone') safely(() => options.onEndpointGone?.(message.endpointId));
+      if (failures >= failingThreshold)
+        safely(() => options.onEndpointFailing?.(message.endpointId, failures));
+    }
+    counters[outcome === 'retry' ? 'retried' : outcome]++;
+    if (options.onAttempt) {
+      const event: AttemptEvent = { message, attempt, outcome, nextAttemptAt };
+      safely(() => options.onAttempt?.(event));
+    }
+  }
+
+  function safely(fn: () => void) {
+    try {
+      fn();
+    } catch (error) {
+      logger?.warn({ err: error }, 'dispatcher callback threw');
+    }
+  }
+
+  function queueCompletion(completion: Completion) {
+    completions.push(completion);
+    if (completions.length >= groupCommitSize) flush();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  function flush() {
+    flushScheduled = false;
+    if (completions.length === 0) return;
+    const batch = completions.splice(0);
+    let earliestRetry = Number.POSITIVE_INFINITY;
+    for (const c of batch)
+      if (c.status === 'pending' && c.nextAttemptAt < earliestRetry) earliestRetry = c.nextAttemptAt;
+    const done = store
+      .complete(batch)
+      .then(() => {
+        if (earliestRetry === Number.POSITIVE_INFINITY) return;
+        if (earliestRetry <= clock.now()) {
+          exhausted = false;
+          schedulePump();
+        } else armTimer(earliestRetry);
+      })
+      // The claims stay leased; when the lease runs out another pass delivers them again (at-least-once).
+      .catch((error) => logger?.error({ err: error, count: batch.length }, 'outbox group commit failed'))
+      .finally(() => flushes.delete(done));
+    flushes.add(done);
+  }
+
+  async function stopNow(drainMs: number) {
+    running = false;
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = null;
+    unsubscribe?.();
+    unsubscribe = null;
+    const stopListening = unlisten;
+    unlisten = null;
+    await stopListening?.().catch(() => undefined);
+
+    if (inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, drainMs);
+        drainWaiter = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      drainWaiter = null;
+    }
+    while (pumping) await new Promise((r) => setImmediate(r));
+    flush();
+    await Promise.all([...flushes]);
+    const unfinished = [...inFlight.keys()];
+    if (unfinished.length > 0) await store.release(unfinished, workerId, clock.now());
+    if (ownTransport) transport.close();
+  }
+
+  return {
+    workerId,
+
+    async start() {
+      if (running) return;
+      if (stopping) await stopping;
+      running = true;
+      exhausted = false;
+      unsubscribe = store.subscribe(() => {
+        exhausted = false;
+        schedulePump();
+      });
+      if (store.listen) {
+        unlisten = await store.listen(() => {
+          exhausted = false;
+          schedulePump();
+        });
+      }
+      schedulePump();
+    },
+
+    stop({ drainMs = 10_000 } = {}) {
+      if (!Number.isFinite(drainMs) || drainMs < 0) {
+        return Promise.reject(new OutboxInputError('stop', ['drainMs: expected a number ≥ 0']));
+      }
+      if (!running) return stopping ?? Promise.resolve();
+      stopping = stopNow(drainMs).finally(() => {
+        stopping = null;
+      });
+      return stopping;
+    },
+
+    notify() {
+      exhausted = false;
+      schedulePump();
+    },
+
+    async replay(messageId) {
+      const replayed = await store.replay(requireId(messageId, 'replay'), clock.now());
+      if (replayed) this.notify();
+      return replayed;
+    },
+
+    async replaySince(since, filter = {}) {
+      const count = await store.replaySince(requireTime(since, 'replaySince'), clock.now(), filter);
+      if (count > 0) this.notify();
+      return count;
+    },
+
+    stats: () => ({ running, inFlight: inFlight.size, ...counters }),
+    storeStats: () => store.stats(),
+  };
+}

@@ -1,0 +1,42 @@
+// The headers of one attempt, shared by the outbox dispatcher and the fire-and-forget sender.
+import { type SigningScheme, signHeaders } from './signing.ts';
+
+export const USER_AGENT = 'Hooklab-Webhooks/1.0';
+
+export interface AttemptTarget {
+  url: string;
+  scheme: SigningScheme;
+  secrets: string[];
+}
+
+export function attemptHeaders(
+  msg: {
+    id: string;
+    eventId: string;
+    eventType: string;
+    body: string;
+    headers: Record<string, string>;
+    traceparent: string | null;
+  },
+  target: AttemptTarget,
+  attemptNo: number,
+  nowMs: number,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': USER_AGENT,
+    ...msg.headers,
+    'x-hooklab-event-id': msg.eventId,
+    'x-hooklab-event-type': msg.eventType,
+    'x-hooklab-attempt': String(attemptNo),
+  };
+  if (msg.traceparent) headers.traceparent = msg.traceparent;
+  // Signed at send time, never at enqueue: a retry needs a fresh timestamp and the current secrets.
+  const signature = signHeaders(target.scheme, {
+    id: msg.id,
+    timestampSec: Math.floor(nowMs / 1000),
+    body: msg.body,
+    secrets: target.secrets,
+  });
+  return Object.assign(headers, signature);
+}

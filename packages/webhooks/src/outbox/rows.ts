@@ -1,0 +1,171 @@
+// Row ⇄ object mapping shared by the SQLite and PostgreSQL stores (same column names in both).
+import { newMessageId } from './ids.ts';
+import type { SigningScheme } from './signing.ts';
+import type {
+  AttemptRecord,
+  FailureKind,
+  MessageStatus,
+  NewMessage,
+  OutboxMessage,
+  RetryProfile,
+} from './types.ts';
+
+export interface MessageRow {
+  id: string;
+  endpoint_id: string;
+  url: string;
+  event_type: string;
+  event_id: string;
+  body: string;
+  headers: string;
+  signing_scheme: string;
+  signing_secrets: string;
+  profile: string;
+  traceparent: string | null;
+  status: string;
+  attempts: number | string;
+  cycle_start: number | string;
+  created_at: number | string;
+  next_attempt_at: number | string;
+  locked_until: number | string | null;
+  lock_owner: string | null;
+  last_attempt_at: number | string | null;
+  last_status_code: number | null;
+  last_failure_kind: string | null;
+  delivered_at: number | string | null;
+}
+
+export interface AttemptRow {
+  message_id: string;
+  attempt_no: number;
+  started_at: number | string;
+  duration_ms: number;
+  status_code: number | null;
+  ok: number | boolean;
+  failure_kind: string | null;
+  response_excerpt: string;
+  response_headers: string;
+}
+
+const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: number | string | null): number | null => (v === null ? null : num(v));
+
+export function rowToMessage(row: MessageRow): OutboxMessage {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    url: row.url,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    body: row.body,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    signing: {
+      scheme: row.signing_scheme as SigningScheme,
+      secrets: JSON.parse(row.signing_secrets) as string[],
+    },
+    profile: row.profile as RetryProfile,
+    traceparent: row.traceparent,
+    status: row.status as MessageStatus,
+    attempts: num(row.attempts),
+    cycleStart: num(row.cycle_start),
+    createdAt: num(row.created_at),
+    nextAttemptAt: num(row.next_attempt_at),
+    lockedUntil: numOrNull(row.locked_until),
+    lockOwner: row.lock_owner,
+    lastAttemptAt: numOrNull(row.last_attempt_at),
+    lastStatusCode: row.last_status_code,
+    lastFailureKind: row.last_failure_kind as FailureKind | null,
+    deliveredAt: numOrNull(row.delivered_at),
+  };
+}
+
+export function rowToAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    messageId: row.message_id,
+    attemptNo: row.attempt_no,
+    startedAt: num(row.started_at),
+    durationMs: row.duration_ms,
+    statusCode: row.status_code,
+    ok: row.ok === true || row.ok === 1,
+    failureKind: row.failure_kind as FailureKind | null,
+    responseExcerpt: row.response_excerpt,
+    responseHeaders: JSON.parse(row.response_headers) as Record<string, string>,
+  };
+}
+
+/** Column values for a fresh message, in `INSERT_COLUMNS` order. */
+export function insertValues(
+  msg: NewMessage,
+  now: number,
+): { id: string; values: (string | number | null)[] } {
+  const id = msg.id ?? newMessageId(now);
+  return {
+    id,
+    values: [
+      id,
+      msg.endpointId,
+      msg.url,
+      msg.eventType,
+      msg.eventId,
+      msg.body,
+      JSON.stringify(msg.headers ?? {}),
+      msg.signing?.scheme ?? 'none',
+      JSON.stringify(msg.signing?.secrets ?? []),
+      msg.profile ?? 'standard',
+      msg.traceparent ?? null,
+      now,
+      msg.nextAttemptAt ?? now,
+    ],
+  };
+}
+
+export const INSERT_COLUMNS =
+  'id, endpoint_id, url, event_type, event_id, body, headers, signing_scheme, signing_secrets, profile, traceparent, created_at, next_attempt_at';
+
+export function messageFromInsert(msg: NewMessage, id: string, now: number): OutboxMessage {
+  return {
+    id,
+    endpointId: msg.endpointId,
+    url: msg.url,
+    eventType: msg.eventType,
+    eventId: msg.eventId,
+    body: msg.body,
+    headers: msg.headers ?? {},
+    signing: msg.signing ?? { scheme: 'none' as SigningScheme, secrets: [] },
+    profile: msg.profile ?? 'standard',
+    traceparent: msg.traceparent ?? null,
+    status: 'pending',
+    attempts: 0,
+    cycleStart: 0,
+    createdAt: now,
+    nextAttemptAt: msg.nextAttemptAt ?? now,
+    lockedUntil: null,
+    lockOwner: null,
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastFailureKind: null,
+    deliveredAt: null,
+  };
+}
+
+/** Chooses claimable candidates without exceeding any endpoint's free slots (candidates are in due order). */
+export function pickWithinEndpointSlots<T extends { endpoint_id: string }>(
+  candidates: readonly T[],
+  slots: ReadonlyMap<string, number>,
+  perEndpointLimit: number,
+): { picked: T[]; skipped: boolean } {
+  const used = new Map<string, number>();
+  const picked: T[] = [];
+  let skipped = false;
+  for (const row of candidates) {
+    const free = slots.get(row.endpoint_id) ?? perEndpointLimit;
+    const taken = used.get(row.endpoint_id) ?? 0;
+    if (taken >= free) {
+      skipped = true;
+      continue;
+    }
+    used.set(row.endpoint_id, taken + 1);
+    picked.push(row);
+  }
+  return { picked, skipped };
+}

@@ -1,0 +1,355 @@
+// The outbox on SQLite (better-sqlite3). Everything is synchronous under the hood: enqueue joins the
+// caller's open transaction on the same connection, claims and group commits are one transaction each.
+import type BetterSqlite3 from 'better-sqlite3';
+import { systemClock } from './clock.ts';
+import { OutboxInputError } from './errors.ts';
+import {
+  type AttemptRow,
+  INSERT_COLUMNS,
+  insertValues,
+  type MessageRow,
+  messageFromInsert,
+  pickWithinEndpointSlots,
+  rowToAttempt,
+  rowToMessage,
+} from './rows.ts';
+import type {
+  Clock,
+  Completion,
+  ListMessagesQuery,
+  NewMessage,
+  OutboxMessage,
+  OutboxStore,
+} from './types.ts';
+import { parseListQuery, parseNewMessage, requireId, requireTime } from './validate.ts';
+
+export interface SqliteOutboxOptions {
+  /** Prepended to both table names, e.g. `shop_` → `shop_outbox_messages`. */
+  tablePrefix?: string;
+  clock?: Clock;
+}
+
+export interface SqliteOutbox extends OutboxStore {
+  readonly kind: 'sqlite';
+  /** Inserts the message on `tx`, the connection whose transaction the caller is in; commits with it. */
+  enqueue(tx: BetterSqlite3.Database, message: NewMessage): OutboxMessage;
+  enqueueMany(tx: BetterSqlite3.Database, messages: readonly NewMessage[]): OutboxMessage[];
+}
+
+const TERMINAL = "('delivered','dead','canceled')";
+
+/** Creates the outbox tables if needed and returns a store on this better-sqlite3 connection. */
+export function createSqliteOutbox(
+  db: BetterSqlite3.Database,
+  options: SqliteOutboxOptions = {},
+): SqliteOutbox {
+  if (!db || typeof (db as { prepare?: unknown }).prepare !== 'function') {
+    throw new OutboxInputError('createSqliteOutbox', ['db: expected a better-sqlite3 Database']);
+  }
+  const prefix = options.tablePrefix ?? '';
+  if (!/^[a-z0-9_]*$/i.test(prefix)) {
+    throw new OutboxInputError('createSqliteOutbox', ['tablePrefix: letters, digits and _ only']);
+  }
+  const clock = options.clock ?? systemClock;
+  const M = `${prefix}outbox_messages`;
+  const A = `${prefix}outbox_attempts`;
+
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS ${M} (
+      id TEXT PRIMARY KEY,
+      endpoint_id TEXT NOT NULL,
+      url TEXT NOT NULL,
+      event_type TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      headers TEXT NOT NULL,
+      signing_scheme TEXT NOT NULL,
+      signing_secrets TEXT NOT NULL,
+      profile TEXT NOT NULL,
+      traceparent TEXT,
+      status TEXT NOT NULL DEFAULT 'pending',
+      attempts INTEGER NOT NULL DEFAULT 0,
+      cycle_start INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL,
+      next_attempt_at INTEGER NOT NULL,
+      locked_until INTEGER,
+      lock_owner TEXT,
+      last_attempt_at INTEGER,
+      last_status_code INTEGER,
+      last_failure_kind TEXT,
+      delivered_at INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS ${M}_due ON ${M} (status, next_attempt_at);
+    CREATE INDEX IF NOT EXISTS ${M}_endpoint ON ${M} (endpoint_id, id);
+    CREATE TABLE IF NOT EXISTS ${A} (
+      id INTEGER PRIMARY KEY,
+      message_id TEXT NOT NULL,
+      attempt_no INTEGER NOT NULL,
+      started_at INTEGER NOT NULL,
+      duration_ms REAL NOT NULL,
+      status_code INTEGER,
+      ok INTEGER NOT NULL,
+      failure_kind TEXT,
+      response_excerpt TEXT NOT NULL,
+      response_headers TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ${A}_message ON ${A} (message_id, attempt_no);
+  `);
+
+  const insertSql = `INSERT INTO ${M} (${INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`;
+  const insertByConnection = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+  const insertOn = (tx: BetterSqlite3.Database) => {
+    let stmt = insertByConnection.get(tx);
+    if (!stmt) {
+      stmt = tx.prepare(insertSql);
+      insertByConnection.set(tx, stmt);
+    }
+    return stmt;
+  };
+
+  // While in_flight, next_attempt_at holds the lease expiry, so one (status, next_attempt_at) index
+  // finds both due messages and claims abandoned by a crashed worker.
+  const selectExpired = db.prepare(
+    `SELECT id, endpoint_id FROM ${M} WHERE status = 'in_flight' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+  );
+  const selectDue = db.prepare(
+    `SELECT id, endpoint_id FROM ${M} WHERE status = 'pending' AND next_attempt_at <= ?
+       AND endpoint_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?`,
+  );
+  const markClaimed = db.prepare(
+    `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?
+      WHERE id IN (SELECT value FROM json_each(?)) RETURNING *`,
+  );
+  const finish = db.prepare(
+    `UPDATE ${M} SET status = @status, attempts = attempts + @inc,
+        next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
+        last_attempt_at = coalesce(@startedAt, last_attempt_at),
+        last_status_code = CASE WHEN @inc = 1 THEN @statusCode ELSE last_status_code END,
+        last_failure_kind = CASE WHEN @inc = 1 THEN @failureKind ELSE last_failure_kind END,
+        delivered_at = CASE WHEN @status = 'delivered' THEN @finishedAt ELSE delivered_at END,
+        lock_owner = NULL, locked_until = NULL
+      WHERE id = @id AND lock_owner = @owner AND status = 'in_flight'`,
+  );
+  const insertAttempt = db.prepare(
+    `INSERT INTO ${A} (message_id, attempt_no, started_at, duration_ms, status_code, ok, failure_kind,
+        response_excerpt, response_headers) VALUES (?,?,?,?,?,?,?,?,?)`,
+  );
+  const releaseStmt = db.prepare(
+    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, lock_owner = NULL, locked_until = NULL
+      WHERE id IN (SELECT value FROM json_each(?)) AND lock_owner = ? AND status = 'in_flight'`,
+  );
+  const firstDue = db.prepare(
+    `SELECT next_attempt_at AS at FROM ${M} WHERE status = ? ORDER BY next_attempt_at LIMIT 1`,
+  );
+  const selectOne = db.prepare(`SELECT * FROM ${M} WHERE id = ?`);
+  const selectAttempts = db.prepare(`SELECT * FROM ${A} WHERE message_id = ? ORDER BY attempt_no, id`);
+  const countByStatus = db.prepare(`SELECT status, count(*) AS n FROM ${M} GROUP BY status`);
+  const countAttempts = db.prepare(`SELECT count(*) AS n FROM ${A}`);
+  const oldestPending = db.prepare(`SELECT min(created_at) AS at FROM ${M} WHERE status = 'pending'`);
+  const replayOne = db.prepare(
+    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, lock_owner = NULL, locked_until = NULL,
+        cycle_start = CASE WHEN status = 'pending' THEN cycle_start ELSE attempts END
+      WHERE id = ? AND status IN ('delivered','dead','canceled','pending')`,
+  );
+  const replayAll = db.prepare(
+    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, cycle_start = attempts
+      WHERE created_at >= ? AND status IN ${TERMINAL} AND (? IS NULL OR endpoint_id = ?)`,
+  );
+  const listCache = new Map<string, BetterSqlite3.Statement>();
+
+  const listeners = new Set<() => void>();
+  let wakeScheduled = false;
+  const scheduleWake = () => {
+    if (wakeScheduled || listeners.size === 0) return;
+    wakeScheduled = true;
+    // setImmediate runs after the caller's synchronous transaction has committed.
+    setImmediate(() => {
+      wakeScheduled = false;
+      for (const listener of listeners) listener();
+    });
+  };
+
+  const claimTx = db.transaction(
+    (
+      now: number,
+      limit: number,
+      owner: string,
+      leaseMs: number,
+      slots: ReadonlyMap<string, number>,
+      cap: number,
+    ) => {
+      const expired = selectExpired.all(now, limit) as { id: string; endpoint_id: string }[];
+      const excluded = [...slots].filter(([, free]) => free <= 0).map(([endpoint]) => endpoint);
+      const due =
+        expired.length < limit
+          ? (selectDue.all(now, JSON.stringify(excluded), limit - expired.length) as {
+              id: string;
+              endpoint_id: string;
+            }[])
+          : [];
+      const { picked, skipped } = pickWithinEndpointSlots([...expired, ...due], slots, cap);
+      const exhausted = expired.length + due.length < limit && !skipped && excluded.length === 0;
+      if (picked.length === 0) return { messages: [], exhausted };
+      const lease = now + leaseMs;
+      const rows = markClaimed.all(
+        owner,
+        lease,
+        lease,
+        JSON.stringify(picked.map((r) => r.id)),
+      ) as MessageRow[];
+      return { messages: rows.map(rowToMessage), exhausted };
+    },
+  );
+
+  const completeTx = db.transaction((completions: readonly Completion[]) => {
+    const finishedAt = clock.now();
+    for (const c of completions) {
+      const a = c.attempt;
+      finish.run({
+        id: c.id,
+        owner: c.owner,
+        status: c.status,
+        inc: a ? 1 : 0,
+        nextAttemptAt: c.status === 'pending' ? c.nextAttemptAt : null,
+        startedAt: a ? a.startedAt : null,
+        statusCode: a ? a.statusCode : null,
+        failureKind: a ? a.failureKind : null,
+        finishedAt,
+      });
+      if (a) {
+        insertAttempt.run(
+          a.messageId,
+          a.attemptNo,
+          a.startedAt,
+          a.durationMs,
+          a.statusCode,
+          a.ok ? 1 : 0,
+          a.failureKind,
+          a.responseExcerpt,
+          JSON.stringify(a.responseHeaders),
+        );
+      }
+    }
+  });
+
+  const enqueueOne = (tx: BetterSqlite3.Database, input: NewMessage): OutboxMessage => {
+    const msg = parseNewMessage(input);
+    const now = clock.now();
+    const { id, values } = insertValues(msg, now);
+    insertOn(tx).run(values);
+    return messageFromInsert(msg, id, now);
+  };
+
+  const checkTx = (tx: unknown): BetterSqlite3.Database => {
+    if (!tx || typeof (tx as { prepare?: unknown }).prepare !== 'function') {
+      throw new OutboxInputError('enqueue', [
+        'tx: expected the better-sqlite3 Database the transaction runs on',
+      ]);
+    }
+    return tx as BetterSqlite3.Database;
+  };
+
+  return {
+    kind: 'sqlite',
+
+    enqueue(tx, message) {
+      const out = enqueueOne(checkTx(tx), message);
+      scheduleWake();
+      return out;
+    },
+
+    enqueueMany(tx, messages) {
+      const conn = checkTx(tx);
+      if (!Array.isArray(messages))
+        throw new OutboxInputError('enqueueMany', ['messages: expected an array']);
+      const out = messages.map((m) => enqueueOne(conn, m));
+      scheduleWake();
+      return out;
+    },
+
+    async claim({ now, limit, owner, leaseMs, endpointSlots, perEndpointLimit }) {
+      return claimTx(now, limit, owner, leaseMs, endpointSlots, perEndpointLimit);
+    },
+
+    async complete(completions) {
+      if (completions.length > 0) completeTx(completions);
+    },
+
+    async release(ids, owner, now) {
+      if (ids.length > 0) releaseStmt.run(now, JSON.stringify(ids), owner);
+    },
+
+    async nextDueAt() {
+      const a = firstDue.get('pending') as { at: number } | undefined;
+      const b = firstDue.get('in_flight') as { at: number } | undefined;
+      if (!a && !b) return null;
+      return Math.min(a?.at ?? Number.POSITIVE_INFINITY, b?.at ?? Number.POSITIVE_INFINITY);
+    },
+
+    async getMessage(id) {
+      const row = selectOne.get(requireId(id, 'getMessage')) as MessageRow | undefined;
+      if (!row) return null;
+      const attempts = selectAttempts.all(id) as AttemptRow[];
+      return { ...rowToMessage(row), attemptLog: attempts.map(rowToAttempt) };
+    },
+
+    async listMessages(query?: ListMessagesQuery) {
+      const q = parseListQuery(query);
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (q.status) {
+        where.push('status = ?');
+        params.push(q.status);
+      }
+      if (q.endpointId) {
+        where.push('endpoint_id = ?');
+        params.push(q.endpointId);
+      }
+      if (q.before) {
+        where.push('id < ?');
+        params.push(q.before);
+      }
+      const sql = `SELECT * FROM ${M} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      let stmt = listCache.get(sql);
+      if (!stmt) {
+        stmt = db.prepare(sql);
+        listCache.set(sql, stmt);
+      }
+      return (stmt.all(...params, q.limit) as MessageRow[]).map(rowToMessage);
+    },
+
+    async stats() {
+      const counts = new Map(
+        (countByStatus.all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+      );
+      return {
+        pending: counts.get('pending') ?? 0,
+        inFlight: counts.get('in_flight') ?? 0,
+        delivered: counts.get('delivered') ?? 0,
+        dead: counts.get('dead') ?? 0,
+        canceled: counts.get('canceled') ?? 0,
+        attempts: (countAttempts.get() as { n: number }).n,
+        oldestPendingAt: (oldestPending.get() as { at: number | null }).at,
+      };
+    },
+
+    async replay(id, now) {
+      const changed = replayOne.run(now, requireId(id, 'replay')).changes > 0;
+      if (changed) scheduleWake();
+      return changed;
+    },
+
+    async replaySince(since, now, filter = {}) {
+      const from = requireTime(since, 'replaySince');
+      const endpointId = filter.endpointId ?? null;
+      const n = replayAll.run(now, from, endpointId, endpointId).changes;
+      if (n > 0) scheduleWake();
+      return n;
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

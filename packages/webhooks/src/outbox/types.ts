@@ -1,0 +1,151 @@
+// The delivery engine's vocabulary: messages, attempts, the store contract and the clock.
+import type { SigningScheme } from './signing.ts';
+
+export type RetryProfile = 'stripe' | 'slack' | 'standard';
+export type MessageStatus = 'pending' | 'in_flight' | 'delivered' | 'dead' | 'canceled';
+export type FailureKind = 'timeout' | 'connection' | 'http' | 'ssrf' | 'gone';
+
+export interface SigningConfig {
+  scheme: SigningScheme;
+  secrets: string[];
+}
+
+/** What a caller hands to `enqueue`; the store fills in id, status and timestamps. */
+export interface NewMessage {
+  endpointId: string;
+  url: string;
+  eventType: string;
+  eventId: string;
+  /** Raw JSON exactly as it will be sent (and signed). */
+  body: string;
+  headers?: Record<string, string>;
+  signing?: SigningConfig;
+  profile?: RetryProfile;
+  traceparent?: string;
+  /** Defaults to now; set it to schedule a delivery later. */
+  nextAttemptAt?: number;
+  /** Defaults to a fresh `msg_…` id. */
+  id?: string;
+}
+
+export interface OutboxMessage {
+  id: string;
+  endpointId: string;
+  url: string;
+  eventType: string;
+  eventId: string;
+  body: string;
+  headers: Record<string, string>;
+  signing: SigningConfig;
+  profile: RetryProfile;
+  traceparent: string | null;
+  status: MessageStatus;
+  /** Attempts made over the message's whole life (replays included). */
+  attempts: number;
+  /** Value of `attempts` when the current delivery cycle began (0, or the count at the last replay). */
+  cycleStart: number;
+  createdAt: number;
+  /** Epoch ms. While `in_flight` this is the lease expiry: when another worker may take the message back. */
+  nextAttemptAt: number;
+  lockedUntil: number | null;
+  lockOwner: string | null;
+  lastAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastFailureKind: FailureKind | null;
+  deliveredAt: number | null;
+}
+
+export interface AttemptRecord {
+  messageId: string;
+  attemptNo: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  ok: boolean;
+  failureKind: FailureKind | null;
+  /** At most `maxResponseBytes` (4 KB by default) of the response body, or the error message. */
+  responseExcerpt: string;
+  responseHeaders: Record<string, string>;
+}
+
+export interface MessageWithAttempts extends OutboxMessage {
+  attemptLog: AttemptRecord[];
+}
+
+/** How a claimed message leaves the worker's hands; written in one group commit with its attempt. */
+export type Completion =
+  | { id: string; owner: string; attempt: AttemptRecord; status: 'delivered' }
+  | { id: string; owner: string; attempt: AttemptRecord; status: 'pending'; nextAttemptAt: number }
+  | { id: string; owner: string; attempt: AttemptRecord; status: 'dead' }
+  | { id: string; owner: string; attempt: null; status: 'canceled' };
+
+export interface ClaimRequest {
+  now: number;
+  limit: number;
+  owner: string;
+  leaseMs: number;
+  /** Free slots per endpoint for endpoints that already have work in flight; 0 excludes the endpoint. */
+  endpointSlots: ReadonlyMap<string, number>;
+  /** Cap per endpoint for endpoints not in `endpointSlots`. */
+  perEndpointLimit: number;
+}
+
+export interface ClaimResult {
+  messages: OutboxMessage[];
+  /** True when the store saw no further due message it could have handed out. */
+  exhausted: boolean;
+}
+
+export interface ListMessagesQuery {
+  status?: MessageStatus;
+  endpointId?: string;
+  limit?: number;
+  /** Page backwards: only messages whose id sorts before this one. */
+  before?: string;
+}
+
+export interface OutboxStats {
+  pending: number;
+  inFlight: number;
+  delivered: number;
+  dead: number;
+  canceled: number;
+  attempts: number;
+  oldestPendingAt: number | null;
+}
+
+/** The part of a store the dispatcher and the queries use; both SQLite and PostgreSQL implement it. */
+export interface OutboxStore {
+  readonly kind: 'sqlite' | 'postgres';
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  complete(completions: readonly Completion[]): Promise<void>;
+  /** Hands claimed messages back (graceful stop): pending again, due at `now`. */
+  release(ids: readonly string[], owner: string, now: number): Promise<void>;
+  /** Earliest `next_attempt_at` among pending or leased messages, or null when there is none. */
+  nextDueAt(): Promise<number | null>;
+  getMessage(id: string): Promise<MessageWithAttempts | null>;
+  listMessages(query?: ListMessagesQuery): Promise<OutboxMessage[]>;
+  stats(): Promise<OutboxStats>;
+  /** Puts a delivered, dead or canceled message back in line with a fresh retry cycle. */
+  replay(id: string, now: number): Promise<boolean>;
+  replaySince(since: number, now: number, filter?: { endpointId?: string }): Promise<number>;
+  /** Called (coalesced, on the next turn of the event loop) after messages are enqueued. */
+  subscribe(listener: () => void): () => void;
+  /** Starts cross-process wake-ups (PostgreSQL LISTEN); a no-op where there are none. */
+  listen?(listener: () => void): Promise<() => Promise<void>>;
+}
+
+export type TimerHandle = unknown;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export interface Logger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  info?(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+}
