@@ -36,7 +36,10 @@ export interface Stack {
  * Starts the named apps in this process on free loopback ports with in-memory databases,
  * each told the others' URLs, exactly as `pnpm dev` would wire them over the network.
  */
-export async function startStack(names: ServiceName[], opts: { env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  names: ServiceName[],
+  opts: { env?: Record<string, string> } = {},
+): Promise<Stack> {
   const ports = new Map<ServiceName, number>();
   for (const name of names) ports.set(name, await freePort());
   const env: Record<string, string> = {

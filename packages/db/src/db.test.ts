@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -12,10 +12,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function writeMigration(folder: string) {
   mkdirSync(join(folder, 'meta'), { recursive: true });
-  writeFileSync(join(folder, '0000_init.sql'), 'CREATE TABLE `notes` (`id` integer PRIMARY KEY NOT NULL, `body` text NOT NULL);\n');
+  writeFileSync(
+    join(folder, '0000_init.sql'),
+    'CREATE TABLE `notes` (`id` integer PRIMARY KEY NOT NULL, `body` text NOT NULL);\n',
+  );
   writeFileSync(
     join(folder, 'meta', '_journal.json'),
-    JSON.stringify({ version: '7', dialect: 'sqlite', entries: [{ idx: 0, version: '6', when: 1700000000000, tag: '0000_init', breakpoints: true }] }),
+    JSON.stringify({
+      version: '7',
+      dialect: 'sqlite',
+      entries: [{ idx: 0, version: '6', when: 1700000000000, tag: '0000_init', breakpoints: true }],
+    }),
   );
 }
 

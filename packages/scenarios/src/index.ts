@@ -1,2 +1,2 @@
-export * from './scenario.ts';
 export { scenarios } from './registry.ts';
+export * from './scenario.ts';

@@ -1,5 +1,5 @@
-import type { Scenario, ScenarioId } from './scenario.ts';
 import { s09 } from './s09-delivery-guarantees.ts';
+import type { Scenario, ScenarioId } from './scenario.ts';
 
 /** Every scenario that exists, by id. */
 export const scenarios: Partial<Record<ScenarioId, Scenario>> = {

@@ -2,7 +2,14 @@ import { check, defineScenario, ScenarioFailure, waitFor } from './scenario.ts';
 
 interface SenderStats {
   'at-most-once': { sent: number; dropped: number };
-  'at-least-once': { pending: number; inFlight: number; delivered: number; dead: number; attempts: number; retried: number };
+  'at-least-once': {
+    pending: number;
+    inFlight: number;
+    delivered: number;
+    dead: number;
+    attempts: number;
+    retried: number;
+  };
 }
 interface ReceiverStats {
   handled: Record<string, number>;
@@ -39,10 +46,15 @@ export const s09 = defineScenario<S09Result>({
   async run(ctx) {
     const sender = String(ctx.params.sender_url ?? '');
     const receiver = String(ctx.params.receiver_url ?? '');
-    if (!sender || !receiver) throw new ScenarioFailure('S09 needs params.sender_url and params.receiver_url');
+    if (!sender || !receiver)
+      throw new ScenarioFailure('S09 needs params.sender_url and params.receiver_url');
     const n = Number(ctx.params.events ?? 20);
     const post = async (url: string, body: unknown) => {
-      const res = await ctx.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await ctx.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       check(res.ok, `POST ${url} answered ${res.status}`, await res.clone().text());
       return res.json();
     };
@@ -55,14 +67,19 @@ export const s09 = defineScenario<S09Result>({
     ctx.step(1);
     await post(`${sender}/emit`, { mode: 'at-most-once', count: n, target });
     const afterFire = await get<SenderStats>(`${sender}/stats`);
-    ctx.say(`at-most-once: ${afterFire['at-most-once'].dropped} of ${n} dropped by the sender`, afterFire['at-most-once']);
+    ctx.say(
+      `at-most-once: ${afterFire['at-most-once'].dropped} of ${n} dropped by the sender`,
+      afterFire['at-most-once'],
+    );
 
     ctx.step(2);
     await post(`${sender}/emit`, { mode: 'at-least-once', count: n, target });
     await waitFor(async () => (await get<ReceiverStats>(`${receiver}/stats`)).refusedDuringOutage > n, {
       what: 'the first at-least-once attempts to be refused',
     });
-    ctx.say('at-least-once: first attempts refused with 503; messages stay in the outbox with a retry scheduled');
+    ctx.say(
+      'at-least-once: first attempts refused with 503; messages stay in the outbox with a retry scheduled',
+    );
 
     ctx.step(3);
     await post(`${receiver}/_control/outage`, { down: false });
@@ -98,7 +115,11 @@ export const s09 = defineScenario<S09Result>({
       result,
     );
     check(result.atLeastOnce.lost === 0, 'at-least-once lost events', result);
-    check(result.atMostOnce.dropped === n, 'at-most-once should have dropped every event sent during the outage', result);
+    check(
+      result.atMostOnce.dropped === n,
+      'at-most-once should have dropped every event sent during the outage',
+      result,
+    );
     check(result.atLeastOnce.handlerRunsMax === 1, 'a handler ran more than once for one event', result);
     return result;
   },

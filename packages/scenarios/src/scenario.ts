@@ -2,8 +2,21 @@ import type { FetchLike, ServiceName, ServiceUrls } from '@hooklab/service';
 
 /** Stable scenario ids: code, tests, docs and the console all use them. */
 export type ScenarioId =
-  | 'S01' | 'S02' | 'S03' | 'S04' | 'S05' | 'S06' | 'S07' | 'S08'
-  | 'S09' | 'S10' | 'S11' | 'S12' | 'S13' | 'S14' | 'S15';
+  | 'S01'
+  | 'S02'
+  | 'S03'
+  | 'S04'
+  | 'S05'
+  | 'S06'
+  | 'S07'
+  | 'S08'
+  | 'S09'
+  | 'S10'
+  | 'S11'
+  | 'S12'
+  | 'S13'
+  | 'S14'
+  | 'S15';
 
 /** One narrated line of a run: a step begins, or something worth showing happened. */
 export interface Narration {
@@ -81,10 +94,11 @@ export async function waitFor<T>(
 
 /** Builds a context with a collecting narrator, for tests and the terminal. */
 export function createContext(
-  init: Pick<ScenarioContext, 'urls'> & Partial<Omit<ScenarioContext, 'urls' | 'say' | 'step'>> & {
-    onNarration?: (n: Narration) => void;
-    scenario?: ScenarioId;
-  },
+  init: Pick<ScenarioContext, 'urls'> &
+    Partial<Omit<ScenarioContext, 'urls' | 'say' | 'step'>> & {
+      onNarration?: (n: Narration) => void;
+      scenario?: ScenarioId;
+    },
 ): ScenarioContext & { narration: Narration[] } {
   const narration: Narration[] = [];
   let current: number | null = null;

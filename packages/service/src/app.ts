@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { type Exchange, type ExchangeRecorder, excerpt, redactHeaders } from './exchanges.ts';
 import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
+import { type Exchange, type ExchangeRecorder, excerpt, redactHeaders } from './exchanges.ts';
 import { childSpan, formatTraceparent, parseTraceparent, type TraceContext, withTrace } from './tracing.ts';
 
 export interface ServiceVariables {
@@ -83,7 +83,11 @@ export function recordExchanges(
       const res = c.res;
       let responseBody: string | undefined;
       const resType = res.headers.get('content-type') ?? '';
-      if (TEXTUAL.test(resType) && Number(res.headers.get('content-length') ?? 0) <= limit && !resType.includes('event-stream')) {
+      if (
+        TEXTUAL.test(resType) &&
+        Number(res.headers.get('content-length') ?? 0) <= limit &&
+        !resType.includes('event-stream')
+      ) {
         responseBody = await res
           .clone()
           .text()
@@ -91,7 +95,10 @@ export function recordExchanges(
       }
       const trace = c.get('trace');
       const e: Omit<Exchange, 'id' | 'at'> = {
-        kind: c.req.header('webhook-id') || c.req.header('stripe-signature') || c.req.header('x-slack-signature') ? 'webhook' : 'api',
+        kind:
+          c.req.header('webhook-id') || c.req.header('stripe-signature') || c.req.header('x-slack-signature')
+            ? 'webhook'
+            : 'api',
         direction: 'in',
         from: opts.callerOf?.(c) ?? c.req.header('x-hooklab-from') ?? 'client',
         to: recorder.service,
@@ -124,22 +131,45 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: Servic
   const mw = app as unknown as Hono<ServiceEnv>;
   mw.use('*', requestId(opts.requestIdHeader));
   mw.use('*', traceContext());
-  if (opts.recorder) mw.use('*', recordExchanges(opts.recorder, { callerOf: opts.callerOf, bodyLimitBytes: opts.recordBodyLimitBytes }));
+  if (opts.recorder)
+    mw.use(
+      '*',
+      recordExchanges(opts.recorder, { callerOf: opts.callerOf, bodyLimitBytes: opts.recordBodyLimitBytes }),
+    );
 
   app.onError((err, c) => {
     const e = normalizeError(err);
-    if (e.internal) opts.logger?.error({ err, requestId: c.get('requestId' as never), path: c.req.path }, 'unhandled error');
+    if (e.internal)
+      opts.logger?.error(
+        { err, requestId: c.get('requestId' as never), path: c.req.path },
+        'unhandled error',
+      );
     return render(c, e);
   });
   app.notFound((c) =>
-    render(c, { status: 404, code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, extra: {}, headers: {}, internal: false }),
+    render(c, {
+      status: 404,
+      code: 'not_found',
+      message: `No route for ${c.req.method} ${c.req.path}`,
+      extra: {},
+      headers: {},
+      internal: false,
+    }),
   );
-  mw.get('/healthz', (c) => c.json({ ok: true, service: opts.name, uptimeSec: Math.round((Date.now() - started) / 1000) }));
+  mw.get('/healthz', (c) =>
+    c.json({ ok: true, service: opts.name, uptimeSec: Math.round((Date.now() - started) / 1000) }),
+  );
   if (opts.recorder) {
     const recorder = opts.recorder;
     mw.get('/_hooklab/exchanges', (c) => {
       const limit = Number(c.req.query('limit') ?? 200);
-      return c.json({ service: opts.name, data: recorder.list({ traceId: c.req.query('trace_id'), limit: Number.isFinite(limit) ? limit : 200 }) });
+      return c.json({
+        service: opts.name,
+        data: recorder.list({
+          traceId: c.req.query('trace_id'),
+          limit: Number.isFinite(limit) ? limit : 200,
+        }),
+      });
     });
   }
   return app;

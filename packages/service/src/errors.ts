@@ -84,9 +84,23 @@ export function normalizeError(err: unknown): NormalizedError {
     };
   }
   if (err instanceof SyntaxError) {
-    return { status: 400, code: 'malformed_body', message: 'The request body could not be parsed', extra: {}, headers: {}, internal: false };
+    return {
+      status: 400,
+      code: 'malformed_body',
+      message: 'The request body could not be parsed',
+      extra: {},
+      headers: {},
+      internal: false,
+    };
   }
-  return { status: 500, code: 'internal_error', message: 'An internal error occurred', extra: {}, headers: {}, internal: true };
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: 'An internal error occurred',
+    extra: {},
+    headers: {},
+    internal: true,
+  };
 }
 
 /** Renders an error as RFC 9457 problem+json: the default wire format of Hooklab's own APIs. */
@@ -110,9 +124,12 @@ export function problemResponse(c: Context, e: NormalizedError): Response {
 
 /** Shorthands for the common cases. */
 export const errors = {
-  badRequest: (message: string, param?: string, code = 'invalid_request') => new ApiError({ status: 400, code, message, param }),
-  unauthorized: (message = 'Missing or invalid credentials') => new ApiError({ status: 401, code: 'unauthorized', message }),
-  forbidden: (message = 'This key may not do that') => new ApiError({ status: 403, code: 'forbidden', message }),
+  badRequest: (message: string, param?: string, code = 'invalid_request') =>
+    new ApiError({ status: 400, code, message, param }),
+  unauthorized: (message = 'Missing or invalid credentials') =>
+    new ApiError({ status: 401, code: 'unauthorized', message }),
+  forbidden: (message = 'This key may not do that') =>
+    new ApiError({ status: 403, code: 'forbidden', message }),
   notFound: (what: string) => new ApiError({ status: 404, code: 'not_found', message: `${what} not found` }),
   conflict: (message: string, code = 'conflict') => new ApiError({ status: 409, code, message }),
 };

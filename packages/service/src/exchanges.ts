@@ -42,15 +42,21 @@ const SECRET_HEADERS = new Set([
 const SECRET_PATTERN = /\b(sk|rk|whsec|xoxb|xoxp|lg)_(test_|live_)?[A-Za-z0-9+/=_-]{4,}/g;
 
 /** Masks secrets in a header map: credential headers keep only a short prefix. */
-export function redactHeaders(headers: Headers | Record<string, string | string[] | undefined>): Record<string, string> {
+export function redactHeaders(
+  headers: Headers | Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const entries: [string, string][] =
     headers instanceof Headers
       ? [...headers.entries()]
-      : Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : String(v)]]));
+      : Object.entries(headers).flatMap(([k, v]) =>
+          v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : String(v)]],
+        );
   for (const [k, v] of entries) {
     const key = k.toLowerCase();
-    out[key] = SECRET_HEADERS.has(key) ? `${v.slice(0, Math.min(12, Math.floor(v.length / 3)))}…[redacted]` : v;
+    out[key] = SECRET_HEADERS.has(key)
+      ? `${v.slice(0, Math.min(12, Math.floor(v.length / 3)))}…[redacted]`
+      : v;
   }
   return out;
 }
@@ -78,7 +84,11 @@ export class ExchangeRecorder {
 
   /** Records one exchange (id and time filled in when missing). */
   record(e: Omit<Exchange, 'id' | 'at'> & Partial<Pick<Exchange, 'id' | 'at'>>): Exchange {
-    const full: Exchange = { id: e.id ?? `exc_${randomBytes(8).toString('hex')}`, at: e.at ?? Date.now(), ...e } as Exchange;
+    const full: Exchange = {
+      id: e.id ?? `exc_${randomBytes(8).toString('hex')}`,
+      at: e.at ?? Date.now(),
+      ...e,
+    } as Exchange;
     this.ring[this.next] = full;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);

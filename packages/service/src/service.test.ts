@@ -23,7 +23,10 @@ import {
 
 describe('config', () => {
   it('lists every problem at once', () => {
-    const schema = baseConfigSchema.extend({ PORT: z.coerce.number().int(), KEY: z.string().startsWith('sk_') });
+    const schema = baseConfigSchema.extend({
+      PORT: z.coerce.number().int(),
+      KEY: z.string().startsWith('sk_'),
+    });
     try {
       loadConfig(schema, { PORT: 'abc', KEY: 'nope', LOG_LEVEL: 'loud' });
       expect.unreachable();
@@ -71,7 +74,11 @@ describe('tracing', () => {
   it('parses and formats traceparent, refusing invalid ones', () => {
     const h = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const t = parseTraceparent(h);
-    expect(t).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true });
+    expect(t).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      sampled: true,
+    });
     expect(formatTraceparent(t!)).toBe(h);
     expect(parseTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeNull();
     expect(parseTraceparent('ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBeNull();
@@ -116,11 +123,19 @@ describe('service app', () => {
     const tea = await app.request('/teapot');
     expect(tea.status).toBe(418);
     expect(await tea.json()).toMatchObject({ code: 'teapot', param: 'pot', title: 'I am a teapot' });
-    const bad = await app.request('/validate', { method: 'POST', body: JSON.stringify({ n: 'x' }), headers: { 'content-type': 'application/json' } });
+    const bad = await app.request('/validate', {
+      method: 'POST',
+      body: JSON.stringify({ n: 'x' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     const body = await bad.json();
     expect(body.issues).toHaveLength(2);
-    const malformed = await app.request('/validate', { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } });
+    const malformed = await app.request('/validate', {
+      method: 'POST',
+      body: '{nope',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     const missing = await app.request('/nowhere');
     expect(missing.status).toBe(404);
@@ -129,7 +144,9 @@ describe('service app', () => {
 
   it('continues an inbound trace, sets request ids, and records exchanges in a bounded ring', async () => {
     const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const res = await app.request('/trace', { headers: { traceparent: tp, 'x-request-id': 'abc-1', authorization: 'Bearer sk_test_supersecretvalue' } });
+    const res = await app.request('/trace', {
+      headers: { traceparent: tp, 'x-request-id': 'abc-1', authorization: 'Bearer sk_test_supersecretvalue' },
+    });
     expect(await res.json()).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     expect(res.headers.get('x-request-id')).toBe('abc-1');
     const rec = recorder.list({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
@@ -157,7 +174,15 @@ describe('serve and traced fetch', () => {
     const app = createServiceApp({ name: 'echo' });
     app.get('/echo', (c) => c.json({ traceparent: c.req.header('traceparent') ?? null }));
     let hookRan = false;
-    const server = await serve({ app, port: 0, onShutdown: [() => void (hookRan = true)] });
+    const server = await serve({
+      app,
+      port: 0,
+      onShutdown: [
+        () => {
+          hookRan = true;
+        },
+      ],
+    });
     const recorder = new ExchangeRecorder('caller');
     const f = createTracedFetch({ from: 'caller', recorder, nameOf: () => 'echo' });
     const root = childSpan(null);

@@ -56,6 +56,7 @@ export function portOf(name: ServiceName, env: Record<string, string | undefined
   const raw = env.PORT ?? env[portVarOf(name)];
   if (raw === undefined || raw === '') return DEFAULT_PORTS[name];
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`PORT must be 0–65535, got ${raw}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new TypeError(`PORT must be 0–65535, got ${raw}`);
   return port;
 }

@@ -35,7 +35,12 @@ export function newTrace(): TraceContext {
 /** A child span of `parent` (or a new root when there is no parent). */
 export function childSpan(parent: TraceContext | null | undefined): TraceContext {
   if (!parent) return newTrace();
-  return { traceId: parent.traceId, spanId: randomBytes(8).toString('hex'), parentSpanId: parent.spanId, sampled: parent.sampled };
+  return {
+    traceId: parent.traceId,
+    spanId: randomBytes(8).toString('hex'),
+    parentSpanId: parent.spanId,
+    sampled: parent.sampled,
+  };
 }
 
 const storage = new AsyncLocalStorage<TraceContext>();

@@ -23,7 +23,9 @@ const emitBody = z.object({
 export async function startSender(opts: { file?: string } = {}): Promise<RunningApp> {
   const sqlite = new Database(opts.file ?? ':memory:');
   sqlite.pragma('journal_mode = WAL');
-  sqlite.exec('CREATE TABLE IF NOT EXISTS sales (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, mode TEXT NOT NULL)');
+  sqlite.exec(
+    'CREATE TABLE IF NOT EXISTS sales (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, mode TEXT NOT NULL)',
+  );
   const outbox = createSqliteOutbox(sqlite);
   const dispatcher = createDispatcher({ store: outbox, retrySchedule: 'local', timeoutMs: 2000 });
   const fireAndForget = createFireAndForget({ timeoutMs: 2000 });
@@ -39,7 +41,11 @@ export async function startSender(opts: { file?: string } = {}): Promise<Running
     for (let i = 0; i < count; i++) {
       const eventId = newId('evt');
       seq += 1;
-      const body = JSON.stringify({ type: 'sale.recorded', timestamp: new Date().toISOString(), data: { id: eventId, seq, mode } });
+      const body = JSON.stringify({
+        type: 'sale.recorded',
+        timestamp: new Date().toISOString(),
+        data: { id: eventId, seq, mode },
+      });
       messages.push({
         endpointId: 'we_s09',
         url: target,
@@ -90,11 +96,7 @@ export async function startSender(opts: { file?: string } = {}): Promise<Running
   const server = await serve({
     app,
     port: 0,
-    onShutdown: [
-      () => dispatcher.stop({ drainMs: 2000 }),
-      () => fireAndForget.close(),
-      () => sqlite.close(),
-    ],
+    onShutdown: [() => dispatcher.stop({ drainMs: 2000 }), () => fireAndForget.close(), () => sqlite.close()],
   });
   return { name: 's09-sender', url: server.url, port: server.port, recorder, close: server.close };
 }
