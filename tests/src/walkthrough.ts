@@ -21,16 +21,24 @@ const list = (wanted.length ? wanted : (Object.keys(scenarios) as ScenarioId[]).
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 
-async function runOne(s: Scenario, urls: ReturnType<typeof serviceUrls>, extra: Record<string, string | number>) {
+async function runOne(
+  s: Scenario,
+  urls: ReturnType<typeof serviceUrls>,
+  extra: Record<string, string | number>,
+) {
   console.log(`\n${bold(`${s.id} — ${s.title}`)}\n${dim(s.story)}\n`);
   const ctx = createContext({
     scenario: s.id,
     urls,
-    keys: { payments: process.env.STRIPE_SECRET_KEY ?? 'sk_test_hooklab', logistics: process.env.LOGISTICS_API_KEY ?? 'lg_test_hooklab' },
+    keys: {
+      payments: process.env.STRIPE_SECRET_KEY ?? 'sk_test_hooklab',
+      logistics: process.env.LOGISTICS_API_KEY ?? 'lg_test_hooklab',
+    },
     params: extra,
     fetch: createTracedFetch({ from: 'walkthrough' }),
     onNarration: (n) => {
-      if (n.text.startsWith('step ') && n.step !== null) console.log(`  ${bold(`${n.step + 1}.`)} ${s.steps[n.step] ?? ''}`);
+      if (n.text.startsWith('step ') && n.step !== null)
+        console.log(`  ${bold(`${n.step + 1}.`)} ${s.steps[n.step] ?? ''}`);
       else console.log(`     ${n.text}`);
     },
   });
@@ -62,7 +70,8 @@ try {
     } catch (err) {
       failed += 1;
       console.log(`  ✗ ${err instanceof Error ? err.message : String(err)}`);
-      if (!ownStack && err instanceof TypeError) console.log(dim('    (are the apps running? `pnpm dev`, or add --stack)'));
+      if (!ownStack && err instanceof TypeError)
+        console.log(dim('    (are the apps running? `pnpm dev`, or add --stack)'));
     }
   }
 } finally {

@@ -1,7 +1,21 @@
+import { s01 } from './s01-api-crud.ts';
+import { s02 } from './s02-polling-vs-webhook.ts';
+import { s03 } from './s03-register-callback.ts';
+import { s04 } from './s04-order-fulfilment.ts';
+import { s05 } from './s05-async-request-reply.ts';
+import { s06 } from './s06-third-party.ts';
+import { s07 } from './s07-claim-check.ts';
 import { s09 } from './s09-delivery-guarantees.ts';
 import type { Scenario, ScenarioId } from './scenario.ts';
 
 /** Every scenario that exists, by id. */
 export const scenarios: Partial<Record<ScenarioId, Scenario>> = {
+  S01: s01 as Scenario,
+  S02: s02 as Scenario,
+  S03: s03 as Scenario,
+  S04: s04 as Scenario,
+  S05: s05 as Scenario,
+  S06: s06 as Scenario,
+  S07: s07 as Scenario,
   S09: s09 as Scenario,
 };

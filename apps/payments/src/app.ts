@@ -1,0 +1,164 @@
+import type { SqliteClient } from '@hooklab/db';
+import { createServiceApp, type ExchangeRecorder, type Logger } from '@hooklab/service';
+import {
+  type Clock,
+  checkUrl,
+  createSqliteOutbox,
+  type SqliteOutbox,
+  type SsrfOptions,
+  systemClock,
+} from '@hooklab/webhooks';
+import { bodyLimit } from 'hono/body-limit';
+import type { PaymentsConfig } from './config.ts';
+import { expireCheckoutSession } from './domain/checkout.ts';
+import { BACKGROUND, type Domain } from './domain/context.ts';
+import { API_VERSION } from './domain/events.ts';
+import { createJobRunner } from './domain/jobs.ts';
+import { settleProcessing } from './domain/payment-intents.ts';
+import { createStore, type Db } from './domain/store.ts';
+import type { UrlCheck } from './domain/webhook-endpoints.ts';
+import { authenticate, keyringOf } from './http/auth.ts';
+import type { PaymentsEnv } from './http/env.ts';
+import { idempotency } from './http/idempotency.ts';
+import { readParams } from './http/params-middleware.ts';
+import { renderStripeError, stripeError } from './http/stripe-error.ts';
+import { dashboardRoutes } from './pages/dashboard.tsx';
+import { hostedPageRoutes } from './pages/hosted.tsx';
+import { chargeRoutes, refundRoutes } from './routes/charges-refunds.ts';
+import { checkoutSessionRoutes } from './routes/checkout-sessions.ts';
+import { eventRoutes } from './routes/events.ts';
+import { paymentIntentRoutes } from './routes/payment-intents.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
+
+export interface DomainDeps {
+  db: Db;
+  sqlite: SqliteClient;
+  config: PaymentsConfig;
+  /** Business time: object timestamps, checkout expiry, bank debits settling. Tests pass a manual clock. */
+  clock?: Clock;
+  /** The outbox on the same connection; created here when not given. */
+  outbox?: SqliteOutbox;
+  logger?: Logger;
+  publicUrl?: () => string;
+}
+
+/** The payments domain (store, outbox, durable jobs) on one database; the job runner is not started. */
+export function createDomain(deps: DomainDeps): Domain {
+  const clock = deps.clock ?? systemClock;
+  const fallbackUrl = deps.config.PAYMENTS_PUBLIC_URL ?? 'http://localhost:3002';
+  const d: Domain = {
+    db: deps.db,
+    sqlite: deps.sqlite,
+    store: createStore(deps.sqlite),
+    outbox: deps.outbox ?? createSqliteOutbox(deps.sqlite),
+    clock,
+    config: deps.config,
+    logger: deps.logger,
+    publicUrl: deps.publicUrl ?? (() => fallbackUrl),
+    jobs: undefined as never,
+  };
+  d.jobs = createJobRunner({
+    db: deps.db,
+    sqlite: deps.sqlite,
+    clock,
+    logger: deps.logger,
+    handlers: {
+      'payment_intent.settle': (job) => settleProcessing(d, job.accountId, job.objectId),
+      'checkout.expire': (job) =>
+        void expireCheckoutSession(d, job.accountId, BACKGROUND, job.objectId, true),
+    },
+  });
+  return d;
+}
+
+/** The SSRF guard's options from config: loopback allowed in dev, plus `WEBHOOK_ALLOW_HOSTS`. */
+export function ssrfOptionsOf(config: PaymentsConfig): SsrfOptions {
+  const allowList = config.WEBHOOK_ALLOW_HOSTS.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  return { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK, allowList };
+}
+
+export interface PaymentsDeps extends DomainDeps {
+  domain?: Domain;
+  recorder?: ExchangeRecorder;
+  /** Callback-URL check for webhook endpoints; by default the SSRF rules of the config. */
+  urlCheck?: UrlCheck;
+  /** Resends an event from the dashboard (main wires it to the dispatcher's wake-up). */
+  hooks?: {
+    /** Runs after an idempotency key is taken and before the handler: tests use it to hold a request open. */
+    beforeIdempotentHandler?: (key: string) => Promise<void>;
+  };
+}
+
+/** The payments app: Stripe's API under /v1, hosted checkout and 3-D Secure pages, and a dashboard. */
+export function createApp(deps: PaymentsDeps) {
+  const d = deps.domain ?? createDomain(deps);
+  const { config } = deps;
+  const app = createServiceApp<PaymentsEnv>({
+    name: 'payments',
+    logger: deps.logger,
+    recorder: deps.recorder,
+    renderError: renderStripeError,
+    requestIdHeader: 'Request-Id',
+  });
+  const ssrf = ssrfOptionsOf(config);
+  const urlCheck: UrlCheck =
+    deps.urlCheck ??
+    (async (url) => {
+      const verdict = await checkUrl(url, ssrf);
+      return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
+    });
+
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    c.header('Stripe-Version', c.req.header('stripe-version') ?? API_VERSION);
+  });
+  app.use(
+    '/v1/*',
+    authenticate(keyringOf(config)),
+    readParams(config.PAYMENTS_MAX_BODY_BYTES),
+    idempotency({
+      sqlite: deps.sqlite,
+      clock: d.clock,
+      ttlMs: config.PAYMENTS_IDEMPOTENCY_TTL_HOURS * 3600_000,
+      beforeHandler: deps.hooks?.beforeIdempotentHandler,
+    }),
+  );
+  app.route('/v1/payment_intents', paymentIntentRoutes(d));
+  app.route('/v1/charges', chargeRoutes(d));
+  app.route('/v1/refunds', refundRoutes(d));
+  app.route('/v1/checkout/sessions', checkoutSessionRoutes(d));
+  app.route('/v1/events', eventRoutes(d));
+  app.route('/v1/webhook_endpoints', webhookEndpointRoutes(d, urlCheck));
+
+  const pageLimit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw stripeError({
+        status: 413,
+        type: 'invalid_request_error',
+        code: 'request_too_large',
+        message: 'Request body too large.',
+      });
+    },
+  });
+  app.use('/pay/*', pageLimit);
+  app.use('/3ds/*', pageLimit);
+  app.route('/', hostedPageRoutes(d));
+  if (config.PAYMENTS_DASHBOARD) {
+    app.use('/dashboard/*', pageLimit);
+    app.route('/dashboard', dashboardRoutes(d));
+  }
+  app.get('/', (c) =>
+    c.json({
+      service: 'payments',
+      description: 'A Stripe-compatible payment provider for local development (Hooklab).',
+      api: '/v1',
+      dashboard: config.PAYMENTS_DASHBOARD ? '/dashboard' : null,
+    }),
+  );
+  return app;
+}
+
+export type PaymentsApp = ReturnType<typeof createApp>;

@@ -1,0 +1,122 @@
+import { BACKGROUND, type Domain, nowSec, type RequestMeta } from './context.ts';
+import { objectId as newId } from './ids.ts';
+import type { StripeObject } from './store.ts';
+
+/** The API version events are rendered with (the one stripe-node 23.1.0 pins). */
+export const API_VERSION = '2026-10-28.endive';
+
+export const EVENT_TYPES = [
+  'payment_intent.created',
+  'payment_intent.requires_action',
+  'payment_intent.processing',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'payment_intent.amount_capturable_updated',
+  'charge.pending',
+  'charge.succeeded',
+  'charge.failed',
+  'charge.captured',
+  'charge.refunded',
+  'refund.created',
+  'checkout.session.completed',
+  'checkout.session.expired',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface StripeEvent extends StripeObject {
+  object: 'event';
+  type: string;
+  created: number;
+  pending_webhooks: number;
+  data: { object: StripeObject; previous_attributes?: Record<string, unknown> };
+}
+
+export interface EndpointTarget {
+  id: string;
+  url: string;
+  secret: string;
+}
+
+/** `*`, an exact type, or a `prefix.*` pattern. */
+export function eventMatches(enabled: readonly string[], type: string): boolean {
+  return enabled.some(
+    (e) => e === '*' || e === type || (e.endsWith('.*') && type.startsWith(e.slice(0, -1))),
+  );
+}
+
+/** Enabled endpoints of the account that want events of this type. */
+export function subscribedEndpoints(d: Domain, accountId: string, type: string): EndpointTarget[] {
+  return d.store
+    .rows(accountId, 'webhook_endpoint')
+    .filter((r) => r.data.status === 'enabled' && eventMatches(r.data.enabled_events as string[], type))
+    .map((r) => ({ id: r.id, url: r.data.url as string, secret: r.internal.secret as string }));
+}
+
+/** Top-level fields of `before` that differ in `after` (Stripe's `previous_attributes`). */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(before)) if (JSON.stringify(v) !== JSON.stringify(after[k])) out[k] = v;
+  return out;
+}
+
+/**
+ * Stores an event and queues one signed delivery per subscribed endpoint, in the caller's transaction
+ * (the outbox rows commit with the state change or not at all).
+ */
+export function emitEvent(
+  d: Domain,
+  accountId: string,
+  type: EventType,
+  object: StripeObject,
+  opts: { request?: RequestMeta; previous?: Record<string, unknown> } = {},
+): StripeEvent {
+  const request = opts.request ?? BACKGROUND;
+  const endpoints = subscribedEndpoints(d, accountId, type);
+  const event: StripeEvent = {
+    id: newId('evt'),
+    object: 'event',
+    api_version: API_VERSION,
+    created: nowSec(d),
+    data: opts.previous ? { object, previous_attributes: opts.previous } : { object },
+    livemode: false,
+    pending_webhooks: endpoints.length,
+    request: { id: request.id, idempotency_key: request.idempotencyKey },
+    type,
+  };
+  d.store.insert(accountId, event, { tag: type });
+  enqueueDeliveries(d, event, endpoints);
+  return event;
+}
+
+/** Queues `event` to each endpoint through the outbox; Stripe-Signature is computed per attempt. */
+export function enqueueDeliveries(d: Domain, event: StripeEvent, endpoints: readonly EndpointTarget[]): void {
+  if (endpoints.length === 0) return;
+  const body = JSON.stringify(event);
+  d.outbox.enqueueMany(
+    d.sqlite,
+    endpoints.map((ep) => ({
+      endpointId: ep.id,
+      url: ep.url,
+      eventType: event.type,
+      eventId: event.id,
+      body,
+      signing: { scheme: 'stripe' as const, secrets: [ep.secret] },
+      profile: 'stripe' as const,
+    })),
+  );
+}
+
+/** Counts one delivery done: `pending_webhooks` goes down (never below zero). */
+export function markDelivered(d: Domain, eventId: string): void {
+  const row = d.store.rowById(eventId);
+  if (row?.type !== 'event') return;
+  const event = row.data as StripeEvent;
+  d.store.update({ ...event, pending_webhooks: Math.max(0, event.pending_webhooks - 1) });
+}

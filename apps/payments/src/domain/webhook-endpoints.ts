@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { invalid, missing } from '../http/stripe-error.ts';
+import { type Domain, nowSec } from './context.ts';
+import { EVENT_TYPES } from './events.ts';
+import { objectId as newId } from './ids.ts';
+import { mergeMetadata } from './payment-intents.ts';
+import type { StripeObject } from './store.ts';
+
+export const ENDPOINT_TYPE = 'webhook_endpoint';
+
+export interface WebhookEndpoint extends StripeObject {
+  object: 'webhook_endpoint';
+  url: string;
+  enabled_events: string[];
+  status: 'enabled' | 'disabled';
+  description: string | null;
+  metadata: Record<string, string>;
+  secret?: string;
+}
+
+/** Checks a callback URL: http(s) only, no credentials; private addresses go through the SSRF guard. */
+export type UrlCheck = (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+
+function checkEvents(events: string[]): string[] {
+  if (events.length === 0)
+    throw invalid(
+      'You must specify at least one event type in enabled_events.',
+      'enabled_events',
+      'parameter_missing',
+    );
+  events.forEach((e, i) => {
+    const known =
+      e === '*' ||
+      (EVENT_TYPES as readonly string[]).includes(e) ||
+      (e.endsWith('.*') && EVENT_TYPES.some((t) => t.startsWith(e.slice(0, -1))));
+    if (!known)
+      throw invalid(
+        `Invalid enabled_events[${i}]: must be one of ${EVENT_TYPES.join(', ')}, or *`,
+        `enabled_events[${i}]`,
+        'parameter_invalid',
+      );
+  });
+  return [...new Set(events)];
+}
+
+export async function checkEndpointUrl(url: string, guard: UrlCheck): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(`Invalid URL: ${url}`, 'url', 'url_invalid');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw invalid('Invalid URL: must be http or https.', 'url', 'url_invalid');
+  if (parsed.username || parsed.password)
+    throw invalid('Invalid URL: credentials are not allowed in the URL.', 'url', 'url_invalid');
+  const verdict = await guard(url);
+  if (!verdict.ok) throw invalid(`Invalid URL: ${verdict.reason}`, 'url', 'url_invalid');
+}
+
+function newSecret(d: Domain): string {
+  return d.config.PAYMENTS_DEV_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The endpoint as the API shows it: never the secret (Stripe returns it only at creation). */
+export function publicEndpoint(e: WebhookEndpoint): WebhookEndpoint {
+  const { secret: _secret, ...rest } = e;
+  return rest as WebhookEndpoint;
+}
+
+export function createEndpoint(
+  d: Domain,
+  accountId: string,
+  p: {
+    url: string;
+    enabled_events: string[];
+    description?: string;
+    metadata?: Record<string, string>;
+    api_version?: string;
+  },
+): WebhookEndpoint {
+  const secret = newSecret(d);
+  const ep: WebhookEndpoint = {
+    id: newId('we'),
+    object: 'webhook_endpoint',
+    api_version: p.api_version ?? null,
+    application: null,
+    created: nowSec(d),
+    description: p.description ?? null,
+    enabled_events: checkEvents(p.enabled_events),
+    livemode: false,
+    metadata: p.metadata ?? {},
+    status: 'enabled',
+    url: p.url,
+  };
+  d.store.insert(accountId, ep, { internal: { secret } });
+  return { ...ep, secret };
+}
+
+export function loadEndpoint(d: Domain, accountId: string, id: string): WebhookEndpoint {
+  const ep = d.store.get<WebhookEndpoint>(accountId, id, ENDPOINT_TYPE);
+  if (!ep) throw missing('webhook_endpoint', id);
+  return ep;
+}
+
+export function updateEndpoint(
+  d: Domain,
+  accountId: string,
+  id: string,
+  p: {
+    url?: string;
+    enabled_events?: string[];
+    description?: string;
+    metadata?: Record<string, string>;
+    disabled?: boolean;
+  },
+): WebhookEndpoint {
+  const ep = loadEndpoint(d, accountId, id);
+  const next: WebhookEndpoint = { ...ep };
+  if (p.url !== undefined) next.url = p.url;
+  if (p.enabled_events !== undefined) next.enabled_events = checkEvents(p.enabled_events);
+  if (p.description !== undefined) next.description = p.description || null;
+  if (p.metadata !== undefined) next.metadata = mergeMetadata(ep.metadata, p.metadata);
+  if (p.disabled !== undefined) next.status = p.disabled ? 'disabled' : 'enabled';
+  return d.store.update(next);
+}
+
+export function deleteEndpoint(d: Domain, accountId: string, id: string) {
+  loadEndpoint(d, accountId, id);
+  d.store.delete(id);
+  return { id, object: 'webhook_endpoint', deleted: true };
+}
+
+/** Called by the dispatcher after a long run of failures: Stripe disables such endpoints. */
+export function disableFailingEndpoint(d: Domain, endpointId: string): boolean {
+  const row = d.store.rowById(endpointId);
+  if (!row || row.type !== ENDPOINT_TYPE || row.data.status !== 'enabled') return false;
+  d.store.update(
+    { ...(row.data as WebhookEndpoint), status: 'disabled' },
+    { internal: { ...row.internal, disabledReason: 'failing' } },
+  );
+  return true;
+}

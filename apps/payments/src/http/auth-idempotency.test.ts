@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raw, SK, startTestServer, type TestServer } from '../test-support.ts';
+
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('auth', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('401 without a key, with an unknown key, with a broken header', async () => {
+    for (const init of [
+      { key: null },
+      { key: 'sk_test_wrong' },
+      { key: null, headers: { authorization: 'Token abc' } },
+    ]) {
+      const res = await raw(s.url, '/v1/payment_intents', init);
+      expect(res.status).toBe(401);
+      const body = await res.json();
+      expect(body.error.type).toBe('invalid_request_error');
+      expect(body.error.code).toMatch(/^api_key_/);
+    }
+    const masked = await (await raw(s.url, '/v1/payment_intents', { key: 'sk_test_secretvalue1234' })).json();
+    expect(masked.error.message).toBe('Invalid API Key provided: sk_test_****1234');
+  });
+
+  it('accepts Basic auth with the key as user name', async () => {
+    const res = await raw(s.url, '/v1/payment_intents', {
+      key: null,
+      headers: { authorization: `Basic ${Buffer.from(`${SK}:`).toString('base64')}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('request-id')).toMatch(/^req_/);
+  });
+
+  it('403 permission_error for the read-only key on a write', async () => {
+    const res = await raw(s.url, '/v1/payment_intents', {
+      key: 'rk_test_hooklab',
+      method: 'POST',
+      headers: form,
+      body: 'amount=100&currency=eur',
+    });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error).toMatchObject({
+      type: 'permission_error',
+      code: 'insufficient_permissions',
+    });
+  });
+
+  it('JSON for unknown routes, with and without /v1', async () => {
+    const a = await raw(s.url, '/v1/customers');
+    expect(a.status).toBe(404);
+    expect((await a.json()).error.message).toContain('Unrecognized request URL (GET: /v1/customers)');
+    const b = await raw(s.url, '/nowhere');
+    expect(b.status).toBe(404);
+    expect(b.headers.get('content-type')).toContain('application/json');
+  });
+});
+
+describe('idempotency keys', () => {
+  let s: TestServer;
+  let release: () => void = () => undefined;
+  let hold: Promise<void> | null = null;
+  beforeAll(async () => {
+    s = await startTestServer(
+      {},
+      {
+        hooks: {
+          beforeIdempotentHandler: async (key) => (key.startsWith('slow-') ? (hold ?? undefined) : undefined),
+        },
+      },
+    );
+  });
+  afterAll(() => s.close());
+
+  it('replays the stored response with Idempotent-Replayed, and creates one object', async () => {
+    const stripe = s.stripe();
+    const a = await stripe.paymentIntents.create(
+      { amount: 2000, currency: 'eur' },
+      { idempotencyKey: 'order-1' },
+    );
+    const b = await stripe.paymentIntents.create(
+      { amount: 2000, currency: 'eur' },
+      { idempotencyKey: 'order-1' },
+    );
+    expect(b).toEqual(a);
+    expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect((await stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.id === a.id)).toHaveLength(
+      1,
+    );
+  });
+
+  it('replays a card decline too (402)', async () => {
+    const send = () =>
+      raw(s.url, '/v1/payment_intents', {
+        method: 'POST',
+        headers: { ...form, 'idempotency-key': 'decl-1' },
+        body: 'amount=2000&currency=eur&confirm=true&payment_method=pm_card_chargeDeclined',
+      });
+    const first = await send();
+    const second = await send();
+    expect([first.status, second.status]).toEqual([402, 402]);
+    expect(await second.json()).toEqual(await first.json());
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('400 idempotency_error when the same key comes with other parameters', async () => {
+    const stripe = s.stripe();
+    await stripe.paymentIntents.create({ amount: 2000, currency: 'eur' }, { idempotencyKey: 'order-2' });
+    const err = await stripe.paymentIntents
+      .create({ amount: 2100, currency: 'eur' }, { idempotencyKey: 'order-2' })
+      .catch((e) => e);
+    expect(err).toMatchObject({ type: 'StripeIdempotencyError', statusCode: 400 });
+  });
+
+  it('scopes keys per account', async () => {
+    const a = await s
+      .stripe()
+      .paymentIntents.create({ amount: 2000, currency: 'eur' }, { idempotencyKey: 'shared' });
+    const b = await s
+      .stripe('sk_test_other')
+      .paymentIntents.create({ amount: 2000, currency: 'eur' }, { idempotencyKey: 'shared' });
+    expect(b.id).not.toBe(a.id);
+  });
+
+  it('409 while the first request with the key is still running', async () => {
+    hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const send = () =>
+      raw(s.url, '/v1/payment_intents', {
+        method: 'POST',
+        headers: { ...form, 'idempotency-key': 'slow-1' },
+        body: 'amount=2000&currency=eur',
+      });
+    const first = send();
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await send();
+    expect(second.status).toBe(409);
+    expect((await second.json()).error.type).toBe('idempotency_error');
+    hold = null;
+    release();
+    expect((await first).status).toBe(200);
+    const third = await send();
+    expect(third.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('does not store validation failures: the key can be used again', async () => {
+    const bad = await raw(s.url, '/v1/payment_intents', {
+      method: 'POST',
+      headers: { ...form, 'idempotency-key': 'k-val' },
+      body: 'amount=x&currency=eur',
+    });
+    expect(bad.status).toBe(400);
+    const good = await raw(s.url, '/v1/payment_intents', {
+      method: 'POST',
+      headers: { ...form, 'idempotency-key': 'k-val' },
+      body: 'amount=2000&currency=eur',
+    });
+    expect(good.status).toBe(200);
+  });
+});

@@ -1,0 +1,67 @@
+import type { MiddlewareHandler } from 'hono';
+import type { PaymentsEnv } from './env.ts';
+import { decodeForm, FormDecodeError } from './form.ts';
+import { invalid, stripeError } from './stripe-error.ts';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Reads Stripe parameters: a form body for POST, the query string otherwise. Anything else is a 400. */
+export function readParams(maxBodyBytes: number): MiddlewareHandler<PaymentsEnv> {
+  return async (c, next) => {
+    let text: string;
+    if (c.req.method === 'POST') {
+      const declared = Number(c.req.header('content-length') ?? 0);
+      if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const raw = await readLimited(c.req.raw, maxBodyBytes);
+      if (raw.length > 0 && type !== FORM) {
+        throw invalid(
+          `Invalid request: the body must be form-encoded (Content-Type: ${FORM}), the way Stripe's API takes it${type ? `, not ${type}` : ''}.`,
+          undefined,
+          'invalid_content_type',
+        );
+      }
+      text = raw;
+    } else {
+      const url = c.req.url;
+      const q = url.indexOf('?');
+      text = q === -1 ? '' : url.slice(q + 1);
+    }
+    try {
+      c.set('params', decodeForm(text));
+    } catch (err) {
+      if (err instanceof FormDecodeError) throw invalid(err.message, err.param, 'parameter_invalid');
+      throw err;
+    }
+    c.set('meta', { id: c.get('requestId'), idempotencyKey: c.req.header('idempotency-key') ?? null });
+    await next();
+  };
+}
+
+function tooLarge(max: number) {
+  return stripeError({
+    status: 413,
+    type: 'invalid_request_error',
+    code: 'request_too_large',
+    message: `Request body too large: the limit is ${max} bytes.`,
+  });
+}
+
+async function readLimited(req: Request, max: number): Promise<string> {
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(max);
+    }
+    chunks.push(value);
+  }
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  return decoded;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { type FormValue, formatParam } from './form.ts';
+import { invalid } from './stripe-error.ts';
+
+// Every parameter arrives as a string (or nested strings); these helpers read them Stripe's way.
+
+export const str = (max = 5000) =>
+  z.string({ error: 'Invalid string' }).max(max, `String must be at most ${max} characters`);
+export const id = (prefix: string) =>
+  z
+    .string({ error: 'Invalid string' })
+    .regex(new RegExp(`^${prefix}_[A-Za-z0-9_]{1,200}$`), `Invalid ${prefix}_ id`);
+
+export const int = (min = 0, max = 99_999_999) =>
+  z
+    .string({ error: 'Invalid integer' })
+    .regex(/^-?\d{1,12}$/, 'Invalid integer')
+    .transform(Number)
+    .pipe(z.number().min(min, `Must be at least ${min}`).max(max, `Must be at most ${max}`));
+
+export const bool = () =>
+  z
+    .enum(['true', 'false'], { error: 'Invalid boolean: expected true or false' })
+    .transform((v) => v === 'true');
+
+export const currency = () =>
+  z
+    .string({ error: 'Invalid currency' })
+    .regex(/^[A-Za-z]{3}$/, 'Invalid currency: expected a three-letter ISO code')
+    .transform((v) => v.toLowerCase());
+
+/** `metadata[k]=v` pairs (Stripe: 50 keys, 40-char keys, 500-char values); `metadata=` clears them. */
+export const metadata = () =>
+  z.union(
+    [
+      z.literal('').transform(() => ({}) as Record<string, string>),
+      z
+        .record(
+          z.string().min(1).max(40, 'Metadata keys are at most 40 characters'),
+          z.string({ error: 'Invalid string' }).max(500, 'Metadata values are at most 500 characters'),
+        )
+        .refine((m) => Object.keys(m).length <= 50, 'Metadata can have at most 50 keys'),
+    ],
+    { error: 'Invalid hash' },
+  );
+
+export const list = <T extends z.ZodType>(item: T) => z.array(item, { error: 'Invalid array' });
+export const expand = () => list(str(200)).max(20).optional();
+
+/** The pagination parameters every list endpoint takes. */
+export const listParams = {
+  limit: int(1, 100).optional(),
+  starting_after: str(255).optional(),
+  ending_before: str(255).optional(),
+  expand: expand(),
+};
+
+/** Validates decoded parameters against a strict schema; a failure becomes a Stripe 400 naming the parameter. */
+export function parseParams<S extends z.ZodType>(schema: S, params: Record<string, FormValue>): z.infer<S> {
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const param = formatParam([...issue.path, issue.keys[0]!]);
+    throw invalid(`Received unknown parameter: ${param}`, param, 'parameter_unknown');
+  }
+  const param = formatParam(issue.path);
+  const value = valueAt(params, issue.path);
+  if (value === undefined && issue.code === 'invalid_type') {
+    throw invalid(`Missing required param: ${param}.`, param, 'parameter_missing');
+  }
+  if (issue.code === 'invalid_union' && typeof value !== 'string' && issue.message === 'Invalid hash') {
+    throw invalid(`Invalid hash: ${param}`, param, 'parameter_invalid');
+  }
+  const shown = typeof value === 'string' ? `: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}` : '';
+  const code = issue.message.startsWith('Invalid integer')
+    ? 'parameter_invalid_integer'
+    : issue.message.startsWith('Invalid string')
+      ? 'parameter_invalid_string'
+      : 'parameter_invalid';
+  throw invalid(
+    `${issue.message}${issue.message.startsWith('Invalid') ? shown : ''} (${param || 'body'})`,
+    param || undefined,
+    code,
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}

@@ -1,0 +1,102 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Domain } from '../domain/context.ts';
+import type { Charge } from '../domain/payment-intents.ts';
+import { mergeMetadata } from '../domain/payment-intents.ts';
+import { createRefund, REFUND_REASONS } from '../domain/refunds.ts';
+import { listObject } from '../domain/store.ts';
+import type { PaymentsEnv } from '../http/env.ts';
+import { expandObject } from '../http/expand.ts';
+import { expand, int, listParams, metadata, parseParams, str } from '../http/params.ts';
+import { missing } from '../http/stripe-error.ts';
+
+const retrieveSchema = z.strictObject({ expand: expand() });
+const chargeListSchema = z.strictObject({ ...listParams, payment_intent: str(255).optional() });
+const refundCreateSchema = z.strictObject({
+  payment_intent: str(255).optional(),
+  charge: str(255).optional(),
+  amount: int(1).optional(),
+  reason: z
+    .enum(REFUND_REASONS, {
+      error: 'Invalid reason: must be one of duplicate, fraudulent or requested_by_customer',
+    })
+    .optional(),
+  metadata: metadata().optional(),
+  expand: expand(),
+});
+const refundUpdateSchema = z.strictObject({ metadata: metadata().optional(), expand: expand() });
+const refundListSchema = z.strictObject({
+  ...listParams,
+  payment_intent: str(255).optional(),
+  charge: str(255).optional(),
+});
+
+/** `/v1/charges`: read-only, as charges come from PaymentIntents. */
+export function chargeRoutes(d: Domain) {
+  return new Hono<PaymentsEnv>()
+    .get('/', (c) => {
+      const p = parseParams(chargeListSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      return c.json(
+        expandObject(
+          d,
+          acct,
+          listObject('/v1/charges', d.store.list(acct, 'charge', { ...p, ref: p.payment_intent })),
+          p.expand,
+        ),
+      );
+    })
+    .get('/:id', (c) => {
+      const p = parseParams(retrieveSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      const ch = d.store.get<Charge>(acct, c.req.param('id'), 'charge');
+      if (!ch) throw missing('charge', c.req.param('id'));
+      return c.json(expandObject(d, acct, ch, p.expand));
+    });
+}
+
+/** `/v1/refunds`: full or partial refunds of a captured payment. */
+export function refundRoutes(d: Domain) {
+  const load = (acct: string, id: string) => {
+    const r = d.store.get<{ id: string; object: 'refund'; metadata: Record<string, string> }>(
+      acct,
+      id,
+      'refund',
+    );
+    if (!r) throw missing('refund', id);
+    return r;
+  };
+  return new Hono<PaymentsEnv>()
+    .post('/', (c) => {
+      const { expand: paths, ...p } = parseParams(refundCreateSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      return c.json(expandObject(d, acct, createRefund(d, acct, c.get('meta'), p), paths));
+    })
+    .get('/', (c) => {
+      const p = parseParams(refundListSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      return c.json(
+        expandObject(
+          d,
+          acct,
+          listObject(
+            '/v1/refunds',
+            d.store.list(acct, 'refund', { ...p, ref: p.payment_intent, tag: p.charge }),
+          ),
+          p.expand,
+        ),
+      );
+    })
+    .get('/:id', (c) => {
+      const p = parseParams(retrieveSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      return c.json(expandObject(d, acct, load(acct, c.req.param('id')), p.expand));
+    })
+    .post('/:id', (c) => {
+      const p = parseParams(refundUpdateSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      const r = load(acct, c.req.param('id'));
+      const next = p.metadata ? d.store.update({ ...r, metadata: mergeMetadata(r.metadata, p.metadata) }) : r;
+      return c.json(expandObject(d, acct, next, p.expand));
+    });
+}

@@ -1,0 +1,214 @@
+import { createManualClock } from '@hooklab/webhooks';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support.ts';
+
+const post = (url: string, body: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    redirect: 'manual',
+  });
+
+describe('Checkout Sessions and the hosted page', () => {
+  let s: TestServer;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    s = await startTestServer();
+    stripe = s.stripe();
+  });
+  afterAll(() => s.close());
+
+  const session = () =>
+    stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: 'eur', unit_amount: 12900, product_data: { name: 'Linen wrap dress' } },
+        },
+        {
+          quantity: 2,
+          price_data: { currency: 'eur', unit_amount: 1500, product_data: { name: 'Silk scarf' } },
+        },
+      ],
+      success_url: 'http://shop.test/orders/ord_1?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: 'http://shop.test/cart',
+      client_reference_id: 'ord_1',
+      customer_email: 'ada@example.com',
+      metadata: { order_id: 'ord_1' },
+    });
+
+  it('creates an open session with its PaymentIntent and a hosted url', async () => {
+    const cs = await session();
+    expect(cs).toMatchObject({
+      object: 'checkout.session',
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_total: 15900,
+      currency: 'eur',
+      client_reference_id: 'ord_1',
+      metadata: { order_id: 'ord_1' },
+    });
+    expect(cs.url).toBe(`${s.url}/pay/${cs.id}`);
+    expect(cs.id).toMatch(/^cs_test_/);
+    const pi = await stripe.paymentIntents.retrieve(cs.payment_intent as string);
+    expect(pi).toMatchObject({ amount: 15900, status: 'requires_payment_method' });
+    const withPi = await stripe.checkout.sessions.retrieve(cs.id, { expand: ['payment_intent'] });
+    expect((withPi.payment_intent as Stripe.PaymentIntent).id).toBe(pi.id);
+    const items = await stripe.checkout.sessions.listLineItems(cs.id);
+    expect(items.data.map((i) => i.description)).toEqual(['Linen wrap dress', 'Silk scarf']);
+    const page = await fetch(cs.url!);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('4000000000000002'.replace(/(\d{4})(?=\d)/g, '$1 '));
+    expect(html).toContain('Linen wrap dress');
+  });
+
+  it('declined card re-renders the form with 402, then the good card pays and redirects 303', async () => {
+    const cs = await session();
+    const declined = await post(cs.url!, 'card_number=4000+0000+0000+0002');
+    expect(declined.status).toBe(402);
+    expect(await declined.text()).toContain('Your card was declined.');
+    const insufficient = await post(cs.url!, 'card_number=4000000000009995');
+    expect(await insufficient.text()).toContain('insufficient funds');
+    expect((await post(cs.url!, 'card_number=1234')).status).toBe(402);
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('open');
+
+    const paid = await post(cs.url!, 'card_number=4242424242424242&email=ada%40example.com');
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(`http://shop.test/orders/ord_1?session_id=${cs.id}`);
+    const done = await stripe.checkout.sessions.retrieve(cs.id);
+    expect(done).toMatchObject({ status: 'complete', payment_status: 'paid' });
+    expect((await stripe.paymentIntents.retrieve(done.payment_intent as string)).status).toBe('succeeded');
+    const completed = await stripe.events.list({ type: 'checkout.session.completed', limit: 100 });
+    expect(completed.data.some((e) => (e.data.object as Stripe.Checkout.Session).id === cs.id)).toBe(true);
+    expect((await post(cs.url!, 'card_number=4242424242424242')).status).toBe(303);
+  });
+
+  it('3-D Secure card on the hosted page goes through the challenge, then to success_url', async () => {
+    const cs = await session();
+    const res = await post(cs.url!, 'card_number=4000002500003155');
+    expect(res.status).toBe(303);
+    const challenge = res.headers.get('location')!;
+    expect(challenge).toContain('/3ds/');
+    const u = new URL(challenge);
+    const approve = await post(
+      `${s.url}${u.pathname}`,
+      `client_secret=${u.searchParams.get('client_secret')}&outcome=approve`,
+    );
+    expect(approve.status).toBe(303);
+    expect(approve.headers.get('location')).toContain(cs.id);
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).payment_status).toBe('paid');
+  });
+
+  it('expire: status expired, PaymentIntent canceled, page gone, event emitted', async () => {
+    const cs = await session();
+    const ex = await stripe.checkout.sessions.expire(cs.id);
+    expect(ex.status).toBe('expired');
+    expect((await stripe.paymentIntents.retrieve(cs.payment_intent as string)).status).toBe('canceled');
+    expect((await fetch(`${s.url}/pay/${cs.id}`)).status).toBe(410);
+    expect(await stripe.checkout.sessions.expire(cs.id).catch((e) => e.statusCode)).toBe(400);
+    const events = await stripe.events.list({ type: 'checkout.session.expired' });
+    expect(events.data[0]!.data.object).toMatchObject({ id: cs.id });
+    const list = await stripe.checkout.sessions.list({ limit: 100, status: 'expired' });
+    expect(list.data.map((x) => x.id)).toContain(cs.id);
+  });
+
+  it('refuses bad sessions: no line items, other modes, bad urls', async () => {
+    const bad = [
+      { mode: 'payment', line_items: [] },
+      {
+        mode: 'subscription',
+        line_items: [
+          { quantity: 1, price_data: { currency: 'eur', unit_amount: 100, product_data: { name: 'x' } } },
+        ],
+      },
+      {
+        mode: 'payment',
+        success_url: 'javascript:alert(1)',
+        line_items: [
+          { quantity: 1, price_data: { currency: 'eur', unit_amount: 100, product_data: { name: 'x' } } },
+        ],
+      },
+      { mode: 'payment', line_items: [{ price: 'price_123', quantity: 1 }] },
+    ];
+    for (const params of bad) {
+      const err = await stripe.checkout.sessions.create(params as never).catch((e) => e);
+      expect(err.statusCode).toBe(400);
+    }
+  });
+});
+
+describe('checkout expiry on the clock', () => {
+  it('expires an open session when its expires_at passes', async () => {
+    const clock = createManualClock(Date.now());
+    const s = await startTestServer({ PAYMENTS_CHECKOUT_EXPIRES_SECONDS: '3600' }, { clock });
+    const stripe = s.stripe();
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        { quantity: 1, price_data: { currency: 'eur', unit_amount: 5000, product_data: { name: 'Dress' } } },
+      ],
+    });
+    clock.advance(3600_000 + 1000);
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('expired');
+    await s.close();
+  });
+});
+
+describe('refunds', () => {
+  let s: TestServer;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    s = await startTestServer();
+    stripe = s.stripe();
+  });
+  afterAll(() => s.close());
+
+  it('partial then full refund; over-refund refused; events emitted', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'eur',
+      confirm: true,
+      payment_method: 'pm_card_visa',
+    });
+    const r1 = await stripe.refunds.create({
+      payment_intent: pi.id,
+      amount: 2000,
+      reason: 'requested_by_customer',
+    });
+    expect(r1).toMatchObject({
+      object: 'refund',
+      amount: 2000,
+      status: 'succeeded',
+      payment_intent: pi.id,
+      charge: pi.latest_charge,
+    });
+    const over = await stripe.refunds.create({ payment_intent: pi.id, amount: 3001 }).catch((e) => e);
+    expect(over).toMatchObject({ statusCode: 400, code: 'amount_too_large', param: 'amount' });
+    const r2 = await stripe.refunds.create({ charge: pi.latest_charge as string });
+    expect(r2.amount).toBe(3000);
+    const charge = await stripe.charges.retrieve(pi.latest_charge as string);
+    expect(charge).toMatchObject({ amount_refunded: 5000, refunded: true });
+    expect(await stripe.refunds.create({ payment_intent: pi.id }).catch((e) => e.code)).toBe(
+      'charge_already_refunded',
+    );
+    expect((await stripe.refunds.retrieve(r1.id)).id).toBe(r1.id);
+    expect((await stripe.refunds.list({ payment_intent: pi.id })).data.map((r) => r.id)).toEqual([
+      r2.id,
+      r1.id,
+    ]);
+    const types = (await stripe.events.list({ limit: 5 })).data.map((e) => e.type);
+    expect(types.slice(0, 2)).toEqual(['charge.refunded', 'refund.created']);
+    const refunded = (await stripe.events.list({ type: 'charge.refunded', limit: 1 })).data[0]!;
+    expect(refunded.data.previous_attributes).toMatchObject({ amount_refunded: 2000, refunded: false });
+  });
+
+  it('refuses to refund what was not paid', async () => {
+    const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'eur' });
+    expect(await stripe.refunds.create({ payment_intent: pi.id }).catch((e) => e.statusCode)).toBe(400);
+    expect(await stripe.refunds.create({} as never).catch((e) => e.code)).toBe('parameter_missing');
+  });
+});

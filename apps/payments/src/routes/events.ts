@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Domain } from '../domain/context.ts';
+import { enqueueDeliveries, type StripeEvent, subscribedEndpoints } from '../domain/events.ts';
+import { listObject } from '../domain/store.ts';
+import { ENDPOINT_TYPE } from '../domain/webhook-endpoints.ts';
+import type { PaymentsEnv } from '../http/env.ts';
+import { expand, list, listParams, parseParams, str } from '../http/params.ts';
+import { invalid, missing } from '../http/stripe-error.ts';
+
+const listSchema = z.strictObject({
+  ...listParams,
+  type: str(200).optional(),
+  types: list(str(200)).max(20).optional(),
+  delivery_success: z.enum(['true', 'false']).optional(),
+});
+const retrieveSchema = z.strictObject({ expand: expand() });
+const retrySchema = z.strictObject({ webhook_endpoint: str(255).optional() });
+
+export function loadEvent(d: Domain, accountId: string, id: string): StripeEvent {
+  const e = d.store.get<StripeEvent>(accountId, id, 'event');
+  if (!e) throw missing('event', id);
+  return e;
+}
+
+/** Sends a stored event again to the account's subscribed endpoints (or one of them), through the outbox. */
+export function resendEvent(d: Domain, accountId: string, id: string, endpointId?: string): StripeEvent {
+  return d.sqlite.transaction(() => {
+    const event = loadEvent(d, accountId, id);
+    let targets = subscribedEndpoints(d, accountId, event.type);
+    if (endpointId) {
+      const row = d.store.row(accountId, endpointId, ENDPOINT_TYPE);
+      if (!row) throw missing('webhook_endpoint', endpointId, 'webhook_endpoint');
+      targets = [{ id: row.id, url: row.data.url as string, secret: row.internal.secret as string }];
+    }
+    const next = d.store.update({ ...event, pending_webhooks: event.pending_webhooks + targets.length });
+    enqueueDeliveries(d, next, targets);
+    return next;
+  })();
+}
+
+/** `/v1/events`: every change, newest first; `type` filters (with `*` wildcards like `payment_intent.*`). */
+export function eventRoutes(d: Domain) {
+  return new Hono<PaymentsEnv>()
+    .get('/', (c) => {
+      const p = parseParams(listSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      if (p.type && p.types)
+        throw invalid('You may only specify one of these parameters: type, types.', 'types');
+      const types = p.types ?? (p.type ? [p.type] : undefined);
+      if (!types || (types.length === 1 && !types[0]!.includes('*'))) {
+        return c.json(listObject('/v1/events', d.store.list(acct, 'event', { ...p, tag: types?.[0] })));
+      }
+      // Several types or wildcards: filter while paging (events are few per account in a local stand-in).
+      const limit = p.limit ?? 10;
+      const matches = (t: string) =>
+        types.some((want) => want === t || (want.endsWith('*') && t.startsWith(want.slice(0, -1))));
+      const out: StripeEvent[] = [];
+      let cursor = { starting_after: p.starting_after, ending_before: p.ending_before };
+      let more = true;
+      while (out.length <= limit && more) {
+        const page = d.store.list<StripeEvent>(acct, 'event', { ...cursor, limit: 100 });
+        for (const e of page.data) if (matches(e.type)) out.push(e);
+        more = page.hasMore;
+        const last = page.data.at(cursor.ending_before ? 0 : -1);
+        if (!last) break;
+        cursor = cursor.ending_before
+          ? { starting_after: undefined, ending_before: last.id }
+          : { starting_after: last.id, ending_before: undefined };
+      }
+      const data = p.ending_before ? out.slice(-limit) : out.slice(0, limit);
+      return c.json(listObject('/v1/events', { data, hasMore: out.length > limit }));
+    })
+    .get('/:id', (c) => {
+      parseParams(retrieveSchema, c.get('params'));
+      return c.json(loadEvent(d, c.get('apiKey').accountId, c.req.param('id')));
+    })
+    .post('/:id/retry', (c) => {
+      const p = parseParams(retrySchema, c.get('params'));
+      return c.json(resendEvent(d, c.get('apiKey').accountId, c.req.param('id'), p.webhook_endpoint));
+    });
+}

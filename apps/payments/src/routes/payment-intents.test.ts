@@ -1,0 +1,323 @@
+import { createManualClock } from '@hooklab/webhooks';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RK, raw, SK_OTHER, startTestServer, type TestServer } from '../test-support.ts';
+
+const card = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (err) {
+    return err as Stripe.errors.StripeError;
+  }
+  throw new Error('expected a Stripe error');
+};
+
+describe('PaymentIntents through the official SDK', () => {
+  let s: TestServer;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    s = await startTestServer();
+    stripe = s.stripe();
+  });
+  afterAll(() => s.close());
+
+  it('creates, retrieves, updates and lists', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 12900,
+      currency: 'EUR',
+      description: 'Linen wrap dress',
+      metadata: { order_id: 'ord_1' },
+    });
+    expect(pi).toMatchObject({
+      object: 'payment_intent',
+      amount: 12900,
+      currency: 'eur',
+      status: 'requires_payment_method',
+      metadata: { order_id: 'ord_1' },
+      livemode: false,
+    });
+    expect(pi.client_secret).toMatch(new RegExp(`^${pi.id}_secret_`));
+    expect(pi.lastResponse.requestId).toMatch(/^req_/);
+
+    const got = await stripe.paymentIntents.retrieve(pi.id);
+    expect(got).toEqual(pi);
+
+    const up = await stripe.paymentIntents.update(pi.id, { amount: 13900, metadata: { note: 'gift' } });
+    expect(up).toMatchObject({ amount: 13900, metadata: { order_id: 'ord_1', note: 'gift' } });
+    const cleared = await stripe.paymentIntents.update(pi.id, { metadata: { note: '' } });
+    expect(cleared.metadata).toEqual({ order_id: 'ord_1' });
+
+    const list = await stripe.paymentIntents.list({ limit: 100 });
+    expect(list).toMatchObject({ object: 'list', url: '/v1/payment_intents' });
+    expect(list.data.some((p) => p.id === pi.id)).toBe(true);
+  });
+
+  it('paginates newest first with starting_after and ending_before', async () => {
+    const t = await startTestServer();
+    const sdk = t.stripe();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await sdk.paymentIntents.create({ amount: 1000 + i, currency: 'usd' })).id);
+    const first = await sdk.paymentIntents.list({ limit: 2 });
+    expect(first.data.map((p) => p.id)).toEqual([ids[4], ids[3]]);
+    expect(first.has_more).toBe(true);
+    const second = await sdk.paymentIntents.list({ limit: 2, starting_after: ids[3] });
+    expect(second.data.map((p) => p.id)).toEqual([ids[2], ids[1]]);
+    const last = await sdk.paymentIntents.list({ limit: 2, starting_after: ids[1] });
+    expect(last.data.map((p) => p.id)).toEqual([ids[0]]);
+    expect(last.has_more).toBe(false);
+    const back = await sdk.paymentIntents.list({ limit: 2, ending_before: ids[1] });
+    expect(back.data.map((p) => p.id)).toEqual([ids[3], ids[2]]);
+    expect(back.has_more).toBe(true);
+    const all: string[] = [];
+    for await (const p of sdk.paymentIntents.list({ limit: 2 })) all.push(p.id);
+    expect(all).toEqual([...ids].reverse());
+    const bad = await card(sdk.paymentIntents.list({ limit: 101 }));
+    expect(bad).toMatchObject({ type: 'StripeInvalidRequestError', param: 'limit' });
+    await t.close();
+  });
+
+  it('confirms with pm_card_visa: succeeded with a charge, expandable', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'eur',
+      payment_method: 'pm_card_visa',
+    });
+    expect(pi.status).toBe('requires_confirmation');
+    const done = await stripe.paymentIntents.confirm(pi.id, { expand: ['latest_charge'] });
+    expect(done).toMatchObject({ status: 'succeeded', amount_received: 2000 });
+    const charge = done.latest_charge as Stripe.Charge;
+    expect(charge).toMatchObject({
+      object: 'charge',
+      status: 'succeeded',
+      paid: true,
+      captured: true,
+      amount: 2000,
+      payment_intent: pi.id,
+    });
+    expect((await stripe.charges.retrieve(charge.id)).id).toBe(charge.id);
+  });
+
+  it.each([
+    ['pm_card_chargeDeclined', 'card_declined', 'generic_decline'],
+    ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
+    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
+  ])(
+    '%s declines with 402 card_error %s/%s and returns to requires_payment_method',
+    async (pm, code, declineCode) => {
+      const err = await card(
+        stripe.paymentIntents.create({ amount: 2000, currency: 'eur', confirm: true, payment_method: pm }),
+      );
+      expect(err).toMatchObject({
+        type: 'StripeCardError',
+        statusCode: 402,
+        code,
+        decline_code: declineCode,
+      });
+      const pi = err.payment_intent!;
+      expect(pi.status).toBe('requires_payment_method');
+      expect(pi.last_payment_error).toMatchObject({ type: 'card_error', code, decline_code: declineCode });
+      const stored = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
+      expect(stored.status).toBe('requires_payment_method');
+      expect((stored.latest_charge as Stripe.Charge).status).toBe('failed');
+      const retried = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
+      expect(retried.status).toBe('succeeded');
+      expect(retried.last_payment_error).toBeNull();
+    },
+  );
+
+  it('refuses an unknown payment method with 404 resource_missing', async () => {
+    const err = await card(
+      stripe.paymentIntents.create({ amount: 2000, currency: 'eur', payment_method: 'pm_nope' }),
+    );
+    expect(err).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 404,
+      code: 'resource_missing',
+      param: 'payment_method',
+    });
+  });
+
+  it('3-D Secure: requires_action with a redirect to the challenge page, approve and fail', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'eur',
+      confirm: true,
+      payment_method: 'pm_card_threeDSecureRequired',
+      return_url: 'https://shop.test/return',
+    });
+    expect(pi.status).toBe('requires_action');
+    const url = pi.next_action?.redirect_to_url?.url;
+    expect(url).toContain(`${s.url}/3ds/${pi.id}`);
+    const page = await fetch(url!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Complete authentication');
+    const post = await fetch(`${s.url}/3ds/${pi.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `client_secret=${pi.client_secret}&outcome=approve`,
+      redirect: 'manual',
+    });
+    expect(post.status).toBe(303);
+    expect(post.headers.get('location')).toMatch(
+      /^https:\/\/shop\.test\/return\?payment_intent=pi_.*redirect_status=succeeded/,
+    );
+    expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
+
+    const pi2 = await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'eur',
+      confirm: true,
+      payment_method: 'pm_card_threeDSecureRequired',
+    });
+    const wrong = await fetch(`${s.url}/3ds/${pi2.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_secret=nope&outcome=approve',
+    });
+    expect(wrong.status).toBe(404);
+    await fetch(`${s.url}/3ds/${pi2.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `client_secret=${pi2.client_secret}&outcome=fail`,
+    });
+    const failed = await stripe.paymentIntents.retrieve(pi2.id);
+    expect(failed).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'payment_intent_authentication_failure' },
+    });
+  });
+
+  it('manual capture: requires_capture, then capture (partial), then refuse a second capture', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 3000,
+      currency: 'eur',
+      capture_method: 'manual',
+      confirm: true,
+      payment_method: 'pm_card_visa',
+    });
+    expect(pi).toMatchObject({ status: 'requires_capture', amount_capturable: 3000 });
+    const cap = await stripe.paymentIntents.capture(pi.id, { amount_to_capture: 2500 });
+    expect(cap).toMatchObject({ status: 'succeeded', amount_received: 2500, amount_capturable: 0 });
+    const again = await card(stripe.paymentIntents.capture(pi.id));
+    expect(again).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
+  });
+
+  it('cancels, and refuses to cancel a succeeded payment', async () => {
+    const pi = await stripe.paymentIntents.create({ amount: 3000, currency: 'eur' });
+    const c = await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'requested_by_customer' });
+    expect(c).toMatchObject({ status: 'canceled', cancellation_reason: 'requested_by_customer' });
+    expect(c.canceled_at).toBeTypeOf('number');
+    const paid = await stripe.paymentIntents.create({
+      amount: 3000,
+      currency: 'eur',
+      confirm: true,
+      payment_method: 'pm_card_visa',
+    });
+    expect(await card(stripe.paymentIntents.cancel(paid.id))).toMatchObject({
+      statusCode: 400,
+      code: 'payment_intent_unexpected_state',
+    });
+    expect(await card(stripe.paymentIntents.confirm(c.id, { payment_method: 'pm_card_visa' }))).toMatchObject(
+      { statusCode: 400 },
+    );
+  });
+
+  it('missing and invalid parameters are 400s naming the parameter', async () => {
+    expect(await card(stripe.paymentIntents.create({ currency: 'eur' } as never))).toMatchObject({
+      code: 'parameter_missing',
+      param: 'amount',
+    });
+    expect(
+      await card(stripe.paymentIntents.create({ amount: 'ten' as never, currency: 'eur' })),
+    ).toMatchObject({ code: 'parameter_invalid_integer', param: 'amount' });
+    expect(await card(stripe.paymentIntents.create({ amount: 10, currency: 'eur' }))).toMatchObject({
+      code: 'amount_too_small',
+      param: 'amount',
+    });
+    expect(
+      await card(
+        stripe.paymentIntents.create({ amount: 1000, currency: 'eur', metadata: { a: { b: 'c' } } as never }),
+      ),
+    ).toMatchObject({ param: 'metadata' });
+    expect(
+      await card(
+        stripe.paymentIntents.create({ amount: 1000, currency: 'eur', shipping_rate: 'x' } as never),
+      ),
+    ).toMatchObject({
+      code: 'parameter_unknown',
+      param: 'shipping_rate',
+      message: 'Received unknown parameter: shipping_rate',
+    });
+    expect(await card(stripe.paymentIntents.retrieve('pi_doesnotexist'))).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
+  });
+
+  it('a publishable key reads a PaymentIntent only with its client_secret', async () => {
+    const pi = await stripe.paymentIntents.create({ amount: 3000, currency: 'eur' });
+    const ok = await raw(s.url, `/v1/payment_intents/${pi.id}?client_secret=${pi.client_secret}`, {
+      key: 'pk_test_hooklab',
+    });
+    expect(ok.status).toBe(200);
+    const bad = await raw(s.url, `/v1/payment_intents/${pi.id}`, { key: 'pk_test_hooklab' });
+    expect(bad.status).toBe(400);
+    const write = await raw(s.url, '/v1/payment_intents', { key: 'pk_test_hooklab', method: 'POST' });
+    expect(write.status).toBe(403);
+  });
+
+  it('keeps accounts apart and read-only keys read-only', async () => {
+    const pi = await stripe.paymentIntents.create({ amount: 3000, currency: 'eur' });
+    expect(await card(s.stripe(SK_OTHER).paymentIntents.retrieve(pi.id))).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
+    expect((await s.stripe(SK_OTHER).paymentIntents.list()).data).toEqual([]);
+    expect((await s.stripe(RK).paymentIntents.retrieve(pi.id)).id).toBe(pi.id);
+    expect(await card(s.stripe(RK).paymentIntents.create({ amount: 3000, currency: 'eur' }))).toMatchObject({
+      type: 'StripePermissionError',
+      statusCode: 403,
+    });
+  });
+});
+
+describe('bank debit: processing, then settled by a durable job on the clock', () => {
+  it('goes processing → succeeded when the clock passes the delay', async () => {
+    const clock = createManualClock(Date.now());
+    const s = await startTestServer({ PAYMENTS_PROCESSING_DELAY_MS: '3000' }, { clock });
+    const stripe = s.stripe();
+    const pi = await stripe.paymentIntents.create({
+      amount: 4000,
+      currency: 'usd',
+      confirm: true,
+      payment_method: 'pm_usBankAccount_success',
+    });
+    expect(pi.status).toBe('processing');
+    clock.advance(2000);
+    expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('processing');
+    clock.advance(1000);
+    expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
+    const types = (await stripe.events.list({ limit: 100 })).data.map((e) => e.type).reverse();
+    expect(types).toEqual([
+      'payment_intent.created',
+      'charge.pending',
+      'payment_intent.processing',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+    ]);
+
+    const closed = await stripe.paymentIntents.create({
+      amount: 4000,
+      currency: 'usd',
+      confirm: true,
+      payment_method: 'pm_usBankAccount_accountClosed',
+    });
+    clock.advance(3000);
+    expect(await stripe.paymentIntents.retrieve(closed.id)).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'account_closed' },
+    });
+    await s.close();
+  });
+});

@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Domain } from '../domain/context.ts';
+import { listObject } from '../domain/store.ts';
+import {
+  checkEndpointUrl,
+  createEndpoint,
+  deleteEndpoint,
+  ENDPOINT_TYPE,
+  loadEndpoint,
+  publicEndpoint,
+  type UrlCheck,
+  updateEndpoint,
+  type WebhookEndpoint,
+} from '../domain/webhook-endpoints.ts';
+import type { PaymentsEnv } from '../http/env.ts';
+import { bool, expand, list, listParams, metadata, parseParams, str } from '../http/params.ts';
+
+const createSchema = z.strictObject({
+  url: str(2048),
+  enabled_events: list(str(200)).max(100),
+  description: str(5000).optional(),
+  metadata: metadata().optional(),
+  api_version: str(50).optional(),
+  expand: expand(),
+});
+const updateSchema = z.strictObject({
+  url: str(2048).optional(),
+  enabled_events: list(str(200)).max(100).optional(),
+  description: str(5000).optional(),
+  metadata: metadata().optional(),
+  disabled: bool().optional(),
+  expand: expand(),
+});
+const retrieveSchema = z.strictObject({ expand: expand() });
+const listSchema = z.strictObject({ ...listParams });
+
+/** `/v1/webhook_endpoints`: where events go; the signing secret is shown once, at creation. */
+export function webhookEndpointRoutes(d: Domain, urlCheck: UrlCheck) {
+  return new Hono<PaymentsEnv>()
+    .post('/', async (c) => {
+      const { expand: _e, ...p } = parseParams(createSchema, c.get('params'));
+      await checkEndpointUrl(p.url, urlCheck);
+      return c.json(createEndpoint(d, c.get('apiKey').accountId, p));
+    })
+    .get('/', (c) => {
+      const p = parseParams(listSchema, c.get('params'));
+      const page = d.store.list<WebhookEndpoint>(
+        c.get('apiKey').accountId,
+        ENDPOINT_TYPE,
+        p,
+        'webhook_endpoint',
+      );
+      return c.json(listObject('/v1/webhook_endpoints', { ...page, data: page.data.map(publicEndpoint) }));
+    })
+    .get('/:id', (c) => {
+      parseParams(retrieveSchema, c.get('params'));
+      return c.json(publicEndpoint(loadEndpoint(d, c.get('apiKey').accountId, c.req.param('id'))));
+    })
+    .post('/:id', async (c) => {
+      const { expand: _e, ...p } = parseParams(updateSchema, c.get('params'));
+      if (p.url !== undefined) await checkEndpointUrl(p.url, urlCheck);
+      return c.json(publicEndpoint(updateEndpoint(d, c.get('apiKey').accountId, c.req.param('id'), p)));
+    })
+    .delete('/:id', (c) => {
+      parseParams(z.strictObject({}), c.get('params'));
+      return c.json(deleteEndpoint(d, c.get('apiKey').accountId, c.req.param('id')));
+    });
+}

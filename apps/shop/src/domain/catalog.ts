@@ -1,0 +1,96 @@
+import { asc, eq } from 'drizzle-orm';
+import type { ShopDb } from '../db/index.ts';
+import { type Product, products } from '../db/schema.ts';
+
+type Seed = Omit<Product, 'currency'>;
+
+// Stable ids so links and scenarios survive a restart. `OOS-…` is logistics' out-of-stock trigger (contracts.md).
+export const CATALOG: readonly Seed[] = [
+  {
+    id: 'prd_linen_wrap',
+    sku: 'DR-001',
+    slug: 'linen-wrap-dress',
+    name: 'Linen wrap dress',
+    amountCents: 12900,
+    swatch: '#d8c3a5',
+    description: 'Washed Belgian linen, a wrap that ties at the waist, midi length. Cool on the hottest day.',
+  },
+  {
+    id: 'prd_silk_slip',
+    sku: 'DR-002',
+    slug: 'silk-slip-dress',
+    name: 'Silk slip dress',
+    amountCents: 18900,
+    swatch: '#8e8d8a',
+    description: 'Bias-cut sandwashed silk with adjustable straps. Day with a knit, evening with heels.',
+  },
+  {
+    id: 'prd_poplin_shirt',
+    sku: 'DR-003',
+    slug: 'poplin-shirt-dress',
+    name: 'Poplin shirt dress',
+    amountCents: 9900,
+    swatch: '#e6e2dd',
+    description: 'Crisp organic cotton poplin, mother-of-pearl buttons, a belt you can leave at home.',
+  },
+  {
+    id: 'prd_velvet_midi',
+    sku: null,
+    slug: 'velvet-midi-dress',
+    name: 'Velvet midi dress',
+    amountCents: 21500,
+    swatch: '#5b2333',
+    description: 'Deep burgundy velvet, long sleeves, made to order in our atelier (no SKU: tailored).',
+  },
+  {
+    id: 'prd_knit_column',
+    sku: 'DR-005',
+    slug: 'knit-column-dress',
+    name: 'Merino knit column dress',
+    amountCents: 15900,
+    swatch: '#3d5a6c',
+    description: 'Fine-gauge merino, ribbed, a straight column that moves with you.',
+  },
+  {
+    id: 'prd_archive_tulle',
+    sku: 'OOS-TULLE',
+    slug: 'archive-tulle-gown',
+    name: 'Archive tulle gown',
+    amountCents: 34000,
+    swatch: '#c9b7d9',
+    description:
+      'From the archive: layered tulle, one of a kind. Our warehouse has none left (shows the out-of-stock path).',
+  },
+];
+
+/** Inserts the catalogue if missing; running it again changes nothing. */
+export function seedCatalog(db: ShopDb, currency: string): void {
+  for (const p of CATALOG)
+    db.insert(products)
+      .values({ ...p, currency })
+      .onConflictDoNothing()
+      .run();
+}
+
+export function listProducts(db: ShopDb): Product[] {
+  return db.select().from(products).orderBy(asc(products.amountCents)).all();
+}
+
+export function productById(db: ShopDb, id: string): Product | undefined {
+  return db.select().from(products).where(eq(products.id, id)).get();
+}
+
+export function productBySku(db: ShopDb, sku: string): Product | undefined {
+  return db.select().from(products).where(eq(products.sku, sku)).get();
+}
+
+export function productBySlug(db: ShopDb, slug: string): Product | undefined {
+  return db.select().from(products).where(eq(products.slug, slug)).get();
+}
+
+/** Formats minor units for people: 12900 eur → "€129.00". */
+export function formatMoney(amountCents: number, currency: string): string {
+  return new Intl.NumberFormat('en-IE', { style: 'currency', currency: currency.toUpperCase() }).format(
+    amountCents / 100,
+  );
+}

@@ -1,0 +1,411 @@
+import type { SqliteClient } from '@hooklab/db';
+import { currentTrace, formatTraceparent, newId } from '@hooklab/service';
+import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import type { ShopDb } from '../db/index.ts';
+import {
+  type Order,
+  type OrderEvent,
+  type OrderItem,
+  orderEvents,
+  orderItems,
+  orders,
+  type ShipTo,
+} from '../db/schema.ts';
+import type { OrderBus } from './order-bus.ts';
+import {
+  isOrderStatus,
+  type OrderSignal,
+  type OrderStatus,
+  type Transition,
+  transition,
+} from './order-status.ts';
+
+export type ConfirmationMode = 'webhook' | 'polling';
+
+/** What the delivery engine's outbox offers the shop: an insert that joins our open transaction. */
+export interface OrderOutbox {
+  enqueue(
+    tx: SqliteClient,
+    message: {
+      endpointId: string;
+      url: string;
+      eventType: string;
+      eventId: string;
+      body: string;
+      headers?: Record<string, string>;
+      signing?: { scheme: 'standard'; secrets: string[] };
+      profile?: 'standard';
+      traceparent?: string;
+    },
+  ): unknown;
+}
+
+export interface OrdersDeps {
+  db: ShopDb;
+  sqlite: SqliteClient;
+  bus: OrderBus;
+  now: () => number;
+  outbox: OrderOutbox;
+  /** Read at each use: with PORT=0 the shop's own URL is only known once it listens. */
+  urls: () => { publicUrl: string; logisticsUrl: string; callbackUrl: string };
+  logistics: { merchantId: string; inboundSecret: string };
+}
+
+export interface NewOrderInput {
+  lines: { productId: string; sku: string | null; name: string; unitAmountCents: number; quantity: number }[];
+  currency: string;
+  customer: { name: string; email: string };
+  shipTo: ShipTo;
+  confirmation: ConfirmationMode;
+}
+
+/** The order as the JSON API and the pages show it. */
+export interface OrderView {
+  id: string;
+  object: 'order';
+  status: OrderStatus;
+  confirmation: ConfirmationMode;
+  customer: { name: string; email: string };
+  ship_to: ShipTo;
+  items: {
+    product_id: string;
+    sku: string | null;
+    name: string;
+    quantity: number;
+    unit_amount: number;
+    amount: number;
+  }[];
+  amount_total: number;
+  currency: string;
+  payment: { checkout_session_id: string | null; payment_intent_id: string | null };
+  failure_reason: string | null;
+  shipment: {
+    id: string | null;
+    carrier: string | null;
+    tracking_number: string | null;
+    label_url: string | null;
+    tracking_status: string | null;
+    location: string | null;
+  } | null;
+  created_at: string;
+  paid_at: string | null;
+  fulfilled_at: string | null;
+  delivered_at: string | null;
+  url: string;
+}
+
+/** Extra columns a signal may set alongside the status (carrier, tracking…). */
+export type OrderPatch = Partial<
+  Pick<
+    Order,
+    | 'paymentIntentId'
+    | 'checkoutSessionId'
+    | 'failureReason'
+    | 'shipmentId'
+    | 'carrier'
+    | 'trackingNumber'
+    | 'labelUrl'
+    | 'trackingStatus'
+    | 'trackingLocation'
+  >
+>;
+
+export interface SignalResult {
+  found: boolean;
+  transition?: Transition;
+  order?: OrderView;
+}
+
+const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+/** The shop's orders: creation, reads, and every status change (in one transaction with its side effects). */
+export function createOrders(deps: OrdersDeps) {
+  const { db, sqlite, bus } = deps;
+  let pendingChanges: { orderId: string; eventId: number; type: string }[] | null = null;
+
+  function view(order: Order, items: OrderItem[]): OrderView {
+    const shipped = order.shipmentId || order.carrier || order.trackingNumber;
+    return {
+      id: order.id,
+      object: 'order',
+      status: isOrderStatus(order.status) ? order.status : 'pending_payment',
+      confirmation: order.confirmation === 'polling' ? 'polling' : 'webhook',
+      customer: { name: order.customerName, email: order.customerEmail },
+      ship_to: order.shipTo,
+      items: items.map((i) => ({
+        product_id: i.productId,
+        sku: i.sku,
+        name: i.name,
+        quantity: i.quantity,
+        unit_amount: i.unitAmountCents,
+        amount: i.unitAmountCents * i.quantity,
+      })),
+      amount_total: order.amountCents,
+      currency: order.currency,
+      payment: { checkout_session_id: order.checkoutSessionId, payment_intent_id: order.paymentIntentId },
+      failure_reason: order.failureReason,
+      shipment: shipped
+        ? {
+            id: order.shipmentId,
+            carrier: order.carrier,
+            tracking_number: order.trackingNumber,
+            label_url: order.labelUrl,
+            tracking_status: order.trackingStatus,
+            location: order.trackingLocation,
+          }
+        : null,
+      created_at: new Date(order.createdAt).toISOString(),
+      paid_at: iso(order.paidAt),
+      fulfilled_at: iso(order.fulfilledAt),
+      delivered_at: iso(order.deliveredAt),
+      url: `${deps.urls().publicUrl}/orders/${order.id}`,
+    };
+  }
+
+  function row(id: string): Order | undefined {
+    return db.select().from(orders).where(eq(orders.id, id)).get();
+  }
+
+  function get(id: string): OrderView | undefined {
+    const order = row(id);
+    if (!order) return undefined;
+    return view(
+      order,
+      db.select().from(orderItems).where(eq(orderItems.orderId, id)).orderBy(asc(orderItems.id)).all(),
+    );
+  }
+
+  function recordEvent(e: Omit<OrderEvent, 'id' | 'at'>): number {
+    const inserted = db
+      .insert(orderEvents)
+      .values({ ...e, at: deps.now() })
+      .returning({ id: orderEvents.id })
+      .get();
+    pendingChanges?.push({ orderId: e.orderId, eventId: inserted.id, type: e.type });
+    return inserted.id;
+  }
+
+  /** Runs `fn` in one SQLite transaction; order changes are published to SSE only after it commits. */
+  function inTransaction<T>(fn: () => T): T {
+    if (pendingChanges) return fn();
+    const changes: { orderId: string; eventId: number; type: string }[] = [];
+    pendingChanges = changes;
+    let result: T;
+    try {
+      result = sqlite.transaction(fn)();
+    } finally {
+      pendingChanges = null;
+    }
+    for (const c of changes) {
+      const order = get(c.orderId);
+      if (order) bus.publish({ ...c, order });
+    }
+    return result;
+  }
+
+  function enqueueOrderCreated(order: Order): void {
+    const items = db
+      .select()
+      .from(orderItems)
+      .where(eq(orderItems.orderId, order.id))
+      .orderBy(asc(orderItems.id))
+      .all();
+    const body = JSON.stringify({
+      type: 'order.created',
+      timestamp: new Date(deps.now()).toISOString(),
+      data: {
+        order_id: order.id,
+        items: items.map((i) => ({ sku: i.sku ?? i.productId, name: i.name, quantity: i.quantity })),
+        ship_to: order.shipTo,
+        callback_url: deps.urls().callbackUrl,
+      },
+    });
+    const trace = currentTrace();
+    deps.outbox.enqueue(sqlite, {
+      endpointId: `logistics:${deps.logistics.merchantId}`,
+      url: `${deps.urls().logisticsUrl}/v1/inbound/orders`,
+      eventType: 'order.created',
+      eventId: `order.created.${order.id}`,
+      body,
+      headers: { 'x-merchant-id': deps.logistics.merchantId },
+      signing: { scheme: 'standard', secrets: [deps.logistics.inboundSecret] },
+      profile: 'standard',
+      traceparent: trace ? formatTraceparent(trace) : undefined,
+    });
+  }
+
+  return {
+    get,
+    inTransaction,
+
+    create(input: NewOrderInput): OrderView {
+      const id = newId('ord');
+      const now = deps.now();
+      const amountCents = input.lines.reduce((sum, l) => sum + l.unitAmountCents * l.quantity, 0);
+      inTransaction(() => {
+        db.insert(orders)
+          .values({
+            id,
+            status: 'pending_payment',
+            confirmation: input.confirmation,
+            customerName: input.customer.name,
+            customerEmail: input.customer.email,
+            shipTo: input.shipTo,
+            amountCents,
+            currency: input.currency,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .run();
+        for (const l of input.lines) {
+          db.insert(orderItems)
+            .values({ orderId: id, ...l })
+            .run();
+        }
+        recordEvent({
+          orderId: id,
+          type: 'order.created',
+          fromStatus: null,
+          toStatus: 'pending_payment',
+          source: 'shop',
+          detail: null,
+        });
+      });
+      return get(id)!;
+    },
+
+    list(opts: { limit: number; startingAfter?: string; status?: OrderStatus }): {
+      data: OrderView[];
+      hasMore: boolean;
+    } {
+      const conds = [];
+      if (opts.status) conds.push(eq(orders.status, opts.status));
+      if (opts.startingAfter) {
+        const anchor = row(opts.startingAfter);
+        if (anchor) conds.push(lt(orders.createdAt, anchor.createdAt));
+      }
+      const rows = db
+        .select()
+        .from(orders)
+        .where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(orders.createdAt), desc(orders.id))
+        .limit(opts.limit + 1)
+        .all();
+      const page = rows.slice(0, opts.limit);
+      return { data: page.map((o) => get(o.id)!), hasMore: rows.length > opts.limit };
+    },
+
+    events(orderId: string, afterId = 0): OrderEvent[] {
+      return db
+        .select()
+        .from(orderEvents)
+        .where(and(eq(orderEvents.orderId, orderId), gt(orderEvents.id, afterId)))
+        .orderBy(asc(orderEvents.id))
+        .all();
+    },
+
+    /** Stores payment references (session, PaymentIntent) without changing the status. */
+    attachPayment(orderId: string, patch: OrderPatch): void {
+      db.update(orders)
+        .set({ ...patch, updatedAt: deps.now() })
+        .where(eq(orders.id, orderId))
+        .run();
+    },
+
+    findByPaymentIntent(paymentIntentId: string): Order | undefined {
+      return db.select().from(orders).where(eq(orders.paymentIntentId, paymentIntentId)).get();
+    },
+
+    /**
+     * Applies a signal: moves the status forward (or records why not), stores the patch, and — on the move to
+     * paid — enqueues `order.created` for logistics in the same transaction (contracts.md).
+     */
+    signal(
+      orderId: string,
+      signal: OrderSignal,
+      opts: { source: string; patch?: OrderPatch; detail?: Record<string, unknown> },
+    ): SignalResult {
+      return inTransaction(() => {
+        const order = row(orderId);
+        if (!order) return { found: false };
+        const current = isOrderStatus(order.status) ? order.status : 'pending_payment';
+        const t = transition(current, signal);
+        const now = deps.now();
+        // Facts that do not change the status (a card reference, tracking data arriving late) are still kept,
+        // but never one that would contradict a later state (e.g. a failure reason on a paid order).
+        const patch: Partial<Order> = t.kind === 'ignored' ? safePatch(opts.patch) : { ...opts.patch };
+        if (t.kind === 'move') {
+          patch.status = t.to;
+          if (t.to === 'paid') {
+            patch.paidAt = now;
+            patch.failureReason = null;
+          }
+          if (t.to === 'fulfilled') patch.fulfilledAt = now;
+          if (t.to === 'delivered') patch.deliveredAt = now;
+        }
+        if (Object.keys(patch).length) {
+          db.update(orders)
+            .set({ ...patch, updatedAt: now })
+            .where(eq(orders.id, orderId))
+            .run();
+        }
+        if (t.kind === 'move') {
+          recordEvent({
+            orderId,
+            type: `order.${t.to}`,
+            fromStatus: t.from,
+            toStatus: t.to,
+            source: opts.source,
+            detail: opts.detail ?? null,
+          });
+          if (t.to === 'paid') enqueueOrderCreated({ ...order, ...patch } as Order);
+        } else if (t.kind === 'ignored') {
+          recordEvent({
+            orderId,
+            type: 'signal.ignored',
+            fromStatus: current,
+            toStatus: current,
+            source: opts.source,
+            detail: { signal, reason: t.reason },
+          });
+        }
+        return { found: true, transition: t };
+      });
+    },
+
+    /** A fact that changes no status but the page should show (tracking updates). */
+    note(
+      orderId: string,
+      type: string,
+      opts: { source: string; patch?: OrderPatch; detail?: Record<string, unknown> },
+    ): boolean {
+      return inTransaction(() => {
+        const order = row(orderId);
+        if (!order) return false;
+        if (opts.patch && Object.keys(opts.patch).length) {
+          db.update(orders)
+            .set({ ...opts.patch, updatedAt: deps.now() })
+            .where(eq(orders.id, orderId))
+            .run();
+        }
+        recordEvent({
+          orderId,
+          type,
+          fromStatus: order.status,
+          toStatus: order.status,
+          source: opts.source,
+          detail: opts.detail ?? null,
+        });
+        return true;
+      });
+    },
+  };
+}
+
+function safePatch(patch: OrderPatch | undefined): Partial<Order> {
+  if (!patch) return {};
+  const { failureReason: _ignored, ...rest } = patch;
+  return rest;
+}
+
+export type Orders = ReturnType<typeof createOrders>;

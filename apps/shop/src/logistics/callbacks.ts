@@ -1,0 +1,170 @@
+import type { Logger } from '@hooklab/service';
+import { z } from 'zod';
+import type { ShopDb } from '../db/index.ts';
+import { inbox, manifests } from '../db/schema.ts';
+import type { Orders } from '../domain/orders.ts';
+
+const str = z.string().min(1).max(2000);
+
+/** The callbacks logistics sends (docs/contracts.md), checked after the signature. */
+export const logisticsCallbackSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('shipment.fulfilled'),
+    data: z.object({
+      shipment_id: str,
+      order_id: str,
+      carrier: str,
+      tracking_number: str,
+      label_url: str.optional(),
+      status: str.optional(),
+    }),
+  }),
+  z.object({
+    type: z.literal('shipment.failed'),
+    data: z.object({ shipment_id: str, order_id: str, reason: str }),
+  }),
+  z.object({
+    type: z.literal('tracking.updated'),
+    data: z.object({
+      shipment_id: str,
+      order_id: str,
+      status: str,
+      location: str.optional(),
+      at: str.optional(),
+    }),
+  }),
+  z.object({
+    type: z.literal('shipment.delivered'),
+    data: z.object({ shipment_id: str, order_id: str, delivered_at: str.optional() }),
+  }),
+  z.object({
+    type: z.literal('manifest.ready'),
+    data: z.object({
+      manifest_id: str,
+      date: str.optional(),
+      url: z.string().url().max(4000),
+      size: z.number().int().nonnegative(),
+      content_type: str.optional(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+      expires_at: str.optional(),
+    }),
+  }),
+]);
+
+export type LogisticsCallback = z.infer<typeof logisticsCallbackSchema>;
+
+export interface CallbackOutcome {
+  duplicate: boolean;
+  action: string;
+  orderId?: string;
+  manifestId?: string;
+}
+
+/** Applies one verified callback once (inbox keyed by `webhook-id`), in one transaction with the order change. */
+export function handleLogisticsCallback(
+  deps: { db: ShopDb; orders: Orders; now: () => number; logger?: Logger },
+  webhookId: string,
+  msg: LogisticsCallback,
+): CallbackOutcome {
+  const { orders } = deps;
+  return orders.inTransaction((): CallbackOutcome => {
+    const fresh = deps.db
+      .insert(inbox)
+      .values({ source: 'logistics', messageId: webhookId, type: msg.type, receivedAt: deps.now() })
+      .onConflictDoNothing()
+      .run();
+    if (fresh.changes === 0) return { duplicate: true, action: 'duplicate' };
+    const source = `logistics:${webhookId}`;
+    switch (msg.type) {
+      case 'shipment.fulfilled': {
+        const d = msg.data;
+        const r = orders.signal(d.order_id, 'shipment_fulfilled', {
+          source,
+          patch: {
+            shipmentId: d.shipment_id,
+            carrier: d.carrier,
+            trackingNumber: d.tracking_number,
+            labelUrl: d.label_url ?? null,
+            trackingStatus: d.status ?? 'shipped',
+          },
+          detail: { carrier: d.carrier, tracking_number: d.tracking_number },
+        });
+        return {
+          duplicate: false,
+          orderId: d.order_id,
+          action: r.found ? (r.transition?.kind ?? 'none') : 'unknown_order',
+        };
+      }
+      case 'shipment.failed': {
+        const d = msg.data;
+        const r = orders.signal(d.order_id, 'shipment_failed', {
+          source,
+          patch: { shipmentId: d.shipment_id, failureReason: d.reason },
+          detail: { reason: d.reason },
+        });
+        return {
+          duplicate: false,
+          orderId: d.order_id,
+          action: r.found ? (r.transition?.kind ?? 'none') : 'unknown_order',
+        };
+      }
+      case 'tracking.updated': {
+        const d = msg.data;
+        const current = orders.get(d.order_id);
+        if (!current) return { duplicate: false, orderId: d.order_id, action: 'unknown_order' };
+        // A tracking update never rewinds a delivered parcel's status on the page.
+        const patch =
+          current.status === 'delivered'
+            ? { trackingLocation: d.location ?? null }
+            : { trackingStatus: d.status, trackingLocation: d.location ?? null };
+        orders.note(d.order_id, 'shipment.tracking', {
+          source,
+          patch,
+          detail: { status: d.status, location: d.location, at: d.at },
+        });
+        return { duplicate: false, orderId: d.order_id, action: 'noted' };
+      }
+      case 'shipment.delivered': {
+        const d = msg.data;
+        const r = orders.signal(d.order_id, 'shipment_delivered', {
+          source,
+          patch: { shipmentId: d.shipment_id, trackingStatus: 'delivered' },
+          detail: { delivered_at: d.delivered_at },
+        });
+        return {
+          duplicate: false,
+          orderId: d.order_id,
+          action: r.found ? (r.transition?.kind ?? 'none') : 'unknown_order',
+        };
+      }
+      case 'manifest.ready': {
+        const d = msg.data;
+        deps.db
+          .insert(manifests)
+          .values({
+            id: d.manifest_id,
+            date: d.date ?? null,
+            url: d.url,
+            contentType: d.content_type ?? null,
+            expectedSize: d.size,
+            expectedSha256: d.sha256.toLowerCase(),
+            expiresAt: d.expires_at ?? null,
+            status: 'pending',
+            receivedAt: deps.now(),
+          })
+          .onConflictDoUpdate({
+            target: manifests.id,
+            set: {
+              url: d.url,
+              expectedSize: d.size,
+              expectedSha256: d.sha256.toLowerCase(),
+              status: 'pending',
+              receivedAt: deps.now(),
+            },
+          })
+          .run();
+        return { duplicate: false, action: 'manifest_queued', manifestId: d.manifest_id };
+      }
+    }
+  });
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { FetchLike, Logger } from '@hooklab/service';
+import { desc, eq } from 'drizzle-orm';
+import type { ShopDb } from '../db/index.ts';
+import { type Manifest, manifests } from '../db/schema.ts';
+
+export type ManifestResult = Pick<
+  Manifest,
+  'status' | 'actualSize' | 'actualSha256' | 'httpStatus' | 'detail'
+>;
+
+/**
+ * Downloads a manifest by reference (S07's claim check) and checks it against the callback's size and
+ * sha256. A refused URL (403/410) or a digest that does not match is recorded as refused, never thrown.
+ */
+export async function downloadManifest(
+  opts: { fetch: FetchLike; maxBytes: number; timeoutMs?: number },
+  expected: { url: string; size: number | null; sha256: string | null },
+): Promise<ManifestResult> {
+  let res: Response;
+  try {
+    res = await opts.fetch(expected.url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+  } catch (err) {
+    return {
+      status: 'error',
+      actualSize: null,
+      actualSha256: null,
+      httpStatus: null,
+      detail: `download failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel().catch(() => undefined);
+    const refused = res.status === 403 || res.status === 410;
+    return {
+      status: refused ? 'refused' : 'error',
+      actualSize: null,
+      actualSha256: null,
+      httpStatus: res.status,
+      detail: refused
+        ? `the signed URL was refused (${res.status}${res.status === 410 ? ', expired' : ''})`
+        : `unexpected HTTP ${res.status}`,
+    };
+  }
+  const hash = createHash('sha256');
+  let size = 0;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > opts.maxBytes) {
+        await reader.cancel();
+        return {
+          status: 'refused',
+          actualSize: size,
+          actualSha256: null,
+          httpStatus: res.status,
+          detail: `larger than the ${opts.maxBytes}-byte limit`,
+        };
+      }
+      hash.update(value);
+    }
+  } catch (err) {
+    return {
+      status: 'error',
+      actualSize: size,
+      actualSha256: null,
+      httpStatus: res.status,
+      detail: `download interrupted: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  const sha256 = hash.digest('hex');
+  const problems: string[] = [];
+  if (expected.size != null && size !== expected.size)
+    problems.push(`size ${size} ≠ announced ${expected.size}`);
+  if (expected.sha256 && sha256 !== expected.sha256.toLowerCase())
+    problems.push('sha256 does not match the announced digest');
+  return problems.length
+    ? {
+        status: 'mismatch',
+        actualSize: size,
+        actualSha256: sha256,
+        httpStatus: res.status,
+        detail: problems.join('; '),
+      }
+    : { status: 'ok', actualSize: size, actualSha256: sha256, httpStatus: res.status, detail: null };
+}
+
+/** Fetches and checks one stored manifest, then records the result. */
+export async function checkManifest(
+  deps: { db: ShopDb; fetch: FetchLike; maxBytes: number; now: () => number; logger?: Logger },
+  id: string,
+): Promise<Manifest | undefined> {
+  const m = deps.db.select().from(manifests).where(eq(manifests.id, id)).get();
+  if (!m) return undefined;
+  const result = await downloadManifest(deps, { url: m.url, size: m.expectedSize, sha256: m.expectedSha256 });
+  deps.db
+    .update(manifests)
+    .set({ ...result, checkedAt: deps.now() })
+    .where(eq(manifests.id, id))
+    .run();
+  if (result.status !== 'ok') deps.logger?.warn({ manifest: id, ...result }, 'manifest refused');
+  return deps.db.select().from(manifests).where(eq(manifests.id, id)).get();
+}
+
+export function listManifests(db: ShopDb, limit = 50): Manifest[] {
+  return db.select().from(manifests).orderBy(desc(manifests.receivedAt)).limit(limit).all();
+}

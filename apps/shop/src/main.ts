@@ -1,0 +1,198 @@
+import { databaseFileFor } from '@hooklab/db';
+import {
+  createLogger,
+  createTracedFetch,
+  ExchangeRecorder,
+  isMemoryDataDir,
+  loadConfig,
+  portOf,
+  type ExchangeRecorder as Recorder,
+  SERVICE_NAMES,
+  type StartApp,
+  serve,
+  serviceUrls,
+  urlVarOf,
+} from '@hooklab/service';
+import { createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
+import { and, eq, inArray } from 'drizzle-orm';
+import { createShop } from './app.ts';
+import { type ShopConfig, shopConfigSchema } from './config.ts';
+import { openShopDatabase } from './db/index.ts';
+import { manifests, orders } from './db/schema.ts';
+import { checkManifest } from './logistics/manifests.ts';
+import {
+  ensureWebhookEndpoint,
+  registerInBackground,
+  storedEndpoint,
+} from './payments/endpoint-registration.ts';
+import { createStripeClient } from './payments/stripe-client.ts';
+
+function nameOfUrl(env: Record<string, string | undefined>): (url: URL) => string {
+  const urls = serviceUrls(env);
+  const byOrigin = new Map(SERVICE_NAMES.map((n) => [new URL(urls[n]).origin, n as string]));
+  return (url) => byOrigin.get(url.origin) ?? url.host;
+}
+
+/** Starts the shop: config → db (migrated, seeded) → outbox dispatcher → HTTP → webhook registration and pollers. */
+export const start: StartApp = async (env, opts = {}) => {
+  const cfg = loadConfig(shopConfigSchema, env);
+  const urls = serviceUrls(env);
+  const config: ShopConfig = {
+    ...cfg,
+    shopUrl: urls.shop,
+    publicUrl: cfg.SHOP_PUBLIC_URL ?? urls.shop,
+    paymentsUrl: urls.payments,
+    logisticsUrl: urls.logistics,
+  };
+  const logger = createLogger('shop', cfg.LOG_LEVEL);
+  const recorder: Recorder = new ExchangeRecorder('shop');
+  const nameOf = nameOfUrl(env);
+  const tracedFetch = createTracedFetch({ from: 'shop', recorder, nameOf });
+  const {
+    db,
+    sqlite,
+    close: closeDb,
+  } = openShopDatabase(isMemoryDataDir(cfg.DATA_DIR) ? ':memory:' : databaseFileFor('shop', cfg.DATA_DIR));
+
+  const outbox = createSqliteOutbox(sqlite, { tablePrefix: 'shop_' });
+  const dispatcher = createDispatcher({
+    store: outbox,
+    retrySchedule: cfg.WEBHOOK_RETRY_SCHEDULE,
+    logger,
+    onAttempt: ({ message, attempt, outcome }) => {
+      recorder.record({
+        kind: 'webhook',
+        direction: 'out',
+        from: 'shop',
+        to: nameOf(new URL(message.url)),
+        method: 'POST',
+        url: message.url,
+        status: attempt.statusCode,
+        durationMs: attempt.durationMs,
+        requestHeaders: {
+          'x-merchant-id': message.headers['x-merchant-id'] ?? '',
+          'x-hooklab-event-type': message.eventType,
+        },
+        responseHeaders: attempt.responseHeaders,
+        requestBody: message.body.slice(0, 2048),
+        responseBody: attempt.responseExcerpt.slice(0, 2048),
+        error: outcome === 'delivered' ? undefined : (attempt.failureKind ?? undefined),
+      });
+    },
+  });
+
+  const stripe = createStripeClient({
+    secretKey: cfg.STRIPE_SECRET_KEY,
+    paymentsUrl: config.paymentsUrl,
+    fetch: tracedFetch,
+  });
+  let stripeSecret: string | undefined = cfg.STRIPE_WEBHOOK_SECRET;
+  let endpointId: string | undefined;
+  const endpointUrl = () => `${config.shopUrl}/webhooks/stripe`;
+
+  const downloads = new Set<Promise<unknown>>();
+  const downloadManifest = (id: string) => {
+    const p = checkManifest(
+      { db, fetch: tracedFetch, maxBytes: cfg.SHOP_MANIFEST_MAX_BYTES, now: Date.now, logger },
+      id,
+    )
+      .catch((err) => logger.error({ err, manifest: id }, 'manifest check failed'))
+      .finally(() => downloads.delete(p));
+    downloads.add(p);
+  };
+
+  const { app, services } = createShop({
+    db,
+    sqlite,
+    config,
+    stripe,
+    outbox,
+    recorder,
+    logger,
+    fetch: tracedFetch,
+    stripeWebhookSecrets: () => (stripeSecret ? [stripeSecret] : []),
+    stripeWebhookStatus: () => ({
+      ready: Boolean(stripeSecret) && (cfg.STRIPE_WEBHOOK_SECRET !== undefined || endpointId !== undefined),
+      mode: cfg.STRIPE_WEBHOOK_SECRET
+        ? 'fixed_secret'
+        : !cfg.STRIPE_REGISTER_ENDPOINT
+          ? 'disabled'
+          : endpointId
+            ? 'registered'
+            : 'pending',
+      endpointId,
+    }),
+    onManifest: downloadManifest,
+  });
+
+  await dispatcher.start();
+  let registration: { stop(): void } | undefined;
+  let server: Awaited<ReturnType<typeof serve>>;
+  try {
+    server = await serve({
+      app,
+      port: portOf('shop', env),
+      hostname: cfg.HOST,
+      logger,
+      handleSignals: opts.handleSignals,
+      onShutdown: [
+        () => registration?.stop(),
+        () => services.poller.stopAll(),
+        () => dispatcher.stop({ drainMs: 2000 }),
+        async () => {
+          await Promise.allSettled([...downloads]);
+        },
+        () => closeDb(),
+      ],
+    });
+  } catch (err) {
+    await dispatcher.stop();
+    closeDb();
+    throw err;
+  }
+  // Without an explicit SHOP_URL (PORT=0, tests), the shop's address is the one it is listening on.
+  if (!env[urlVarOf('shop')]) {
+    config.shopUrl = server.url;
+    if (!cfg.SHOP_PUBLIC_URL) config.publicUrl = server.url;
+  }
+
+  if (stripeSecret) {
+    logger.info(
+      'using STRIPE_WEBHOOK_SECRET; not registering an endpoint (payments must use the same dev secret)',
+    );
+  } else if (cfg.STRIPE_REGISTER_ENDPOINT) {
+    const stored = storedEndpoint(db);
+    if (stored?.url === endpointUrl()) stripeSecret = stored.secret;
+    registration = registerInBackground({
+      logger,
+      attempt: () => ensureWebhookEndpoint({ stripe, db, url: endpointUrl(), logger }),
+      onRegistered: (r) => {
+        stripeSecret = r.secret;
+        endpointId = r.id;
+        logger.info(
+          { endpoint: r.id, url: endpointUrl(), created: r.created },
+          'Stripe webhook endpoint registered with payments',
+        );
+      },
+    });
+  }
+
+  // Durable work left from a previous run: pollers for unpaid polling orders, manifests not yet checked.
+  const unpaid = db
+    .select()
+    .from(orders)
+    .where(
+      and(eq(orders.confirmation, 'polling'), inArray(orders.status, ['pending_payment', 'payment_failed'])),
+    )
+    .all();
+  for (const o of unpaid) {
+    services.poller.start(o.id, {
+      paymentIntentId: o.paymentIntentId ?? undefined,
+      checkoutSessionId: o.checkoutSessionId ?? undefined,
+    });
+  }
+  for (const m of db.select().from(manifests).where(eq(manifests.status, 'pending')).all())
+    downloadManifest(m.id);
+
+  return { name: 'shop', url: server.url, port: server.port, recorder, close: server.close };
+};

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { downloadManifest } from '../logistics/manifests.ts';
+import { createOrder, listen, testShop } from '../test-support.ts';
+
+const SECRET = 'whsec_aG9va2xhYi1sb2dpc3RpY3MtY2FsbGJhY2stZGV2LXNlY3JldA==';
+let n = 0;
+
+/** A callback signed by the standardwebhooks library, as logistics sends it. */
+function callback(
+  type: string,
+  data: Record<string, unknown>,
+  opts: { secret?: string; id?: string; at?: Date } = {},
+) {
+  const id = opts.id ?? `msg_cb_${++n}`;
+  const at = opts.at ?? new Date();
+  const payload = JSON.stringify({ type, timestamp: at.toISOString(), data });
+  const signature = new Webhook(opts.secret ?? SECRET).sign(id, at, payload);
+  return {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
+    body: payload,
+  };
+}
+
+describe('POST /webhooks/logistics', () => {
+  let shop: ReturnType<typeof testShop>;
+  afterEach(() => shop?.close());
+  const deliver = (init: RequestInit) => shop.app.request('/webhooks/logistics', init);
+  const order = async (id: string) =>
+    (await (await shop.app.request(`/api/orders/${id}`)).json()) as {
+      status: string;
+      failure_reason: string | null;
+      shipment: Record<string, unknown> | null;
+    };
+
+  async function paidOrder() {
+    const o = await createOrder(shop.app);
+    shop.services.orders.signal(o.id, 'payment_succeeded', { source: 'test' });
+    return o.id;
+  }
+
+  it('moves a paid order to fulfilled (with tracking) then delivered', async () => {
+    shop = testShop();
+    const id = await paidOrder();
+    const fulfilled = await deliver(
+      callback('shipment.fulfilled', {
+        shipment_id: 'shp_1',
+        order_id: id,
+        carrier: 'La Poste',
+        tracking_number: '6A123',
+        label_url: 'http://l/label.pdf',
+        status: 'shipped',
+      }),
+    );
+    expect(fulfilled.status).toBe(200);
+    expect(await order(id)).toMatchObject({
+      status: 'fulfilled',
+      shipment: {
+        id: 'shp_1',
+        carrier: 'La Poste',
+        tracking_number: '6A123',
+        label_url: 'http://l/label.pdf',
+      },
+    });
+    await deliver(
+      callback('tracking.updated', {
+        shipment_id: 'shp_1',
+        order_id: id,
+        status: 'in_transit',
+        location: 'Lyon hub',
+        at: new Date().toISOString(),
+      }),
+    );
+    expect((await order(id)).shipment).toMatchObject({ tracking_status: 'in_transit', location: 'Lyon hub' });
+    await deliver(
+      callback('shipment.delivered', {
+        shipment_id: 'shp_1',
+        order_id: id,
+        delivered_at: new Date().toISOString(),
+      }),
+    );
+    expect(await order(id)).toMatchObject({
+      status: 'delivered',
+      shipment: { tracking_status: 'delivered' },
+    });
+  });
+
+  it('records shipment.failed as fulfilment_failed with the reason', async () => {
+    shop = testShop();
+    const id = await paidOrder();
+    await deliver(
+      callback('shipment.failed', { shipment_id: 'shp_2', order_id: id, reason: 'out_of_stock' }),
+    );
+    expect(await order(id)).toMatchObject({ status: 'fulfilment_failed', failure_reason: 'out_of_stock' });
+  });
+
+  it('handles a repeated webhook-id once', async () => {
+    shop = testShop();
+    const id = await paidOrder();
+    const init = callback(
+      'shipment.fulfilled',
+      { shipment_id: 'shp_3', order_id: id, carrier: 'DHL', tracking_number: 'X1' },
+      { id: 'msg_same' },
+    );
+    expect((await deliver(init)).status).toBe(200);
+    const again = await deliver(init);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+    expect(shop.services.orders.events(id).filter((e) => e.type === 'order.fulfilled')).toHaveLength(1);
+  });
+
+  it('refuses a wrong secret, a tampered body, a stale timestamp and missing headers', async () => {
+    shop = testShop();
+    const id = await paidOrder();
+    const data = { shipment_id: 'shp_4', order_id: id, carrier: 'DHL', tracking_number: 'X2' };
+    const tampered = callback('shipment.fulfilled', data);
+    tampered.body = tampered.body.replace('X2', 'X3');
+    const cases = [
+      callback('shipment.fulfilled', data, { secret: 'whsec_c29tZW9uZS1lbHNl' }),
+      tampered,
+      callback('shipment.fulfilled', data, { at: new Date(Date.now() - 3600_000) }),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'shipment.fulfilled', data }),
+      },
+    ];
+    for (const init of cases) expect((await deliver(init)).status).toBe(400);
+    expect((await order(id)).status).toBe('paid');
+  });
+
+  it('refuses a signed but malformed callback with 422, and acknowledges an unknown type', async () => {
+    shop = testShop();
+    expect((await deliver(callback('shipment.fulfilled', { order_id: 42 }))).status).toBe(422);
+    const unknown = await deliver(callback('shipment.teleported', { order_id: 'x' }));
+    expect(unknown.status).toBe(200);
+    expect(await unknown.json()).toMatchObject({ action: 'ignored_type' });
+  });
+
+  it('ignores a fulfilment callback for an unpaid order (never backwards, never skipping payment)', async () => {
+    shop = testShop();
+    const o = await createOrder(shop.app);
+    await deliver(callback('shipment.delivered', { shipment_id: 'shp_5', order_id: o.id }));
+    expect((await order(o.id)).status).toBe('pending_payment');
+  });
+
+  it('stores manifest.ready and hands it to the downloader', async () => {
+    const queued: string[] = [];
+    shop = testShop({ deps: { onManifest: (id) => queued.push(id) } });
+    const res = await deliver(
+      callback('manifest.ready', {
+        manifest_id: 'man_1',
+        date: '2026-11-29',
+        url: 'http://127.0.0.1:9/m.ndjson',
+        size: 10,
+        content_type: 'application/x-ndjson',
+        sha256: 'a'.repeat(64),
+        expires_at: new Date().toISOString(),
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(queued).toEqual(['man_1']);
+    const page = await shop.app.request('/admin/manifests');
+    expect(await page.text()).toContain('man_1');
+  });
+});
+
+describe('manifest download and check', () => {
+  const content = Buffer.from('{"shipment":"shp_1"}\n'.repeat(5000));
+  const sha = createHash('sha256').update(content).digest('hex');
+  let blobs: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    blobs = await listen((req, _body, res) => {
+      if (req.url === '/ok') return void res.end(content);
+      res.statusCode = req.url === '/expired' ? 410 : 403;
+      res.end('refused');
+    });
+  });
+  afterAll(() => blobs.close());
+  const opts = { fetch: globalThis.fetch, maxBytes: 10_000_000 };
+
+  it('accepts a file whose size and sha256 match', async () => {
+    expect(
+      await downloadManifest(opts, { url: `${blobs.url}/ok`, size: content.length, sha256: sha }),
+    ).toMatchObject({ status: 'ok', actualSha256: sha });
+  });
+
+  it('records a digest or size mismatch', async () => {
+    const r = await downloadManifest(opts, {
+      url: `${blobs.url}/ok`,
+      size: content.length,
+      sha256: 'b'.repeat(64),
+    });
+    expect(r).toMatchObject({ status: 'mismatch', actualSha256: sha });
+    expect((await downloadManifest(opts, { url: `${blobs.url}/ok`, size: 1, sha256: sha })).status).toBe(
+      'mismatch',
+    );
+  });
+
+  it('records a 403 or 410 from the signed URL as refused', async () => {
+    expect(
+      await downloadManifest(opts, { url: `${blobs.url}/tampered`, size: 1, sha256: sha }),
+    ).toMatchObject({ status: 'refused', httpStatus: 403 });
+    expect(await downloadManifest(opts, { url: `${blobs.url}/expired`, size: 1, sha256: sha })).toMatchObject(
+      { status: 'refused', httpStatus: 410 },
+    );
+  });
+
+  it('stops at the size limit and survives an unreachable host', async () => {
+    expect(
+      (
+        await downloadManifest(
+          { ...opts, maxBytes: 1000 },
+          { url: `${blobs.url}/ok`, size: null, sha256: null },
+        )
+      ).status,
+    ).toBe('refused');
+    expect((await downloadManifest(opts, { url: 'http://127.0.0.1:9/x', size: 1, sha256: sha })).status).toBe(
+      'error',
+    );
+  });
+});
