@@ -1,0 +1,3 @@
+export { createApp, createLogistics, type Logistics, type LogisticsDeps } from './app.ts';
+export { type LogisticsConfig, loadLogisticsConfig, logisticsConfigSchema } from './config.ts';
+export { start } from './main.ts';

@@ -1,0 +1,72 @@
+import { ApiError, formatTraceparent, type ServiceEnv } from '@hooklab/service';
+import { createSqliteInbox, verifyWebhook, type WebhookEnv } from '@hooklab/webhooks';
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { LogisticsContext } from '../context.ts';
+import { type Merchant, merchants } from '../db/schema.ts';
+import { inboundOrderSchema, orderSchema } from './input.ts';
+import { createShipment } from './shipments.ts';
+
+type InboundEnv = ServiceEnv &
+  WebhookEnv & { Variables: ServiceEnv['Variables'] & WebhookEnv['Variables'] & { merchant: Merchant } };
+
+/**
+ * `POST /v1/inbound/orders`: merchants' `order.created` webhooks (Standard Webhooks, signed with the
+ * secret of the merchant named by `x-merchant-id`), deduped by webhook-id, answered 202 at once.
+ */
+export function inboundRoutes(ctx: LogisticsContext) {
+  const app = new Hono<InboundEnv>();
+  const inbox = createSqliteInbox(ctx.sqlite, 'inbound_webhooks');
+
+  app.use('/orders', async (c, next) => {
+    const id = c.req.header('x-merchant-id');
+    const merchant = id ? ctx.db.select().from(merchants).where(eq(merchants.id, id)).get() : undefined;
+    if (!merchant) {
+      // Like Shopify's shop-domain header: it only says whose secret to check; unknown → nothing to verify with.
+      throw new ApiError({
+        status: 401,
+        code: id ? 'unknown_merchant' : 'merchant_required',
+        message: id
+          ? 'No merchant with this x-merchant-id'
+          : 'Send x-merchant-id naming the merchant whose secret signed this',
+      });
+    }
+    c.set('merchant', merchant);
+    await next();
+  });
+  app.use(
+    '/orders',
+    verifyWebhook<InboundEnv>({
+      scheme: 'standard',
+      getSecrets: (c) => [c.get('merchant').inboundSecret],
+      inbox,
+      maxBodyBytes: ctx.config.LOGISTICS_INBOUND_MAX_BYTES,
+      now: () => ctx.clock.now(),
+    }),
+  );
+
+  app.post('/orders', async (c) => {
+    const envelope = inboundOrderSchema.safeParse(c.get('webhook').payload);
+    if (!envelope.success) {
+      throw new ApiError({
+        status: 400,
+        code: 'malformed_event',
+        message: 'Expected a JSON body {type, timestamp, data}',
+      });
+    }
+    if (envelope.data.type !== 'order.created') {
+      return c.json({ received: true, ignored: envelope.data.type }, 200);
+    }
+    const order = orderSchema.parse(envelope.data.data);
+    if (order.callback_url) await ctx.guard.assert(order.callback_url, 'callback_url');
+    const { shipment } = createShipment(ctx, {
+      merchant: c.get('merchant'),
+      source: 'webhook',
+      order,
+      traceparent: formatTraceparent(c.get('trace')),
+    });
+    c.header('location', `/v1/shipments/${shipment.id}`);
+    return c.json({ shipment_id: shipment.id, status_url: `/v1/shipments/${shipment.id}` }, 202);
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import { errors } from '@hooklab/service';
+import type { Context } from 'hono';
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const url = z
+  .string()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+
+export const itemSchema = z.strictObject({
+  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (at most 64)'),
+  name: text(200).optional(),
+  quantity: z.number().int().min(1).max(1000),
+});
+
+export const addressSchema = z.strictObject({
+  name: text(200),
+  line1: text(200),
+  line2: z.string().max(200).optional(),
+  city: text(100),
+  postal_code: z
+    .string()
+    .regex(/^[A-Za-z0-9 -]{2,12}$/, 'a postal code of 2–12 letters, digits, spaces or -'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as FR'),
+});
+
+export const orderSchema = z.strictObject({
+  order_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits, _ . : - (at most 100)'),
+  items: z.array(itemSchema).min(1).max(100),
+  ship_to: addressSchema,
+  callback_url: url.optional(),
+});
+
+export const shipmentCreateSchema = orderSchema.extend({
+  notify_url: url.optional(),
+  notify_secret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64 of 24–64 bytes')
+    .optional(),
+});
+
+export const inboundOrderSchema = z.object({
+  type: z.string().min(1).max(100),
+  timestamp: z.string().max(40).optional(),
+  data: z.unknown(),
+});
+
+export const quoteCreateSchema = z.strictObject({
+  origin_postal_code: z.string().regex(/^[A-Za-z0-9 -]{2,12}$/),
+  destination_postal_code: z.string().regex(/^[A-Za-z0-9 -]{2,12}$/),
+  destination_country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('FR'),
+  weight_grams: z.number().int().min(1).max(1_000_000),
+  callback_url: url.optional(),
+});
+
+export const manifestCreateSchema = z.strictObject({
+  date: z.iso.date().optional(),
+  callback_url: url.optional(),
+  /** Demo knob: pad the manifest with realistic sample rows up to this size. */
+  min_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(0),
+  /** Lifetime of the signed URL in the callback. */
+  expires_in_sec: z.number().int().min(1).max(604_800).optional(),
+});
+
+/** Parses a JSON body; malformed JSON → 400 `malformed_body`, a schema miss → 400 `validation_failed`. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const raw = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw errors.badRequest('The request body must be a JSON object', undefined, 'malformed_body');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw errors.badRequest('The request body must be a JSON object', undefined, 'malformed_body');
+  }
+  return schema.parse(value);
+}

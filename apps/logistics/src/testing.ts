@@ -1,0 +1,225 @@
+// Test fixtures shared by the suites beside the code: an in-memory (or file) logistics, a callback receiver.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLocalBlobStore } from '@hooklab/blobstore';
+import { openDatabase } from '@hooklab/db';
+import { type RunningServer, serve } from '@hooklab/service';
+import { type Clock, createDispatcher, type Dispatcher, type LookupFn, systemClock } from '@hooklab/webhooks';
+import { Webhook } from 'standardwebhooks';
+import { createLogistics } from './app.ts';
+import { loadLogisticsConfig } from './config.ts';
+import * as schema from './db/schema.ts';
+
+const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
+
+export const DEV_KEY = 'lg_test_hooklab';
+export const READONLY_KEY = 'lg_test_readonly';
+export const OTHER_KEY = 'lg_test_other';
+export const INBOUND_SECRET = 'whsec_aG9va2xhYi1sb2dpc3RpY3MtaW5ib3VuZC1kZXYtc2VjcmV0';
+export const CALLBACK_SECRET = 'whsec_aG9va2xhYi1sb2dpc3RpY3MtY2FsbGJhY2stZGV2LXNlY3JldA==';
+
+/** A resolver that never touches the network: names map to fixed addresses. */
+export const fakeLookup: LookupFn = async (host) => {
+  const table: Record<string, string> = {
+    localhost: '127.0.0.1',
+    'internal.example.test': '10.1.2.3',
+    'public.example.test': '93.184.215.14',
+  };
+  const address = table[host];
+  if (!address) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+  return [{ address, family: 4 }];
+};
+
+export interface TestLogisticsOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** A database file (restart tests); default in memory. */
+  file?: string;
+  blobDir?: string;
+}
+
+/** A logistics instance on a fresh database and blob folder; nothing started. */
+export function createTestLogistics(opts: TestLogisticsOptions = {}) {
+  const clock = opts.clock ?? systemClock;
+  const config = loadLogisticsConfig({
+    LOG_LEVEL: 'silent',
+    LOGISTICS_STAGE_MS: '5',
+    LOGISTICS_QUOTE_MS: '5',
+    SHOP_URL: 'http://127.0.0.1:9',
+    ...opts.env,
+  });
+  const database = openDatabase({ file: opts.file ?? ':memory:', schema, migrationsFolder });
+  const ownDir = !opts.blobDir;
+  const dir = opts.blobDir ?? mkdtempSync(join(tmpdir(), 'logistics-test-blobs-'));
+  let base = 'http://logistics.test';
+  const blobs = createLocalBlobStore({
+    dir,
+    baseUrl: () => `${base}/blobs`,
+    secret: config.BLOBSTORE_SECRET,
+    clock,
+  });
+  const logistics = createLogistics({
+    db: database.db,
+    sqlite: database.sqlite,
+    config,
+    blobs,
+    clock,
+    publicUrl: () => base,
+    lookup: fakeLookup,
+  });
+  let dispatcher: Dispatcher | null = null;
+  let server: RunningServer | null = null;
+  return {
+    ...logistics,
+    config,
+    clock,
+    db: database.db,
+    sqlite: database.sqlite,
+    blobs,
+    /** Starts the job runner and an outbox dispatcher (retries without jitter: immediate in local mode). */
+    async startWorkers() {
+      logistics.runner.start();
+      dispatcher = createDispatcher({
+        store: logistics.outbox,
+        random: () => 0,
+        ssrf: { check: (u) => logistics.ctx.guard.check(u) },
+      });
+      await dispatcher.start();
+    },
+    /** Serves the app on 127.0.0.1:0 (blob URLs then point at it). */
+    async listen() {
+      server = await serve({ app: logistics.app, port: 0 });
+      base = server.url;
+      return server.url;
+    },
+    async close() {
+      await server?.close();
+      await logistics.runner.stop();
+      await dispatcher?.stop({ drainMs: 500 });
+      database.close();
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Receiver {
+  url: string;
+  requests: ReceivedRequest[];
+  /** POSTs only, each verified with the npm `standardwebhooks` library against `secret`. */
+  events(secret?: string): { id: string; type: string; data: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+/** A callback receiver on 127.0.0.1:0 (node:http); `respond` picks each answer. */
+export async function startReceiver(
+  respond: (req: ReceivedRequest, res: ServerResponse, n: number) => void = (_req, res) => {
+    res.writeHead(200).end('ok');
+  },
+): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+      const r = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      requests.push(r);
+      respond(r, res, requests.length);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    events(secret = CALLBACK_SECRET) {
+      const wh = new Webhook(secret);
+      return requests
+        .filter((r) => r.method === 'POST')
+        .map((r) => {
+          const payload = wh.verify(r.body, r.headers) as { type: string; data: Record<string, unknown> };
+          return { id: r.headers['webhook-id']!, type: payload.type, data: payload.data };
+        });
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** Polls until `probe` is truthy (no timing assertions: only a generous deadline). */
+export async function until<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as T;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Signs an `order.created` delivery the way a merchant would (npm `standardwebhooks`). */
+export function signedOrder(
+  body: unknown,
+  opts: { id?: string; secret?: string; merchant?: string; at?: Date } = {},
+) {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}`;
+  const at = opts.at ?? new Date();
+  const signature = new Webhook(opts.secret ?? INBOUND_SECRET).sign(id, at, raw);
+  return {
+    method: 'POST',
+    body: raw,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signature,
+      'x-merchant-id': opts.merchant ?? 'mer_atelier',
+    },
+  };
+}
+
+export function order(overrides: Record<string, unknown> = {}) {
+  return {
+    order_id: `ord_${Math.random().toString(36).slice(2, 12)}`,
+    items: [{ sku: 'DR-001', name: 'Linen wrap dress', quantity: 1 }],
+    ship_to: {
+      name: 'Ada Lovelace',
+      line1: '12 Rue des Fleurs',
+      city: 'Paris',
+      postal_code: '75001',
+      country: 'FR',
+    },
+    ...overrides,
+  };
+}
+
+export const auth = (key = DEV_KEY) => ({ authorization: `Bearer ${key}` });
+export const json = (body: unknown, key = DEV_KEY, extra: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { ...auth(key), 'content-type': 'application/json', ...extra },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
