@@ -1,7 +1,15 @@
 // `pnpm bench`: runs each bench in its own process, one after another, and lets each print its table.
 import { spawnSync } from 'node:child_process';
 
-const benches = [{ name: 'delivery engine', entry: 'packages/webhooks/src/bench/run.ts' }];
+const all = [
+  { name: 'delivery engine', entry: 'packages/webhooks/src/bench/run.ts' },
+  { name: 'payments', entry: 'apps/payments/src/bench.ts' },
+  { name: 'shop', entry: 'apps/shop/src/bench.ts' },
+  { name: 'logistics', entry: 'apps/logistics/src/bench.ts' },
+];
+// `pnpm bench payments` runs only the benches whose name contains one of the words given.
+const only = process.argv.slice(2);
+const benches = only.length ? all.filter((b) => only.some((w) => b.name.includes(w))) : all;
 
 let failed = 0;
 for (const bench of benches) {

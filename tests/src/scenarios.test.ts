@@ -1,8 +1,15 @@
-// Every scenario that needs only the apps, run against one in-process stack on free ports.
+// Every scenario that needs only the apps, run against one in-process stack on free ports, exactly as
+// the walkthrough and the console run them.
 import {
   createContext,
   type LogisticsCrudResult,
+  type OrderFulfilmentResult,
   type PaymentsCrudResult,
+  type PollingVsWebhookResult,
+  type S03Result,
+  type S05Result,
+  type S06Result,
+  type S07Result,
   type ScenarioContext,
   type ScenarioId,
   scenarios,
@@ -14,62 +21,102 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack(['payments', 'logistics', 'shop'], {
-    env: { LOGISTICS_STAGE_MS: '30', LOGISTICS_QUOTE_MS: '300', PAYMENTS_PROCESSING_DELAY_MS: '1500' },
+    env: {
+      LOGISTICS_STAGE_MS: '20',
+      LOGISTICS_QUOTE_MS: '300',
+      PAYMENTS_PROCESSING_DELAY_MS: '1500',
+      SHOP_POLL_INTERVAL_MS: '200',
+    },
   });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-function ctxFor(id: ScenarioId, params: ScenarioContext['params'] = {}) {
-  return createContext({
+async function run<R>(id: ScenarioId, params: ScenarioContext['params'] = {}) {
+  const scenario = scenarios[id];
+  if (!scenario) throw new Error(`scenario ${id} is not registered`);
+  const ctx = createContext({
     scenario: id,
     urls: stack.urls,
     keys: { payments: 'sk_test_hooklab', logistics: 'lg_test_hooklab' },
     params,
   });
-}
-
-async function run<R>(id: ScenarioId, params: ScenarioContext['params'] = {}): Promise<R> {
-  const scenario = scenarios[id];
-  if (!scenario) throw new Error(`scenario ${id} is not registered`);
-  return (await scenario.run(ctxFor(id, params))) as R;
+  const result = (await scenario.run(ctx)) as R;
+  // Every step the scenario declares was narrated, in order.
+  const steps = ctx.narration.flatMap((n) => (n.text.startsWith('step ') && n.step !== null ? [n.step] : []));
+  expect(steps).toEqual(scenario.steps.map((_, i) => i));
+  return { result, ctx };
 }
 
 describe('scenarios on the in-process stack', () => {
   it('S01: CRUD with rights checked on payments (SDK) and logistics (JSON)', async () => {
-    const r = await run<{ payments: PaymentsCrudResult; logistics: LogisticsCrudResult }>('S01');
-    expect(r.payments.errors.map((e) => e.status)).toEqual([401, 403, 404]);
-    expect(r.logistics.errors.map((e) => e.status)).toEqual([401, 403, 404]);
+    const { result } = await run<{ payments: PaymentsCrudResult; logistics: LogisticsCrudResult }>('S01');
+    expect(result.payments.errors.map((e) => e.status)).toEqual([401, 403, 404]);
+    expect(result.payments.errors.map((e) => e.type)).toEqual([
+      'invalid_request_error',
+      'permission_error',
+      'invalid_request_error',
+    ]);
+    expect(result.logistics.errors.map((e) => e.status)).toEqual([401, 403, 404]);
   });
 
-  it('S02: polling versus webhook, with real counts', async () => {
-    const r = await run<Record<string, unknown>>('S02');
-    expect(r).toBeTruthy();
+  it('S02: polling costs requests that tell nothing new; the webhook costs none', async () => {
+    const { result, ctx } = await run<PollingVsWebhookResult>('S02');
+    expect(result.polling.requests_made).toBeGreaterThan(1);
+    expect(result.polling.requests_nothing_new).toBeGreaterThan(0);
+    expect(result.webhook.requests_made).toBe(0);
+    expect(result.webhook.deliveries_received).toBeGreaterThanOrEqual(1);
+    expect(ctx.narration.some((n) => n.text.startsWith('polling (every 200 ms)'))).toBe(true);
   });
 
-  it('S03: registering a callback URL; the official SDK verifies real deliveries', async () => {
-    const r = await run<Record<string, unknown>>('S03');
-    expect(r).toBeTruthy();
+  it('S03: registering a callback URL; the official SDK verifies real deliveries and refuses forgeries', async () => {
+    const { result } = await run<S03Result>('S03');
+    expect(result.delivered).toBeGreaterThan(0);
+    expect(result.refused.map((r) => r.kind)).toEqual([
+      'tampered body',
+      'stale timestamp (10 min old)',
+      'wrong secret',
+      'no signature',
+    ]);
+    expect(result.refused.every((r) => r.status === 400)).toBe(true);
+    expect(result.disabledReceived).toBe(0);
   });
 
-  it('S04: paid order → logistics → fulfilled → delivered, no polling', async () => {
-    const r = await run<Record<string, unknown>>('S04');
-    expect(r).toBeTruthy();
+  it('S04: paid → fulfilled → delivered by callbacks, out of stock reported, logistics never polled', async () => {
+    const { result } = await run<OrderFulfilmentResult>('S04');
+    expect(result.statuses.at(-1)).toBe('delivered');
+    expect(result.statuses).toEqual(expect.arrayContaining(['paid', 'fulfilled', 'delivered']));
+    expect(result.shipment?.tracking_number).toBeTruthy();
+    expect(result.outOfStock?.reason).toBe('out_of_stock');
+    expect(result.shopCallsToLogistics.length).toBeGreaterThan(0);
+    expect(result.shopCallsToLogistics.every((e) => e.url.endsWith('/v1/inbound/orders'))).toBe(true);
   });
 
-  it('S05: 202 Accepted, callback and status URL give the same result', async () => {
-    const r = await run<Record<string, unknown>>('S05');
-    expect(r).toBeTruthy();
+  it('S05: 202 at once; the callback and the status URL give the same result', async () => {
+    const { result } = await run<S05Result>('S05');
+    expect(result.callbackEqualsPolled).toBe(true);
+    expect(result.pollStatuses).toContain(303);
+    expect(result.polls).toBeGreaterThan(0);
+    // The job is seconds long by design; the POST answered without waiting for it.
+    expect(result.postMs.withCallback).toBeLessThan(result.jobMs);
   });
 
   it('S06: results go to a third party that consented, not to the caller', async () => {
-    const r = await run<Record<string, unknown>>('S06');
-    expect(r).toBeTruthy();
+    const { result } = await run<S06Result>('S06');
+    expect(result.handshakeOrigin).toBeTruthy();
+    expect(result.thirdPartyEvents).toEqual(
+      expect.arrayContaining(['shipment.fulfilled', 'shipment.delivered']),
+    );
+    expect(result.callerReceived).toBe(0);
   });
 
-  it('S07: a multi-MB manifest travels by reference', async () => {
-    const r = await run<Record<string, unknown>>('S07', { manifest_bytes: 3 * 1024 * 1024 });
-    expect(r).toBeTruthy();
+  it('S07: a multi-MB manifest travels by reference; forged and expired URLs are refused', async () => {
+    const { result } = await run<S07Result>('S07', { manifest_bytes: 3 * 1024 * 1024 });
+    expect(result.manifestBytes).toBeGreaterThanOrEqual(3 * 1024 * 1024);
+    expect(result.callbackBytes).toBeLessThan(2048);
+    expect(result.sha256Matches).toBe(true);
+    expect(result.tampered).toBe(403);
+    expect(result.expired).toBe(410);
   });
 });

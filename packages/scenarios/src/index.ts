@@ -1,5 +1,11 @@
 export { scenarios } from './registry.ts';
 export type { PaymentsCrudResult } from './s01-api-crud.ts';
 export type { LogisticsCrudResult } from './s01-logistics-steps.ts';
+export type { PollingVsWebhookResult } from './s02-polling-vs-webhook.ts';
+export type { S03Result } from './s03-register-callback.ts';
+export type { OrderFulfilmentResult } from './s04-order-fulfilment.ts';
+export type { S05Result } from './s05-async-request-reply.ts';
+export type { S06Result } from './s06-third-party.ts';
+export type { S07Result } from './s07-claim-check.ts';
 export type { S09Result } from './s09-delivery-guarantees.ts';
 export * from './scenario.ts';

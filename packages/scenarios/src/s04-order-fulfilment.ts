@@ -133,7 +133,21 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
       },
       { timeoutMs, intervalMs: 100, what: `order ${orderId} delivered` },
     );
-    ctx.say(`${orderId} delivered; the shop saw ${statuses.join(' → ')}`);
+    // The shop's own record of every transition (polling above only samples it).
+    const history = (await (await ctx.fetch(`${ctx.urls.shop}/api/orders/${orderId}/history`)).json()) as {
+      data: { to_status: string; source: string }[];
+    };
+    statuses.splice(
+      0,
+      statuses.length,
+      ...history.data.map((h) => h.to_status).filter((st, i, all) => all[i - 1] !== st),
+    );
+    check(
+      ['paid', 'fulfilled', 'delivered'].every((st) => statuses.includes(st)),
+      'the order went paid → fulfilled → delivered',
+      history.data,
+    );
+    ctx.say(`${orderId} delivered; the shop recorded ${statuses.join(' → ')}`, history.data);
 
     ctx.step(4);
     let outOfStock: OrderFulfilmentResult['outOfStock'] = null;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random.ts';
 
 /** One request an app sent or received, as the console draws it. */
 export interface Exchange {
@@ -85,7 +85,7 @@ export class ExchangeRecorder {
   /** Records one exchange (id and time filled in when missing). */
   record(e: Omit<Exchange, 'id' | 'at'> & Partial<Pick<Exchange, 'id' | 'at'>>): Exchange {
     const full: Exchange = {
-      id: e.id ?? `exc_${randomBytes(8).toString('hex')}`,
+      id: e.id ?? `exc_${randomHex(8)}`,
       at: e.at ?? Date.now(),
       ...e,
     } as Exchange;

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from './random.ts';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** A random base62 string of `length` characters. */
 export function randomBase62(length: number): string {
-  const bytes = randomBytes(length * 2);
+  const bytes = randomBytesPooled(Math.min(256, length * 2));
   let out = '';
   for (let i = 0; out.length < length && i < bytes.length; i++) {
     const b = bytes[i]!;

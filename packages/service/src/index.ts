@@ -5,6 +5,7 @@ export * from './exchanges.ts';
 export * from './http-client.ts';
 export * from './ids.ts';
 export * from './logger.ts';
+export * from './random.ts';
 export * from './running-app.ts';
 export * from './serve.ts';
 export * from './services.ts';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random.ts';
 
 /** A W3C Trace Context position: the trace, this hop's span, and the span that called us. */
 export interface TraceContext {
@@ -29,7 +29,7 @@ export function formatTraceparent(t: TraceContext): string {
 
 /** A new root trace. */
 export function newTrace(): TraceContext {
-  return { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), sampled: true };
+  return { traceId: randomHex(16), spanId: randomHex(8), sampled: true };
 }
 
 /** A child span of `parent` (or a new root when there is no parent). */
@@ -37,7 +37,7 @@ export function childSpan(parent: TraceContext | null | undefined): TraceContext
   if (!parent) return newTrace();
   return {
     traceId: parent.traceId,
-    spanId: randomBytes(8).toString('hex'),
+    spanId: randomHex(8),
     parentSpanId: parent.spanId,
     sampled: parent.sampled,
   };

@@ -13,7 +13,9 @@ export function readParams(maxBodyBytes: number): MiddlewareHandler<PaymentsEnv>
       const declared = Number(c.req.header('content-length') ?? 0);
       if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      const raw = await readLimited(c.req.raw, maxBodyBytes);
+      // A declared length within the limit is read through Hono's body cache, which the exchange
+      // recorder shares; an undeclared (chunked) body is streamed with the limit enforced as it comes.
+      const raw = declared > 0 ? await c.req.text() : await readLimited(c.req.raw, maxBodyBytes);
       if (raw.length > 0 && type !== FORM) {
         throw invalid(
           `Invalid request: the body must be form-encoded (Content-Type: ${FORM}), the way Stripe's API takes it${type ? `, not ${type}` : ''}.`,

@@ -168,6 +168,18 @@ export function apiRoutes(s: ShopServices) {
     return c.json(await startPaymentIntent(s, order), 201);
   });
 
+  api.get('/orders/:id/history', (c) => {
+    const order = orderOr404(s, c.req.param('id'));
+    const data = s.orders.events(order.id).map((e) => ({
+      type: e.type,
+      from_status: e.fromStatus,
+      to_status: e.toStatus,
+      source: e.source,
+      at: new Date(e.at).toISOString(),
+    }));
+    return c.json({ object: 'list', data });
+  });
+
   api.get('/orders/:id/events', (c) => {
     const order = orderOr404(s, c.req.param('id'));
     const lastEventId = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0);
