@@ -10,6 +10,8 @@ import { parseRetryAfter, type RetryMode, retryDelayMs } from './schedules.ts';
 import type { SigningScheme } from './signing.ts';
 import type {
   AttemptRecord,
+  ClaimRequest,
+  ClaimResult,
   Clock,
   Completion,
   FailureKind,
@@ -53,6 +55,12 @@ export interface DispatcherOptions {
   perEndpointConcurrency?: number;
   /** Most messages taken per claim transaction; defaults to `concurrency`. */
   batchSize?: number;
+  /**
+   * Claimed messages kept ready beyond the ones in flight, so a freed slot starts the next delivery at
+   * once and claims come in batches rather than one per freed slot. Default `min(batchSize, concurrency)`;
+   * at most `concurrency` (a queued claim then waits for at most one `timeoutMs`, within its lease); 0 = off.
+   */
+  prefetch?: number;
   timeoutMs?: number;
   maxResponseBytes?: number;
   /** `local` (default) compresses every retry profile so a person sees retries within seconds. */
@@ -130,6 +138,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     positiveInt(options[name], name, issues);
   }
   if (
+    options.prefetch !== undefined &&
+    (!Number.isInteger(options.prefetch) ||
+      options.prefetch < 0 ||
+      options.prefetch > (options.concurrency ?? 64))
+  ) {
+    issues.push('prefetch: expected an integer from 0 to concurrency');
+  }
+  if (
     options.retrySchedule !== undefined &&
     options.retrySchedule !== 'local' &&
     options.retrySchedule !== 'real'
@@ -143,6 +159,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const concurrency = options.concurrency ?? 64;
   const perEndpoint = options.perEndpointConcurrency ?? 16;
   const batchSize = options.batchSize ?? concurrency;
+  const prefetch = options.prefetch ?? Math.min(batchSize, concurrency);
+  // Claim again once fewer than this many claimed messages wait for a slot.
+  const lowWater = Math.max(1, Math.ceil(prefetch / 2));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxResponseBytes = options.maxResponseBytes ?? 4096;
   const mode = options.retrySchedule ?? 'local';
@@ -157,7 +176,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const ownTransport = !options.transport;
   const transport =
     options.transport ??
-    createHttpTransport({ timeoutMs, maxResponseBytes, maxSocketsPerOrigin: Math.max(perEndpoint, 16) });
+    // Sockets per origin = total concurrency: several endpoints often share one origin (the per-endpoint
+    // bound is the dispatcher's job), and a smaller pool would queue requests inside the agent.
+    createHttpTransport({ timeoutMs, maxResponseBytes, maxSocketsPerOrigin: concurrency });
   if (leaseMs <= timeoutMs) {
     throw new OutboxInputError('createDispatcher', ['leaseMs: must be longer than timeoutMs']);
   }
@@ -165,31 +186,53 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let running = false;
   let stopping: Promise<void> | null = null;
   const inFlight = new Map<string, string>(); // message id → endpoint id
+  // Claimed, not yet started (FIFO; `queueHead` avoids O(n) shifts).
+  let queue: OutboxMessage[] = [];
+  let queueHead = 0;
+  // Per endpoint: messages held by this worker, in flight or queued. Claims never exceed
+  // `perEndpointConcurrency` per endpoint, so a queued message may start whenever a total slot frees.
   const endpointLoad = new Map<string, number>();
   const consecutiveFailures = new Map<string, number>();
   const counters = { claimed: 0, attempts: 0, delivered: 0, retried: 0, dead: 0, canceled: 0 };
 
   let exhausted = false;
-  let pumping = false;
-  let pumpAgain = false;
-  let pumpScheduled = false;
+  // Bumped by everything that may have made a message due (enqueue, retry written, timer, notify), so a
+  // claim that was already running when it happened cannot mark the store exhausted over it.
+  let dueSeq = 0;
+  const markDue = () => {
+    exhausted = false;
+    dueSeq++;
+  };
+  let ticking = false;
+  let tickAgain = false;
+  let tickScheduled = false;
   let timer: unknown = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let unsubscribe: (() => void) | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
-  const completions: Completion[] = [];
-  let flushScheduled = false;
+  let completions: Completion[] = [];
   const flushes = new Set<Promise<void>>();
   let drainWaiter: (() => void) | null = null;
 
-  function schedulePump() {
-    if (!running || pumpScheduled) return;
-    pumpScheduled = true;
-    setImmediate(() => {
-      pumpScheduled = false;
-      void pump();
-    });
+  const queued = () => queue.length - queueHead;
+
+  /** One coalesced tick per event-loop turn: start, flush and claim together. */
+  function scheduleTick() {
+    if (tickScheduled) return;
+    tickScheduled = true;
+    setImmediate(runTick);
+  }
+
+  function runTick() {
+    tickScheduled = false;
+    void tick();
+  }
+
+  function wake() {
+    markDue();
+    // Store wake-ups already arrive on their own turn (after the enqueue commit): no extra hop.
+    if (running) void tick();
   }
 
   function armTimer(at: number) {
@@ -200,39 +243,62 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     timer = clock.setTimeout(() => {
       timer = null;
       timerAt = Number.POSITIVE_INFINITY;
-      exhausted = false;
-      schedulePump();
+      markDue();
+      scheduleTick();
     }, at - clock.now());
   }
 
-  async function pump(): Promise<void> {
-    if (pumping) {
-      pumpAgain = true;
+  function claimRequest(now: number): ClaimRequest | null {
+    if (!running || exhausted || queued() >= lowWater) return null;
+    const room = concurrency + prefetch - inFlight.size - queued();
+    if (room <= 0) return null;
+    const endpointSlots = new Map<string, number>();
+    for (const [endpointId, load] of endpointLoad) endpointSlots.set(endpointId, perEndpoint - load);
+    return {
+      now,
+      limit: Math.min(batchSize, room),
+      owner: workerId,
+      leaseMs,
+      endpointSlots,
+      perEndpointLimit: perEndpoint,
+    };
+  }
+
+  async function tick(): Promise<void> {
+    if (ticking) {
+      tickAgain = true;
       return;
     }
-    pumping = true;
+    ticking = true;
+    let claimedAny = false;
+    let uncommitted: Completion[] | null = null;
     try {
       do {
-        pumpAgain = false;
-        while (running) {
-          const capacity = concurrency - inFlight.size;
-          if (capacity <= 0) break;
-          const endpointSlots = new Map<string, number>();
-          for (const [endpointId, load] of endpointLoad) endpointSlots.set(endpointId, perEndpoint - load);
-          const result = await store.claim({
-            now: clock.now(),
-            limit: Math.min(batchSize, capacity),
-            owner: workerId,
-            leaseMs,
-            endpointSlots,
-            perEndpointLimit: perEndpoint,
-          });
-          exhausted = result.exhausted;
-          for (const message of result.messages) start(message);
-          if (result.messages.length === 0 || result.exhausted || !running) break;
+        tickAgain = false;
+        fill();
+        const request = claimRequest(clock.now());
+        if (!request) break;
+        const seqAtClaim = dueSeq;
+        let result: ClaimResult;
+        if (store.completeAndClaim) {
+          // One transaction for the outcomes of this turn and the next claim (SQLite).
+          const batch = takeCompletions();
+          uncommitted = batch;
+          result = await store.completeAndClaim(batch, request);
+          uncommitted = null;
+          afterComplete(batch);
+        } else {
+          flush();
+          result = await store.claim(request);
         }
-      } while (pumpAgain && running);
-      if (running) {
+        exhausted = result.exhausted && seqAtClaim === dueSeq;
+        claimedAny = true;
+        for (const message of result.messages) hold(message);
+        fill();
+        if (result.messages.length === 0 && !tickAgain) break;
+      } while (running);
+      flush();
+      if (running && claimedAny) {
         const now = clock.now();
         let at = now + pollMs;
         if (exhausted) {
@@ -241,28 +307,65 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           if (next !== null) at = Math.min(at, Math.max(next, now + 25));
         }
         armTimer(at);
-      }
+      } else if (running && timer === null) armTimer(clock.now() + pollMs);
     } catch (error) {
+      // Outcomes that rolled back with the claim are written by the next group commit instead.
+      if (uncommitted?.length) completions = uncommitted.concat(completions);
       logger?.error({ err: error, workerId }, 'outbox claim failed');
       armTimer(clock.now() + pollMs);
     } finally {
-      pumping = false;
+      ticking = false;
+      // A wake-up that arrived while this tick awaited its last query gets its own turn.
+      if (tickAgain && running) {
+        tickAgain = false;
+        scheduleTick();
+      }
+    }
+  }
+
+  function hold(message: OutboxMessage) {
+    counters.claimed++;
+    endpointLoad.set(message.endpointId, (endpointLoad.get(message.endpointId) ?? 0) + 1);
+    queue.push(message);
+  }
+
+  function unhold(endpointId: string) {
+    const load = (endpointLoad.get(endpointId) ?? 1) - 1;
+    if (load <= 0) endpointLoad.delete(endpointId);
+    else endpointLoad.set(endpointId, load);
+  }
+
+  /** Starts queued claims while total slots are free. */
+  function fill() {
+    while (running && inFlight.size < concurrency && queueHead < queue.length) {
+      const message = queue[queueHead]!;
+      queue[queueHead++] = undefined as unknown as OutboxMessage;
+      if (queueHead === queue.length) {
+        queue = [];
+        queueHead = 0;
+      } else if (queueHead >= 1024 && queueHead * 2 >= queue.length) {
+        queue = queue.slice(queueHead);
+        queueHead = 0;
+      }
+      // A claim that waited so long that its attempt could outlive the lease is left for re-claim.
+      if (message.nextAttemptAt - clock.now() <= timeoutMs) {
+        unhold(message.endpointId);
+        continue;
+      }
+      start(message);
     }
   }
 
   function start(message: OutboxMessage) {
-    counters.claimed++;
     inFlight.set(message.id, message.endpointId);
-    endpointLoad.set(message.endpointId, (endpointLoad.get(message.endpointId) ?? 0) + 1);
     deliver(message)
       .catch((error) => logger?.error({ err: error, messageId: message.id }, 'delivery crashed'))
       .finally(() => {
         inFlight.delete(message.id);
-        const load = (endpointLoad.get(message.endpointId) ?? 1) - 1;
-        if (load <= 0) endpointLoad.delete(message.endpointId);
-        else endpointLoad.set(message.endpointId, load);
+        unhold(message.endpointId);
         if (inFlight.size === 0 && drainWaiter) drainWaiter();
-        if (!exhausted) schedulePump();
+        fill();
+        if (!exhausted && queued() < lowWater) scheduleTick();
       });
   }
 
@@ -369,28 +472,34 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   function queueCompletion(completion: Completion) {
     completions.push(completion);
     if (completions.length >= groupCommitSize) flush();
-    else if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
+    else scheduleTick();
   }
 
-  function flush() {
-    flushScheduled = false;
-    if (completions.length === 0) return;
-    const batch = completions.splice(0);
+  function takeCompletions(): Completion[] {
+    if (completions.length === 0) return completions;
+    const batch = completions;
+    completions = [];
+    return batch;
+  }
+
+  /** After a group commit: retries that fell due already get a tick, later ones the timer. */
+  function afterComplete(batch: readonly Completion[]) {
     let earliestRetry = Number.POSITIVE_INFINITY;
     for (const c of batch)
       if (c.status === 'pending' && c.nextAttemptAt < earliestRetry) earliestRetry = c.nextAttemptAt;
+    if (earliestRetry === Number.POSITIVE_INFINITY) return;
+    if (earliestRetry <= clock.now()) {
+      markDue();
+      scheduleTick();
+    } else armTimer(earliestRetry);
+  }
+
+  function flush() {
+    if (completions.length === 0) return;
+    const batch = takeCompletions();
     const done = store
       .complete(batch)
-      .then(() => {
-        if (earliestRetry === Number.POSITIVE_INFINITY) return;
-        if (earliestRetry <= clock.now()) {
-          exhausted = false;
-          schedulePump();
-        } else armTimer(earliestRetry);
-      })
+      .then(() => afterComplete(batch))
       // The claims stay leased; when the lease runs out another pass delivers them again (at-least-once).
       .catch((error) => logger?.error({ err: error, count: batch.length }, 'outbox group commit failed'))
       .finally(() => flushes.delete(done));
@@ -406,6 +515,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const stopListening = unlisten;
     unlisten = null;
     await stopListening?.().catch(() => undefined);
+    while (ticking) await new Promise((r) => setImmediate(r));
+    // Claims that never started go back at once.
+    const unstarted = queue.slice(queueHead);
+    queue = [];
+    queueHead = 0;
+    for (const message of unstarted) unhold(message.endpointId);
 
     if (inFlight.size > 0) {
       await new Promise<void>((resolve) => {
@@ -417,10 +532,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       });
       drainWaiter = null;
     }
-    while (pumping) await new Promise((r) => setImmediate(r));
+    while (ticking) await new Promise((r) => setImmediate(r));
     flush();
     await Promise.all([...flushes]);
-    const unfinished = [...inFlight.keys()];
+    const unfinished = [...unstarted.map((m) => m.id), ...inFlight.keys()];
     if (unfinished.length > 0) await store.release(unfinished, workerId, clock.now());
     if (ownTransport) transport.close();
   }
@@ -432,18 +547,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (running) return;
       if (stopping) await stopping;
       running = true;
-      exhausted = false;
-      unsubscribe = store.subscribe(() => {
-        exhausted = false;
-        schedulePump();
-      });
-      if (store.listen) {
-        unlisten = await store.listen(() => {
-          exhausted = false;
-          schedulePump();
-        });
-      }
-      schedulePump();
+      markDue();
+      unsubscribe = store.subscribe(wake);
+      if (store.listen) unlisten = await store.listen(wake);
+      scheduleTick();
     },
 
     stop({ drainMs = 10_000 } = {}) {
@@ -458,8 +565,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
 
     notify() {
-      exhausted = false;
-      schedulePump();
+      markDue();
+      scheduleTick();
     },
 
     async replay(messageId) {

@@ -13,7 +13,9 @@ import {
   rowToAttempt,
   rowToMessage,
 } from './rows.ts';
+import { startBackgroundCheckpoints } from './sqlite-checkpointer.ts';
 import type {
+  ClaimRequest,
   Clock,
   Completion,
   ListMessagesQuery,
@@ -27,6 +29,12 @@ export interface SqliteOutboxOptions {
   /** Prepended to both table names, e.g. `shop_` → `shop_outbox_messages`. */
   tablePrefix?: string;
   clock?: Clock;
+  /**
+   * `background` (default): for a file database in WAL mode, automatic checkpoints are turned off on
+   * this connection and a worker thread runs them on its own connection, so no commit on the event loop
+   * ever waits for a checkpoint's fsync. `inline` leaves SQLite's automatic checkpoints as they are.
+   */
+  checkpoints?: 'background' | 'inline';
 }
 
 export interface SqliteOutbox extends OutboxStore {
@@ -35,6 +43,8 @@ export interface SqliteOutbox extends OutboxStore {
   enqueue(tx: BetterSqlite3.Database, message: NewMessage): OutboxMessage;
   enqueueMany(tx: BetterSqlite3.Database, messages: readonly NewMessage[]): OutboxMessage[];
 }
+
+const checkpointed = new WeakSet<BetterSqlite3.Database>();
 
 const TERMINAL = "('delivered','dead','canceled')";
 
@@ -51,6 +61,13 @@ export function createSqliteOutbox(
     throw new OutboxInputError('createSqliteOutbox', ['tablePrefix: letters, digits and _ only']);
   }
   const clock = options.clock ?? systemClock;
+  if (
+    options.checkpoints !== undefined &&
+    options.checkpoints !== 'background' &&
+    options.checkpoints !== 'inline'
+  ) {
+    throw new OutboxInputError('createSqliteOutbox', ["checkpoints: expected 'background' or 'inline'"]);
+  }
   const M = `${prefix}outbox_messages`;
   const A = `${prefix}outbox_attempts`;
 
@@ -157,6 +174,10 @@ export function createSqliteOutbox(
   );
   const listCache = new Map<string, BetterSqlite3.Statement>();
 
+  if ((options.checkpoints ?? 'background') === 'background' && !checkpointed.has(db)) {
+    if (startBackgroundCheckpoints(db)) checkpointed.add(db);
+  }
+
   const listeners = new Set<() => void>();
   let wakeScheduled = false;
   const scheduleWake = () => {
@@ -169,39 +190,38 @@ export function createSqliteOutbox(
     });
   };
 
-  const claimTx = db.transaction(
-    (
-      now: number,
-      limit: number,
-      owner: string,
-      leaseMs: number,
-      slots: ReadonlyMap<string, number>,
-      cap: number,
-    ) => {
-      const expired = selectExpired.all(now, limit) as { id: string; endpoint_id: string }[];
-      const excluded = [...slots].filter(([, free]) => free <= 0).map(([endpoint]) => endpoint);
-      const due =
-        expired.length < limit
-          ? (selectDue.all(now, JSON.stringify(excluded), limit - expired.length) as {
-              id: string;
-              endpoint_id: string;
-            }[])
-          : [];
-      const { picked, skipped } = pickWithinEndpointSlots([...expired, ...due], slots, cap);
-      const exhausted = expired.length + due.length < limit && !skipped && excluded.length === 0;
-      if (picked.length === 0) return { messages: [], exhausted };
-      const lease = now + leaseMs;
-      const rows = markClaimed.all(
-        owner,
-        lease,
-        lease,
-        JSON.stringify(picked.map((r) => r.id)),
-      ) as MessageRow[];
-      return { messages: rows.map(rowToMessage), exhausted };
-    },
-  );
+  const claimRows = (
+    now: number,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+    slots: ReadonlyMap<string, number>,
+    cap: number,
+  ) => {
+    const expired = selectExpired.all(now, limit) as { id: string; endpoint_id: string }[];
+    const excluded = [...slots].filter(([, free]) => free <= 0).map(([endpoint]) => endpoint);
+    const due =
+      expired.length < limit
+        ? (selectDue.all(now, JSON.stringify(excluded), limit - expired.length) as {
+            id: string;
+            endpoint_id: string;
+          }[])
+        : [];
+    const { picked, skipped } = pickWithinEndpointSlots([...expired, ...due], slots, cap);
+    const exhausted = expired.length + due.length < limit && !skipped && excluded.length === 0;
+    if (picked.length === 0) return { messages: [], exhausted };
+    const lease = now + leaseMs;
+    const rows = markClaimed.all(
+      owner,
+      lease,
+      lease,
+      JSON.stringify(picked.map((r) => r.id)),
+    ) as MessageRow[];
+    return { messages: rows.map(rowToMessage), exhausted };
+  };
+  const claimTx = db.transaction(claimRows);
 
-  const completeTx = db.transaction((completions: readonly Completion[]) => {
+  const completeRows = (completions: readonly Completion[]) => {
     const finishedAt = clock.now();
     for (const c of completions) {
       const a = c.attempt;
@@ -230,6 +250,11 @@ export function createSqliteOutbox(
         );
       }
     }
+  };
+  const completeTx = db.transaction(completeRows);
+  const completeAndClaimTx = db.transaction((completions: readonly Completion[], r: ClaimRequest) => {
+    if (completions.length > 0) completeRows(completions);
+    return claimRows(r.now, r.limit, r.owner, r.leaseMs, r.endpointSlots, r.perEndpointLimit);
   });
 
   const enqueueOne = (tx: BetterSqlite3.Database, input: NewMessage): OutboxMessage => {
@@ -273,6 +298,10 @@ export function createSqliteOutbox(
 
     async complete(completions) {
       if (completions.length > 0) completeTx(completions);
+    },
+
+    async completeAndClaim(completions, request) {
+      return completeAndClaimTx(completions, request);
     },
 
     async release(ids, owner, now) {

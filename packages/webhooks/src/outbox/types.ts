@@ -119,6 +119,11 @@ export interface OutboxStore {
   readonly kind: 'sqlite' | 'postgres';
   claim(request: ClaimRequest): Promise<ClaimResult>;
   complete(completions: readonly Completion[]): Promise<void>;
+  /**
+   * Optional: `complete` then `claim` as one transaction (one commit per dispatcher turn instead of two).
+   * The dispatcher uses it when present; a store whose claims are remote round trips should leave it out.
+   */
+  completeAndClaim?(completions: readonly Completion[], request: ClaimRequest): Promise<ClaimResult>;
   /** Hands claimed messages back (graceful stop): pending again, due at `now`. */
   release(ids: readonly string[], owner: string, now: number): Promise<void>;
   /** Earliest `next_attempt_at` among pending or leased messages, or null when there is none. */
