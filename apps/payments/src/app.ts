@@ -1,5 +1,5 @@
 import type { SqliteClient } from '@hooklab/db';
-import { createServiceApp, type ExchangeRecorder, type Logger } from '@hooklab/service';
+import { createServiceApp, type ExchangeRecorder, type Logger, setResponseHeader } from '@hooklab/service';
 import {
   type Clock,
   checkUrl,
@@ -112,7 +112,7 @@ export function createApp(deps: PaymentsDeps) {
 
   app.use('/v1/*', async (c, next) => {
     await next();
-    c.header('Stripe-Version', c.req.header('stripe-version') ?? API_VERSION);
+    setResponseHeader(c, 'Stripe-Version', c.req.header('stripe-version') ?? API_VERSION);
   });
   app.use(
     '/v1/*',

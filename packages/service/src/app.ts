@@ -30,6 +30,19 @@ export interface ServiceAppOptions {
   recordBodyLimitBytes?: number;
 }
 
+/**
+ * Sets a header on the response already made. `c.header()` after `next()` rebuilds the Response around
+ * its body stream, which knocks @hono/node-server off its fast path; the headers object is mutable here.
+ */
+export function setResponseHeader(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    // Immutable headers (a Response from fetch or Response.redirect): rebuild, the slow way.
+    c.header(name, value);
+  }
+}
+
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** A request-id middleware: keeps a sane inbound id, else makes one, and echoes it back. */
@@ -39,7 +52,7 @@ export function requestId(header = 'x-request-id'): MiddlewareHandler<ServiceEnv
     const id = inbound && REQUEST_ID.test(inbound) ? inbound : `req_${randomUUID().replaceAll('-', '')}`;
     c.set('requestId', id);
     await next();
-    c.header(header, id);
+    setResponseHeader(c, header, id);
   };
 }
 
@@ -49,7 +62,7 @@ export function traceContext(): MiddlewareHandler<ServiceEnv> {
     const span = childSpan(parseTraceparent(c.req.header('traceparent')));
     c.set('trace', span);
     await withTrace(span, next);
-    c.header('traceparent', formatTraceparent(span));
+    setResponseHeader(c, 'traceparent', formatTraceparent(span));
   };
 }
 
@@ -73,6 +86,33 @@ async function cachedRequestBody(c: Context): Promise<string | undefined> {
 }
 
 /**
+ * Remembers the body a handler answers with through `c.json`, `c.text` or `c.body` (string bodies), so
+ * middleware can read it after `next()` without cloning the Response, which would force
+ * @hono/node-server off its fast path. Returns a reader: undefined when the body was not a string.
+ */
+export function captureResponseBody(c: Context): () => string | undefined {
+  let written: { res: Response; read: () => string | undefined } | undefined;
+  const { json, text, body } = c;
+  const remember = (res: Response, read: () => string | undefined) => {
+    written = { res, read };
+    return res;
+  };
+  c.json = ((value: unknown, ...rest: unknown[]) => {
+    let cached: string | undefined;
+    const res = (json as (...a: unknown[]) => Response)(value, ...rest);
+    return remember(res, () => (cached ??= JSON.stringify(value)));
+  }) as typeof c.json;
+  c.text = ((value: string, ...rest: unknown[]) =>
+    remember((text as (...a: unknown[]) => Response)(value, ...rest), () => value)) as typeof c.text;
+  c.body = ((value: unknown, ...rest: unknown[]) =>
+    remember((body as (...a: unknown[]) => Response)(value, ...rest), () =>
+      typeof value === 'string' ? value : undefined,
+    )) as typeof c.body;
+  // Only the response that was finally sent counts (onError or a later middleware may replace it).
+  return () => (written && written.res === c.res ? written.read() : undefined);
+}
+
+/**
  * Records every inbound request and its answer into the exchange recorder. Bodies are taken from what
  * the handler read and wrote (c.req's cache, c.json/c.text/c.body) rather than by cloning requests and
  * responses, which forces @hono/node-server off its fast path and cost about two thirds of throughput.
@@ -86,20 +126,7 @@ export function recordExchanges(
     const path = c.req.path;
     if (path === '/healthz' || path.startsWith('/_hooklab/')) return next();
     const started = performance.now();
-    let written: (() => string | undefined) | undefined;
-    const { json, text, body } = c;
-    c.json = ((value: unknown, ...rest: unknown[]) => {
-      written = () => JSON.stringify(value);
-      return (json as (...a: unknown[]) => Response)(value, ...rest);
-    }) as typeof c.json;
-    c.text = ((value: string, ...rest: unknown[]) => {
-      written = () => value;
-      return (text as (...a: unknown[]) => Response)(value, ...rest);
-    }) as typeof c.text;
-    c.body = ((value: unknown, ...rest: unknown[]) => {
-      written = typeof value === 'string' ? () => value : undefined;
-      return (body as (...a: unknown[]) => Response)(value, ...rest);
-    }) as typeof c.body;
+    const written = captureResponseBody(c);
     let error: string | undefined;
     try {
       await next();
@@ -111,8 +138,12 @@ export function recordExchanges(
       const resType = res.headers.get('content-type') ?? '';
       let responseBody: string | undefined;
       if (TEXTUAL.test(resType) && !resType.includes('event-stream')) {
-        if (written) responseBody = written();
-        else if (res.status >= 400 && Number(res.headers.get('content-length') ?? 0) <= limit) {
+        responseBody = written();
+        if (
+          responseBody === undefined &&
+          res.status >= 400 &&
+          Number(res.headers.get('content-length') ?? 0) <= limit
+        ) {
           // Errors rendered outside c.json (onError builds its own Response) are rare: cloning is fine.
           responseBody = await res
             .clone()
