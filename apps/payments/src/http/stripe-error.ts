@@ -88,8 +88,6 @@ export const renderStripeError: ErrorRenderer = (c, e) => {
   if (extra.charge) error.charge = extra.charge;
   if (extra.payment_intent) error.payment_intent = extra.payment_intent;
   if (code) error.doc_url = `https://stripe.com/docs/error-codes/${String(code).replaceAll('_', '-')}`;
-  const requestId = c.get('requestId' as never) as string | undefined;
-  if (requestId) error.request_log_url = `https://dashboard.stripe.com/test/logs/${requestId}`;
   const headers: Record<string, string> = { 'content-type': 'application/json', ...e.headers };
   if (e.status >= 500) headers['stripe-should-retry'] = 'false';
   return new Response(JSON.stringify({ error }), { status: e.status, headers });
