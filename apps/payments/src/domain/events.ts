@@ -1,3 +1,4 @@
+import { childSpan, currentTrace, formatTraceparent } from '@hooklab/service';
 import { BACKGROUND, type Domain, nowSec, type RequestMeta } from './context.ts';
 import { objectId as newId } from './ids.ts';
 import type { StripeObject } from './store.ts';
@@ -99,6 +100,9 @@ export function emitEvent(
 export function enqueueDeliveries(d: Domain, event: StripeEvent, endpoints: readonly EndpointTarget[]): void {
   if (endpoints.length === 0) return;
   const body = JSON.stringify(event);
+  // The delivery continues the trace of the API call that caused the event (none for background jobs).
+  const trace = currentTrace();
+  const traceparent = trace ? formatTraceparent(childSpan(trace)) : undefined;
   d.outbox.enqueueMany(
     d.sqlite,
     endpoints.map((ep) => ({
@@ -109,6 +113,7 @@ export function enqueueDeliveries(d: Domain, event: StripeEvent, endpoints: read
       body,
       signing: { scheme: 'stripe' as const, secrets: [ep.secret] },
       profile: 'stripe' as const,
+      traceparent,
     })),
   );
 }

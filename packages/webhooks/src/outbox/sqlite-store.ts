@@ -13,15 +13,18 @@ import {
   rowToAttempt,
   rowToMessage,
 } from './rows.ts';
+import type { SigningScheme } from './signing.ts';
 import { startBackgroundCheckpoints } from './sqlite-checkpointer.ts';
 import type {
   ClaimRequest,
   Clock,
   Completion,
+  FailureKind,
   ListMessagesQuery,
   NewMessage,
   OutboxMessage,
   OutboxStore,
+  RetryProfile,
 } from './types.ts';
 import { parseListQuery, parseNewMessage, requireId, requireTime } from './validate.ts';
 
@@ -47,6 +50,58 @@ export interface SqliteOutbox extends OutboxStore {
 const checkpointed = new WeakSet<BetterSqlite3.Database>();
 
 const TERMINAL = "('delivered','dead','canceled')";
+
+const CLAIMED_COLUMNS =
+  'id, endpoint_id, url, event_type, event_id, body, headers, signing_scheme, signing_secrets, profile, traceparent, attempts, cycle_start, created_at, last_attempt_at, last_status_code, last_failure_kind, delivered_at';
+
+type ClaimedRow = Omit<MessageRow, 'status' | 'lock_owner' | 'locked_until' | 'next_attempt_at'> & {
+  attempts: number;
+  cycle_start: number;
+  created_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+};
+
+// Most messages of an endpoint carry the same secrets and headers JSON: parse each text once (bounded),
+// hand every message its own copy.
+const PARSED_MAX = 256;
+const parsedSecrets = new Map<string, readonly string[]>();
+function secretsOf(json: string): string[] {
+  let list = parsedSecrets.get(json);
+  if (list === undefined) {
+    list = JSON.parse(json) as string[];
+    if (parsedSecrets.size >= PARSED_MAX) parsedSecrets.delete(parsedSecrets.keys().next().value as string);
+    parsedSecrets.set(json, list);
+  }
+  return list.slice();
+}
+
+/** A row just claimed by `owner` until `lease` (what `rowToMessage` would give for the full row). */
+function claimedToMessage(row: ClaimedRow, owner: string, lease: number): OutboxMessage {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    url: row.url,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    body: row.body,
+    headers: row.headers === '{}' ? {} : (JSON.parse(row.headers) as Record<string, string>),
+    signing: { scheme: row.signing_scheme as SigningScheme, secrets: secretsOf(row.signing_secrets) },
+    profile: row.profile as RetryProfile,
+    traceparent: row.traceparent,
+    status: 'in_flight',
+    attempts: row.attempts,
+    cycleStart: row.cycle_start,
+    createdAt: row.created_at,
+    nextAttemptAt: lease,
+    lockedUntil: lease,
+    lockOwner: owner,
+    lastAttemptAt: row.last_attempt_at,
+    lastStatusCode: row.last_status_code,
+    lastFailureKind: row.last_failure_kind as FailureKind | null,
+    deliveredAt: row.delivered_at,
+  };
+}
 
 /** Creates the outbox tables if needed and returns a store on this better-sqlite3 connection. */
 export function createSqliteOutbox(
@@ -96,7 +151,9 @@ export function createSqliteOutbox(
       last_failure_kind TEXT,
       delivered_at INTEGER
     );
-    CREATE INDEX IF NOT EXISTS ${M}_due ON ${M} (status, next_attempt_at);
+    -- endpoint_id in the due index: claims pick due rows (rowid, endpoint) from the index alone.
+    DROP INDEX IF EXISTS ${M}_due;
+    CREATE INDEX IF NOT EXISTS ${M}_due_ep ON ${M} (status, next_attempt_at, endpoint_id);
     CREATE INDEX IF NOT EXISTS ${M}_endpoint ON ${M} (endpoint_id, id);
     CREATE TABLE IF NOT EXISTS ${A} (
       id INTEGER PRIMARY KEY,
@@ -127,25 +184,41 @@ export function createSqliteOutbox(
   // While in_flight, next_attempt_at holds the lease expiry, so one (status, next_attempt_at) index
   // finds both due messages and claims abandoned by a crashed worker.
   const selectExpired = db.prepare(
-    `SELECT id, endpoint_id FROM ${M} WHERE status = 'in_flight' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+    `SELECT rowid AS id, endpoint_id FROM ${M} WHERE status = 'in_flight' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
   );
   const selectDue = db.prepare(
-    `SELECT id, endpoint_id FROM ${M} WHERE status = 'pending' AND next_attempt_at <= ?
+    `SELECT rowid AS id, endpoint_id FROM ${M} WHERE status = 'pending' AND next_attempt_at <= ?
        AND endpoint_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?`,
   );
+  const selectDueAny = db.prepare(
+    `SELECT rowid AS id, endpoint_id FROM ${M} WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at LIMIT ?`,
+  );
+  // status, lock_owner, locked_until and next_attempt_at are known after the claim: not read back.
   const markClaimed = db.prepare(
     `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?
-      WHERE id IN (SELECT value FROM json_each(?)) RETURNING *`,
+      WHERE rowid IN (SELECT value FROM json_each(?))
+      RETURNING ${CLAIMED_COLUMNS}`,
   );
-  const finish = db.prepare(
-    `UPDATE ${M} SET status = @status, attempts = attempts + @inc,
-        next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
-        last_attempt_at = coalesce(@startedAt, last_attempt_at),
-        last_status_code = CASE WHEN @inc = 1 THEN @statusCode ELSE last_status_code END,
-        last_failure_kind = CASE WHEN @inc = 1 THEN @failureKind ELSE last_failure_kind END,
-        delivered_at = CASE WHEN @status = 'delivered' THEN @finishedAt ELSE delivered_at END,
+  // Outcomes, positional parameters: an attempt that delivered (the common case), any other attempt,
+  // and a state change without an attempt (canceled).
+  const finishDelivered = db.prepare(
+    `UPDATE ${M} SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ?,
+        last_status_code = ?, last_failure_kind = ?, delivered_at = ?, lock_owner = NULL, locked_until = NULL
+      WHERE id = ? AND lock_owner = ? AND status = 'in_flight'`,
+  );
+  const finishAttempt = db.prepare(
+    `UPDATE ${M} SET status = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
+        last_attempt_at = ?, last_status_code = ?, last_failure_kind = ?,
+        delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
         lock_owner = NULL, locked_until = NULL
-      WHERE id = @id AND lock_owner = @owner AND status = 'in_flight'`,
+      WHERE id = ? AND lock_owner = ? AND status = 'in_flight'`,
+  );
+  const finishNoAttempt = db.prepare(
+    `UPDATE ${M} SET status = ?, next_attempt_at = coalesce(?, next_attempt_at),
+        delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
+        lock_owner = NULL, locked_until = NULL
+      WHERE id = ? AND lock_owner = ? AND status = 'in_flight'`,
   );
   const insertAttempt = db.prepare(
     `INSERT INTO ${A} (message_id, attempt_no, started_at, duration_ms, status_code, ok, failure_kind,
@@ -198,26 +271,27 @@ export function createSqliteOutbox(
     slots: ReadonlyMap<string, number>,
     cap: number,
   ) => {
-    const expired = selectExpired.all(now, limit) as { id: string; endpoint_id: string }[];
-    const excluded = [...slots].filter(([, free]) => free <= 0).map(([endpoint]) => endpoint);
-    const due =
-      expired.length < limit
-        ? (selectDue.all(now, JSON.stringify(excluded), limit - expired.length) as {
-            id: string;
-            endpoint_id: string;
-          }[])
-        : [];
+    // Candidates by rowid: the due index covers (status, next_attempt_at, endpoint_id, rowid).
+    const expired = selectExpired.all(now, limit) as { id: number; endpoint_id: string }[];
+    const excluded: string[] = [];
+    for (const [endpoint, free] of slots) if (free <= 0) excluded.push(endpoint);
+    const due = (
+      expired.length >= limit
+        ? []
+        : excluded.length === 0
+          ? selectDueAny.all(now, limit - expired.length)
+          : selectDue.all(now, JSON.stringify(excluded), limit - expired.length)
+    ) as { id: number; endpoint_id: string }[];
     const { picked, skipped } = pickWithinEndpointSlots([...expired, ...due], slots, cap);
     const exhausted = expired.length + due.length < limit && !skipped && excluded.length === 0;
     if (picked.length === 0) return { messages: [], exhausted };
     const lease = now + leaseMs;
-    const rows = markClaimed.all(
-      owner,
-      lease,
-      lease,
-      JSON.stringify(picked.map((r) => r.id)),
-    ) as MessageRow[];
-    return { messages: rows.map(rowToMessage), exhausted };
+    const ids = new Array<number>(picked.length);
+    for (let i = 0; i < picked.length; i++) ids[i] = picked[i]!.id;
+    const rows = markClaimed.all(owner, lease, lease, JSON.stringify(ids)) as ClaimedRow[];
+    const messages = new Array<OutboxMessage>(rows.length);
+    for (let i = 0; i < rows.length; i++) messages[i] = claimedToMessage(rows[i]!, owner, lease);
+    return { messages, exhausted };
   };
   const claimTx = db.transaction(claimRows);
 
@@ -225,17 +299,24 @@ export function createSqliteOutbox(
     const finishedAt = clock.now();
     for (const c of completions) {
       const a = c.attempt;
-      finish.run({
-        id: c.id,
-        owner: c.owner,
-        status: c.status,
-        inc: a ? 1 : 0,
-        nextAttemptAt: c.status === 'pending' ? c.nextAttemptAt : null,
-        startedAt: a ? a.startedAt : null,
-        statusCode: a ? a.statusCode : null,
-        failureKind: a ? a.failureKind : null,
-        finishedAt,
-      });
+      const nextAttemptAt = c.status === 'pending' ? c.nextAttemptAt : null;
+      if (!a) {
+        finishNoAttempt.run(c.status, nextAttemptAt, c.status, finishedAt, c.id, c.owner);
+      } else if (c.status === 'delivered') {
+        finishDelivered.run(a.startedAt, a.statusCode, a.failureKind, finishedAt, c.id, c.owner);
+      } else {
+        finishAttempt.run(
+          c.status,
+          nextAttemptAt,
+          a.startedAt,
+          a.statusCode,
+          a.failureKind,
+          c.status,
+          finishedAt,
+          c.id,
+          c.owner,
+        );
+      }
       if (a) {
         insertAttempt.run(
           a.messageId,

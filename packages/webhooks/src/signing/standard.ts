@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import {
   bodyBytes,
   checkTimestamp,
@@ -67,6 +67,26 @@ function signature(key: Buffer, id: string, timestampSec: number, body: Buffer):
   return hmac('sha256', key, utf8(`${id}.${timestampSec}.`), body).toString('base64');
 }
 
+// Senders sign every attempt with the same few secrets: keep their decoded key objects instead of
+// running the base64 check and decode per signature. Bounded; only valid secrets are cached.
+const KEY_CACHE_MAX = 256;
+const keyCache = new Map<string, KeyObject>();
+
+function signingKey(secret: string): KeyObject {
+  let key = keyCache.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(decodeStandardSecret(secret));
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/** Same bytes as `signature`, without copying a string body into a Buffer first. */
+function signWith(key: KeyObject, prefix: string, body: string | Buffer): string {
+  return createHmac('sha256', key).update(prefix).update(body).digest('base64');
+}
+
 /** Signs a message the Standard Webhooks way (also what `svix` and `standardwebhooks` verify). */
 export function signStandard(input: SignStandardInput): StandardWebhookHeaders {
   const { id } = input;
@@ -74,14 +94,18 @@ export function signStandard(input: SignStandardInput): StandardWebhookHeaders {
     throw new WebhookVerificationError('invalid_argument', 'id must be 1–256 printable ASCII characters');
   }
   const timestampSec = checkTimestampSecInput(input.timestampSec);
-  const body = bodyBytes(input.body);
-  const entries = secretList(input.secrets).map(
-    (secret) => `v1,${signature(decodeStandardSecret(secret), id, timestampSec, body)}`,
-  );
+  const body = typeof input.body === 'string' ? input.body : bodyBytes(input.body);
+  const secrets = secretList(input.secrets);
+  const prefix = `${id}.${timestampSec}.`;
+  let header = '';
+  for (let i = 0; i < secrets.length; i++) {
+    const entry = `v1,${signWith(signingKey(secrets[i]!), prefix, body)}`;
+    header = i === 0 ? entry : `${header} ${entry}`;
+  }
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSec),
-    'webhook-signature': entries.join(' '),
+    'webhook-signature': header,
   };
 }
 

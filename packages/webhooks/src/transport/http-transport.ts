@@ -19,6 +19,53 @@ const KEPT_HEADERS = ['retry-after', 'content-type', 'content-length', 'location
 
 class AttemptTimeout extends Error {}
 
+/** What a target URL turns into, parsed once per URL (bounded cache). */
+type Target =
+  | {
+      ok: true;
+      secure: boolean;
+      protocol: string;
+      hostname: string;
+      port: string | undefined;
+      path: string;
+      /** The Host header node would send: host[:port], port omitted when it is the scheme's default. */
+      host: string;
+      servername: string | undefined;
+    }
+  | { ok: false; excerpt: string };
+
+const TARGET_CACHE_MAX = 1024;
+
+function parseTarget(raw: string): Target {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, excerpt: 'invalid URL' };
+  }
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:') {
+    return { ok: false, excerpt: `unsupported scheme ${url.protocol}` };
+  }
+  return {
+    ok: true,
+    secure,
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port || undefined,
+    path: url.pathname + url.search,
+    host: url.host,
+    servername: secure && !isIP(url.hostname) ? url.hostname : undefined,
+  };
+}
+
+/** One attempt in flight, for the shared deadline sweep. */
+interface Pending {
+  req: http.ClientRequest;
+  deadline: number;
+  timeoutMs: number;
+}
+
 /** A `Transport` for `http:` and `https:` URLs. */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const defaultTimeoutMs = options.timeoutMs ?? 10_000;
@@ -32,6 +79,45 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
+  const targets = new Map<string, Target>();
+
+  const targetOf = (raw: string): Target => {
+    let target = targets.get(raw);
+    if (target === undefined) {
+      target = parseTarget(raw);
+      if (targets.size >= TARGET_CACHE_MAX) targets.delete(targets.keys().next().value as string);
+      targets.set(raw, target);
+    }
+    return target;
+  };
+
+  // One deadline per attempt, covering connect to last byte (node's socket timeout only measures
+  // idleness). Instead of a timer per request, one sweep checks the attempts in flight; it runs every
+  // tenth of the shortest deadline in flight (5–100 ms), so an attempt ends at most that much late.
+  const pending = new Set<Pending>();
+  let sweepTimer: NodeJS.Timeout | null = null;
+  let sweepEveryMs = 0;
+  const sweep = () => {
+    const now = performance.now();
+    for (const p of pending) {
+      if (p.deadline <= now) {
+        pending.delete(p);
+        p.req.destroy(new AttemptTimeout(`no response within ${p.timeoutMs} ms`));
+      }
+    }
+    if (pending.size === 0 && sweepTimer !== null) {
+      clearInterval(sweepTimer);
+      sweepTimer = null;
+    }
+  };
+  const watch = (p: Pending) => {
+    pending.add(p);
+    const every = Math.min(100, Math.max(5, Math.floor(p.timeoutMs / 10)));
+    if (sweepTimer !== null && every >= sweepEveryMs) return;
+    if (sweepTimer !== null) clearInterval(sweepTimer);
+    sweepEveryMs = every;
+    sweepTimer = setInterval(sweep, every);
+  };
 
   function send(request: TransportRequest): Promise<TransportResult> {
     const started = performance.now();
@@ -40,56 +126,52 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
 
     return new Promise<TransportResult>((resolve) => {
       let settled = false;
-      let timer: NodeJS.Timeout | undefined;
+      let watched: Pending | undefined;
       const finish = (result: Omit<TransportResult, 'durationMs'>) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        if (watched) pending.delete(watched);
         resolve({ ...result, durationMs: Math.round((performance.now() - started) * 10) / 10 });
       };
 
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
+      const target = targetOf(request.url);
+      if (!target.ok) {
         return finish({
           ok: false,
           statusCode: null,
           failureKind: 'connection',
           headers: {},
-          excerpt: 'invalid URL',
-        });
-      }
-      const secure = url.protocol === 'https:';
-      if (!secure && url.protocol !== 'http:') {
-        return finish({
-          ok: false,
-          statusCode: null,
-          failureKind: 'connection',
-          headers: {},
-          excerpt: `unsupported scheme ${url.protocol}`,
+          excerpt: target.excerpt,
         });
       }
 
       const body = Buffer.from(request.body, 'utf8');
-      const headers: Record<string, string | number> = { ...request.headers, 'content-length': body.length };
-      const req = (secure ? https : http).request({
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port || undefined,
-        path: url.pathname + url.search,
+      // Flat [name, value, …] headers go straight to the request line (node validates them there)
+      // instead of one setHeader call per name. Our content-length wins; a caller's host is kept.
+      const headers: string[] = [];
+      let hasHost = false;
+      for (const name in request.headers) {
+        const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : '';
+        if (lower === 'content-length') continue;
+        if (lower === 'host') hasHost = true;
+        headers.push(name, request.headers[name]!);
+      }
+      if (!hasHost) headers.push('host', target.host);
+      headers.push('content-length', String(body.length));
+      const req = (target.secure ? https : http).request({
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
         method: 'POST',
         headers,
-        agent: secure ? httpsAgent : httpAgent,
+        agent: target.secure ? httpsAgent : httpAgent,
         lookup: request.addresses?.length ? pinnedLookup(request.addresses) : undefined,
-        servername: secure && !isIP(url.hostname) ? url.hostname : undefined,
+        servername: target.servername,
       });
 
-      // One deadline for the whole exchange; node's socket timeout only measures idleness.
-      timer = setTimeout(
-        () => req.destroy(new AttemptTimeout(`no response within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      watched = { req, deadline: started + timeoutMs, timeoutMs };
+      watch(watched);
 
       req.on('error', (error) => {
         const timeout = error instanceof AttemptTimeout;
@@ -113,9 +195,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         let size = 0;
         const done = (truncated: boolean) => {
           // NUL cannot be stored in a PostgreSQL text column; the excerpt is for people anyway.
-          const excerpt = Buffer.concat(chunks, Math.min(size, maxBytes))
-            .toString('utf8')
-            .replaceAll('\u0000', '\uFFFD');
+          const excerpt =
+            size === 0
+              ? ''
+              : Buffer.concat(chunks, Math.min(size, maxBytes))
+                  .toString('utf8')
+                  .replaceAll('\u0000', '\uFFFD');
           // 3xx counts as a failure: a webhook sender never follows redirects.
           const ok = status >= 200 && status < 300;
           finish({ ok, statusCode: status, failureKind: ok ? null : 'http', headers: kept, excerpt });
@@ -139,6 +224,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   return {
     send,
     close() {
+      if (sweepTimer !== null) clearInterval(sweepTimer);
+      sweepTimer = null;
       httpAgent.destroy();
       httpsAgent.destroy();
     },
