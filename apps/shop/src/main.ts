@@ -13,7 +13,7 @@ import {
   serviceUrls,
   urlVarOf,
 } from '@hooklab/service';
-import { createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
+import { checkUrl, createDispatcher, createSqliteOutbox, ssrfOptionsFromEnv } from '@hooklab/webhooks';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createShop } from './app.ts';
 import { type ShopConfig, shopConfigSchema } from './config.ts';
@@ -90,10 +90,15 @@ export const start: StartApp = async (env, opts = {}) => {
   let endpointId: string | undefined;
   const endpointUrl = () => `${config.shopUrl}/webhooks/stripe`;
 
+  const ssrf = ssrfOptionsFromEnv(env);
+  const urlCheck = async (url: string) => {
+    const verdict = await checkUrl(url, ssrf);
+    return verdict.ok ? { ok: true as const } : { ok: false as const, reason: verdict.reason };
+  };
   const downloads = new Set<Promise<unknown>>();
   const downloadManifest = (id: string) => {
     const p = checkManifest(
-      { db, fetch: tracedFetch, maxBytes: cfg.SHOP_MANIFEST_MAX_BYTES, now: Date.now, logger },
+      { db, fetch: tracedFetch, maxBytes: cfg.SHOP_MANIFEST_MAX_BYTES, now: Date.now, logger, urlCheck },
       id,
     )
       .catch((err) => logger.error({ err, manifest: id }, 'manifest check failed'))

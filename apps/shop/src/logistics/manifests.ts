@@ -14,12 +14,32 @@ export type ManifestResult = Pick<
  * sha256. A refused URL (403/410) or a digest that does not match is recorded as refused, never thrown.
  */
 export async function downloadManifest(
-  opts: { fetch: FetchLike; maxBytes: number; timeoutMs?: number },
+  opts: {
+    fetch: FetchLike;
+    maxBytes: number;
+    timeoutMs?: number;
+    /** The SSRF guard: a reference in a callback is still a URL someone else chose. */
+    urlCheck?: (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+  },
   expected: { url: string; size: number | null; sha256: string | null },
 ): Promise<ManifestResult> {
+  const verdict = opts.urlCheck ? await opts.urlCheck(expected.url) : { ok: true as const };
+  if (!verdict.ok) {
+    return {
+      status: 'refused',
+      actualSize: null,
+      actualSha256: null,
+      httpStatus: null,
+      detail: `unsafe URL, not fetched: ${verdict.reason}`,
+    };
+  }
   let res: Response;
   try {
-    res = await opts.fetch(expected.url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+    // A redirect is not followed: it could point the download anywhere after the check.
+    res = await opts.fetch(expected.url, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
+    });
   } catch (err) {
     return {
       status: 'error',
@@ -90,7 +110,14 @@ export async function downloadManifest(
 
 /** Fetches and checks one stored manifest, then records the result. */
 export async function checkManifest(
-  deps: { db: ShopDb; fetch: FetchLike; maxBytes: number; now: () => number; logger?: Logger },
+  deps: {
+    db: ShopDb;
+    fetch: FetchLike;
+    maxBytes: number;
+    now: () => number;
+    logger?: Logger;
+    urlCheck?: (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+  },
   id: string,
 ): Promise<Manifest | undefined> {
   const m = deps.db.select().from(manifests).where(eq(manifests.id, id)).get();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkUrl } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { downloadManifest } from '../logistics/manifests.ts';
@@ -211,6 +212,27 @@ describe('manifest download and check', () => {
     expect(await downloadManifest(opts, { url: `${blobs.url}/expired`, size: 1, sha256: sha })).toMatchObject(
       { status: 'refused', httpStatus: 410 },
     );
+  });
+
+  it('refuses a manifest URL aimed at an internal address without fetching it', async () => {
+    let fetched = 0;
+    const r = await downloadManifest(
+      {
+        ...opts,
+        fetch: async (...args) => {
+          fetched++;
+          return globalThis.fetch(...args);
+        },
+        urlCheck: async (url) => {
+          const v = await checkUrl(url, { allowLoopback: true });
+          return v.ok ? { ok: true as const } : { ok: false as const, reason: v.reason };
+        },
+      },
+      { url: 'http://169.254.169.254/latest/meta-data/', size: 1, sha256: sha },
+    );
+    expect(r).toMatchObject({ status: 'refused', httpStatus: null });
+    expect(r.detail).toMatch(/unsafe URL/);
+    expect(fetched).toBe(0);
   });
 
   it('stops at the size limit and survives an unreachable host', async () => {
