@@ -30,14 +30,14 @@ const shipTo = {
   country: 'FR',
 };
 
-async function getOrder(ctx: ScenarioContext, id: string): Promise<ShopOrder> {
+export async function getOrder(ctx: ScenarioContext, id: string): Promise<ShopOrder> {
   const res = await ctx.fetch(`${ctx.urls.shop}/api/orders/${id}`);
   check(res.ok, `GET /api/orders/${id} answered ${res.status}`);
   return (await res.json()) as ShopOrder;
 }
 
 /** Creates an order, and pays it the way a customer would: the hosted page's form, with the good card. */
-async function buyAndPay(ctx: ScenarioContext, sku: string): Promise<string> {
+export async function buyAndPay(ctx: ScenarioContext, sku: string): Promise<string> {
   const created = await ctx.fetch(`${ctx.urls.shop}/api/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
