@@ -85,31 +85,30 @@ async function cachedRequestBody(c: Context): Promise<string | undefined> {
   return undefined;
 }
 
+let cacheSymbol: symbol | null | undefined;
+
 /**
- * Remembers the body a handler answers with through `c.json`, `c.text` or `c.body` (string bodies), so
- * middleware can read it after `next()` without cloning the Response, which would force
- * @hono/node-server off its fast path. Returns a reader: undefined when the body was not a string.
+ * The string body of a Response that @hono/node-server has not turned into a web stream yet, read from
+ * its cache without touching the body (reading or cloning would push it off its fast path). Undefined for
+ * any other Response: callers fall back to a clone where that is worth it.
+ */
+export function peekStringBody(res: Response): string | undefined {
+  if (cacheSymbol === undefined) {
+    cacheSymbol = Object.getOwnPropertySymbols(res).find((s) => s.description === 'cache') ?? null;
+    if (cacheSymbol === null) cacheSymbol = undefined; // not this response's kind: look again next time
+  }
+  if (!cacheSymbol) return undefined;
+  const cached = (res as unknown as Record<symbol, unknown>)[cacheSymbol];
+  if (!Array.isArray(cached)) return undefined;
+  return typeof cached[1] === 'string' ? cached[1] : undefined;
+}
+
+/**
+ * Returns a reader of the body a handler answered with (string bodies only), for middleware that runs
+ * after `next()`: the recorder, and payments' idempotency store.
  */
 export function captureResponseBody(c: Context): () => string | undefined {
-  let written: { res: Response; read: () => string | undefined } | undefined;
-  const { json, text, body } = c;
-  const remember = (res: Response, read: () => string | undefined) => {
-    written = { res, read };
-    return res;
-  };
-  c.json = ((value: unknown, ...rest: unknown[]) => {
-    let cached: string | undefined;
-    const res = (json as (...a: unknown[]) => Response)(value, ...rest);
-    return remember(res, () => (cached ??= JSON.stringify(value)));
-  }) as typeof c.json;
-  c.text = ((value: string, ...rest: unknown[]) =>
-    remember((text as (...a: unknown[]) => Response)(value, ...rest), () => value)) as typeof c.text;
-  c.body = ((value: unknown, ...rest: unknown[]) =>
-    remember((body as (...a: unknown[]) => Response)(value, ...rest), () =>
-      typeof value === 'string' ? value : undefined,
-    )) as typeof c.body;
-  // Only the response that was finally sent counts (onError or a later middleware may replace it).
-  return () => (written && written.res === c.res ? written.read() : undefined);
+  return () => peekStringBody(c.res);
 }
 
 /**

@@ -195,3 +195,30 @@ describe('serve and traced fetch', () => {
     await expect(fetch(`${server.url}/echo`)).rejects.toThrow();
   });
 });
+
+describe('exchange recording on a real server', () => {
+  it('captures the response body from @hono/node-server without cloning it (guards the fast path)', async () => {
+    const recorder = new ExchangeRecorder('served');
+    const app = createServiceApp({ name: 'served', recorder });
+    app.post('/orders', async (c) => c.json({ id: 'ord_1', got: (await c.req.json()).n }, 201));
+    const server = await serve({ app, port: 0 });
+    try {
+      const res = await fetch(`${server.url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n: 7 }),
+      });
+      expect(await res.json()).toEqual({ id: 'ord_1', got: 7 });
+      const [e] = recorder.list();
+      expect(e).toMatchObject({
+        status: 201,
+        requestBody: '{"n":7}',
+        responseBody: '{"id":"ord_1","got":7}',
+      });
+      expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+      expect(res.headers.get('traceparent')).toMatch(/^00-/);
+    } finally {
+      await server.close();
+    }
+  });
+});

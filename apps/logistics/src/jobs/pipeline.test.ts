@@ -126,8 +126,11 @@ describe('the durable pipeline with callbacks', () => {
     const [first, second] = shop.requests;
     expect(first!.headers['webhook-id']).toBe(second!.headers['webhook-id']);
     expect(shop.events().map((e) => e.type)).toEqual(['shipment.failed', 'shipment.failed']);
-    const msg = t.sqlite.prepare('SELECT status, attempts FROM outbox_messages').get();
-    expect(msg).toEqual({ status: 'delivered', attempts: 2 });
+    // The outcome is written by the dispatcher's group commit, a moment after the receiver answered.
+    const row = () =>
+      t.sqlite.prepare('SELECT status, attempts FROM outbox_messages').get() as { status: string };
+    await until(() => row().status === 'delivered');
+    expect(row()).toEqual({ status: 'delivered', attempts: 2 });
   });
 
   it('resumes unfinished jobs after a restart (file database)', async () => {
