@@ -13,9 +13,15 @@ export function readParams(maxBodyBytes: number): MiddlewareHandler<PaymentsEnv>
       const declared = Number(c.req.header('content-length') ?? 0);
       if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      // A declared length within the limit is read through Hono's body cache, which the exchange
-      // recorder shares; an undeclared (chunked) body is streamed with the limit enforced as it comes.
-      const raw = declared > 0 ? await c.req.text() : await readLimited(c.req.raw, maxBodyBytes);
+      // A declared body is read through Hono's cache (the recorder shares it), a chunked one streamed under the
+      // limit. On the wire, no length and no chunking means no body (HTTP/1.1 §6.3: the SDK's bodiless POSTs);
+      // without a socket (app.request in tests) a body may come with no length header, so it is read.
+      const onTheWire = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+      const chunked = /chunked/i.test(c.req.header('transfer-encoding') ?? '');
+      const length = c.req.header('content-length');
+      const bodiless = !chunked && (length !== undefined ? declared === 0 : onTheWire);
+      const raw =
+        declared > 0 ? await c.req.text() : bodiless ? '' : await readLimited(c.req.raw, maxBodyBytes);
       if (raw.length > 0 && type !== FORM) {
         throw invalid(
           `Invalid request: the body must be form-encoded (Content-Type: ${FORM}), the way Stripe's API takes it${type ? `, not ${type}` : ''}.`,
