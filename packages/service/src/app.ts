@@ -85,7 +85,7 @@ async function cachedRequestBody(c: Context): Promise<string | undefined> {
   return undefined;
 }
 
-let cacheSymbol: symbol | null | undefined;
+let cacheSymbol: symbol | undefined;
 
 /**
  * The string body of a Response that @hono/node-server has not turned into a web stream yet, read from
@@ -93,27 +93,14 @@ let cacheSymbol: symbol | null | undefined;
  * any other Response: callers fall back to a clone where that is worth it.
  */
 export function peekStringBody(res: Response): string | undefined {
-  if (cacheSymbol === undefined) {
-    cacheSymbol = Object.getOwnPropertySymbols(res).find((s) => s.description === 'cache') ?? null;
-    if (cacheSymbol === null) cacheSymbol = undefined; // not this response's kind: look again next time
-  }
-  if (!cacheSymbol) return undefined;
-  const cached = (res as unknown as Record<symbol, unknown>)[cacheSymbol];
-  if (!Array.isArray(cached)) return undefined;
-  return typeof cached[1] === 'string' ? cached[1] : undefined;
-}
-
-/**
- * Returns a reader of the body a handler answered with (string bodies only), for middleware that runs
- * after `next()`: the recorder, and payments' idempotency store.
- */
-export function captureResponseBody(c: Context): () => string | undefined {
-  return () => peekStringBody(c.res);
+  cacheSymbol ??= Object.getOwnPropertySymbols(res).find((s) => s.description === 'cache');
+  const cached = cacheSymbol && (res as unknown as Record<symbol, unknown>)[cacheSymbol];
+  return Array.isArray(cached) && typeof cached[1] === 'string' ? cached[1] : undefined;
 }
 
 /**
  * Records every inbound request and its answer into the exchange recorder. Bodies are taken from what
- * the handler read and wrote (c.req's cache, c.json/c.text/c.body) rather than by cloning requests and
+ * the handler read (c.req's cache) and answered (peekStringBody) rather than by cloning requests and
  * responses, which forces @hono/node-server off its fast path and cost about two thirds of throughput.
  */
 export function recordExchanges(
@@ -125,7 +112,6 @@ export function recordExchanges(
     const path = c.req.path;
     if (path === '/healthz' || path.startsWith('/_hooklab/')) return next();
     const started = performance.now();
-    const written = captureResponseBody(c);
     let error: string | undefined;
     try {
       await next();
@@ -137,7 +123,7 @@ export function recordExchanges(
       const resType = res.headers.get('content-type') ?? '';
       let responseBody: string | undefined;
       if (TEXTUAL.test(resType) && !resType.includes('event-stream')) {
-        responseBody = written();
+        responseBody = peekStringBody(res);
         if (
           responseBody === undefined &&
           res.status >= 400 &&

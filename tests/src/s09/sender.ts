@@ -5,7 +5,6 @@ import {
   createDispatcher,
   createFireAndForget,
   createSqliteOutbox,
-  type FireAndForgetResult,
   type NewMessage,
 } from '@hooklab/webhooks';
 import Database from 'better-sqlite3';
@@ -29,7 +28,6 @@ export async function startSender(opts: { file?: string } = {}): Promise<Running
   const outbox = createSqliteOutbox(sqlite);
   const dispatcher = createDispatcher({ store: outbox, retrySchedule: 'local', timeoutMs: 2000 });
   const fireAndForget = createFireAndForget({ timeoutMs: 2000 });
-  const dropped: FireAndForgetResult[] = [];
   const recorder = new ExchangeRecorder('s09-sender');
   const insertSale = sqlite.prepare('INSERT INTO sales (id, seq, mode) VALUES (?, ?, ?)');
   let seq = 0;
@@ -37,7 +35,7 @@ export async function startSender(opts: { file?: string } = {}): Promise<Running
   const app = createServiceApp({ name: 's09-sender', recorder });
   app.post('/emit', async (c) => {
     const { mode, count, target } = emitBody.parse(await c.req.json());
-    const messages: NewMessage[] = [];
+    const sales: { seq: number; message: NewMessage }[] = [];
     for (let i = 0; i < count; i++) {
       const eventId = newId('evt');
       seq += 1;
@@ -46,29 +44,31 @@ export async function startSender(opts: { file?: string } = {}): Promise<Running
         timestamp: new Date().toISOString(),
         data: { id: eventId, seq, mode },
       });
-      messages.push({
-        endpointId: 'we_s09',
-        url: target,
-        eventType: 'sale.recorded',
-        eventId,
-        body,
-        signing: { scheme: 'standard', secrets: [SENDER_SECRET] },
-        profile: 'standard',
+      sales.push({
+        seq,
+        message: {
+          endpointId: 'we_s09',
+          url: target,
+          eventType: 'sale.recorded',
+          eventId,
+          body,
+          signing: { scheme: 'standard', secrets: [SENDER_SECRET] },
+          profile: 'standard',
+        },
       });
     }
     if (mode === 'at-least-once') {
       // The outbox lesson: the sale and its event commit together or not at all.
       sqlite.transaction(() => {
-        for (const m of messages) {
-          insertSale.run(m.eventId, JSON.parse(m.body).data.seq, mode);
-          outbox.enqueue(sqlite, m);
+        for (const { seq, message } of sales) {
+          insertSale.run(message.eventId, seq, mode);
+          outbox.enqueue(sqlite, message);
         }
       })();
       return c.json({ accepted: count, mode }, 202);
     }
-    for (const m of messages) insertSale.run(m.eventId, JSON.parse(m.body).data.seq, mode);
-    const results = await Promise.all(messages.map((m) => fireAndForget.send(m)));
-    for (const r of results) if (r.outcome === 'dropped') dropped.push(r);
+    for (const { seq, message } of sales) insertSale.run(message.eventId, seq, mode);
+    const results = await Promise.all(sales.map(({ message }) => fireAndForget.send(message)));
     return c.json({ accepted: count, mode, sent: results.filter((r) => r.outcome === 'sent').length }, 202);
   });
   app.get('/stats', async (c) => {

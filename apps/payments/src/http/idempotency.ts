@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SqliteClient } from '@hooklab/db';
-import { captureResponseBody } from '@hooklab/service';
+import { peekStringBody } from '@hooklab/service';
 import type { Clock } from '@hooklab/webhooks';
 import type { MiddlewareHandler } from 'hono';
 import type { PaymentsEnv } from './env.ts';
@@ -100,12 +100,11 @@ export function idempotency(opts: {
     if (stale) remove.run(accountId, key);
     insert.run(accountId, key, fingerprint, now);
     let kept = false;
-    const sent = captureResponseBody(c);
     try {
       await opts.beforeHandler?.(key);
       await next();
       if (storable(c.res.status)) {
-        const body = sent() ?? (await c.res.clone().text());
+        const body = peekStringBody(c.res) ?? (await c.res.clone().text());
         finish.run(c.res.status, body, accountId, key);
         kept = true;
       }
