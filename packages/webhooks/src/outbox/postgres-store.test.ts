@@ -60,8 +60,14 @@ postgresSuite('PostgreSQL outbox', (url) => {
       expect((await store.listMessages({ status: 'delivered' })).map((m) => m.id)).toEqual([msg.id]);
       expect(receiver.requests.filter((r) => r.path === '/pg-rolled-back')).toHaveLength(0);
       expect(await dispatcher.replay(msg.id)).toBe(true);
-      await waitFor(() => expect(receiver.requests.filter((r) => r.path === '/pg-1')).toHaveLength(2));
-      expect(await dispatcher.replaySince(0)).toBeGreaterThanOrEqual(0);
+      // Wait for the replay's outcome to be committed, so exactly one finished message is there to replay.
+      await waitFor(async () => {
+        const m = await store.getMessage(msg.id);
+        expect(m?.status).toBe('delivered');
+        expect(m?.attemptLog).toHaveLength(2);
+      });
+      expect(await dispatcher.replaySince(0)).toBe(1);
+      await waitFor(() => expect(receiver.requests.filter((r) => r.path === '/pg-1')).toHaveLength(3));
     } finally {
       await dispatcher.stop();
     }

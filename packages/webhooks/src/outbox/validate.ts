@@ -1,24 +1,28 @@
 import { z } from 'zod';
 import { OutboxInputError } from './errors.ts';
 import { signingSchemes } from './signing.ts';
-import type { ListMessagesQuery, NewMessage } from './types.ts';
+import type { ListMessagesQuery, NewMessage, RetryProfile } from './types.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// One set of rules: the zod schema and the hand-written fast path below both use these.
+const MESSAGE_ID = /^msg_[0-9A-Za-z_-]{1,64}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const CR_OR_LF = /[\r\n]/;
+const MAX_BODY = 10 * 1024 * 1024;
+const PROFILES = ['stripe', 'slack', 'standard'] as const;
+const profileSet = new Set<string>(PROFILES);
 
 const newMessageSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^msg_[0-9A-Za-z_-]{1,64}$/, 'must look like msg_…')
-    .optional(),
+  id: z.string().regex(MESSAGE_ID, 'must look like msg_…').optional(),
   endpointId: z.string().min(1).max(200),
   url: z.url({ protocol: /^https?$/ }),
   eventType: z.string().min(1).max(200),
   eventId: z.string().min(1).max(200),
-  body: z.string().max(10 * 1024 * 1024),
+  body: z.string().max(MAX_BODY),
   headers: z
     .record(
       z.string().regex(headerName, 'invalid header name'),
-      z.string().refine((v) => !/[\r\n]/.test(v), 'header values may not contain CR or LF'),
+      z.string().refine((v) => !CR_OR_LF.test(v), 'header values may not contain CR or LF'),
     )
     .optional(),
   signing: z
@@ -29,11 +33,8 @@ const newMessageSchema = z.strictObject({
       secrets: z.array(z.string().min(1)).max(10),
     })
     .optional(),
-  profile: z.enum(['stripe', 'slack', 'standard']).optional(),
-  traceparent: z
-    .string()
-    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'not a W3C traceparent')
-    .optional(),
+  profile: z.enum(PROFILES).optional(),
+  traceparent: z.string().regex(TRACEPARENT, 'not a W3C traceparent').optional(),
   nextAttemptAt: z.number().int().nonnegative().optional(),
 });
 
@@ -54,10 +55,6 @@ const MESSAGE_KEYS = new Set([
   'traceparent',
   'nextAttemptAt',
 ]);
-const MESSAGE_ID = /^msg_[0-9A-Za-z_-]{1,64}$/;
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-const CR_OR_LF = /[\r\n]/;
-const MAX_BODY = 10 * 1024 * 1024;
 const schemeSet = new Set<string>(signingSchemes);
 
 // URLs the schema has accepted, with the value it produced (it trims and drops tabs/newlines): a
@@ -113,8 +110,8 @@ function fastParse(input: unknown): NewMessage | undefined {
     out.signing = { scheme: scheme as NonNullable<NewMessage['signing']>['scheme'], secrets: [...secrets] };
   }
   if (profile !== undefined) {
-    if (profile !== 'stripe' && profile !== 'slack' && profile !== 'standard') return undefined;
-    out.profile = profile;
+    if (typeof profile !== 'string' || !profileSet.has(profile)) return undefined;
+    out.profile = profile as RetryProfile;
   }
   if (traceparent !== undefined) {
     if (typeof traceparent !== 'string' || !TRACEPARENT.test(traceparent)) return undefined;

@@ -4,13 +4,11 @@ import {
   checkTimestamp,
   checkTimestampSecInput,
   type HeaderSource,
-  hmac,
   type NowInput,
   parseTimestampSec,
   requireHeader,
   safeEqual,
   secretList,
-  utf8,
   type WebhookBody,
 } from './crypto-utils.ts';
 import { WebhookVerificationError } from './errors.ts';
@@ -62,13 +60,8 @@ export function decodeStandardSecret(secret: string): Buffer {
   return Buffer.from(encoded, 'base64');
 }
 
-function signature(key: Buffer, id: string, timestampSec: number, body: Buffer): string {
-  // Standard Webhooks: the signed content is `${id}.${timestamp}.${body}`.
-  return hmac('sha256', key, utf8(`${id}.${timestampSec}.`), body).toString('base64');
-}
-
-// Senders sign every attempt with the same few secrets: keep their decoded key objects instead of
-// running the base64 check and decode per signature. Bounded; only valid secrets are cached.
+// Senders and receivers use the same few secrets again and again: keep their decoded key objects
+// instead of running the base64 check and decode per signature. Bounded; only valid secrets are cached.
 const KEY_CACHE_MAX = 256;
 const keyCache = new Map<string, KeyObject>();
 
@@ -82,7 +75,7 @@ function signingKey(secret: string): KeyObject {
   return key;
 }
 
-/** Same bytes as `signature`, without copying a string body into a Buffer first. */
+/** Standard Webhooks signs `${id}.${timestamp}.${body}`; a string body is hashed without a copy. */
 function signWith(key: KeyObject, prefix: string, body: string | Buffer): string {
   return createHmac('sha256', key).update(prefix).update(body).digest('base64');
 }
@@ -112,7 +105,7 @@ export function signStandard(input: SignStandardInput): StandardWebhookHeaders {
 /** Verifies Standard Webhooks headers; returns the message id and timestamp or throws WebhookVerificationError. */
 export function verifyStandard(input: VerifyStandardInput): { id: string; timestampSec: number } {
   const body = bodyBytes(input.body);
-  const keys = secretList(input.secrets).map(decodeStandardSecret);
+  const keys = secretList(input.secrets).map(signingKey);
   const id = requireHeader(input.headers, 'webhook-id');
   const timestampSec = parseTimestampSec(
     requireHeader(input.headers, 'webhook-timestamp'),
@@ -131,7 +124,7 @@ export function verifyStandard(input: VerifyStandardInput): { id: string; timest
     throw new WebhookVerificationError('malformed_header', 'webhook-signature has no v1 signature');
   }
   for (const key of keys) {
-    const expected = signature(key, id, timestampSec, body);
+    const expected = signWith(key, `${id}.${timestampSec}.`, body);
     if (passed.some((candidate) => safeEqual(candidate, expected))) return { id, timestampSec };
   }
   throw new WebhookVerificationError(
