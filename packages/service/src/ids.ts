@@ -1,16 +1,15 @@
-import { randomBytesPooled } from './random.ts';
+import { randomByte } from './random.ts';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** A random base62 string of `length` characters. */
+/** A random base62 string of `length` characters (unbiased: bytes ≥ 248 are skipped). */
 export function randomBase62(length: number): string {
-  const bytes = randomBytesPooled(Math.min(256, length * 2));
   let out = '';
-  for (let i = 0; out.length < length && i < bytes.length; i++) {
-    const b = bytes[i]!;
+  while (out.length < length) {
+    const b = randomByte();
     if (b < 248) out += ALPHABET[b % 62];
   }
-  return out.length === length ? out : out + randomBase62(length - out.length);
+  return out;
 }
 
 /** A prefixed id such as `ord_4fZ…`: readable in logs and diagrams, unguessable. */

@@ -27,3 +27,12 @@ export function randomHex(bytes: number): string {
   offset += bytes;
   return out;
 }
+
+/** One random byte from the pool (for rejection sampling, e.g. unbiased base62). */
+export function randomByte(): number {
+  if (offset >= POOL_SIZE) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  return pool[offset++]!;
+}

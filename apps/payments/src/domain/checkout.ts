@@ -1,7 +1,7 @@
+import { randomBase62 } from '@hooklab/service';
 import { invalid, missing, stripeError } from '../http/stripe-error.ts';
 import { BACKGROUND, type Domain, nowSec, type RequestMeta, tx } from './context.ts';
 import { emitEvent } from './events.ts';
-import { randomId as randomBase62 } from './ids.ts';
 import {
   cancelLoaded,
   confirmPaymentIntent,

@@ -1,6 +1,5 @@
-import { childSpan, currentTrace, formatTraceparent } from '@hooklab/service';
+import { childSpan, currentTrace, formatTraceparent, newId } from '@hooklab/service';
 import { BACKGROUND, type Domain, nowSec, type RequestMeta } from './context.ts';
-import { objectId as newId } from './ids.ts';
 import type { StripeObject } from './store.ts';
 
 /** The API version events are rendered with (the one stripe-node 23.1.0 pins). */

@@ -1,9 +1,9 @@
 import type { SqliteClient } from '@hooklab/db';
 import type { Logger } from '@hooklab/service';
+import { newId } from '@hooklab/service';
 import type { Clock } from '@hooklab/webhooks';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { type JobRow, jobs } from '../db/schema.ts';
-import { objectId as newId } from './ids.ts';
 import type { Db } from './store.ts';
 
 export type JobHandler = (job: JobRow) => void;

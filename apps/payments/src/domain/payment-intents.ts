@@ -1,8 +1,8 @@
+import { newId, randomBase62 } from '@hooklab/service';
 import { invalid, missing, stripeError, unexpectedState } from '../http/stripe-error.ts';
 import { onPaymentIntentChanged } from './checkout.ts';
 import { BACKGROUND, type Domain, nowSec, type RequestMeta, tx } from './context.ts';
 import { emitEvent } from './events.ts';
-import { objectId as newId, randomId as randomBase62 } from './ids.ts';
 import type { StripeObject } from './store.ts';
 import { type Outcome, TEST_METHODS, type TestMethod } from './test-methods.ts';
 

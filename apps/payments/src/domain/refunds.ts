@@ -1,7 +1,7 @@
+import { newId } from '@hooklab/service';
 import { invalid, missing } from '../http/stripe-error.ts';
 import { type Domain, nowSec, type RequestMeta, tx } from './context.ts';
 import { changedFields, emitEvent } from './events.ts';
-import { objectId as newId } from './ids.ts';
 import type { Charge, PaymentIntent } from './payment-intents.ts';
 
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { newId } from '@hooklab/service';
 import { invalid, missing } from '../http/stripe-error.ts';
 import { type Domain, nowSec } from './context.ts';
 import { EVENT_TYPES } from './events.ts';
-import { objectId as newId } from './ids.ts';
 import { mergeMetadata } from './payment-intents.ts';
 import type { StripeObject } from './store.ts';
 
