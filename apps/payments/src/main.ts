@@ -47,13 +47,14 @@ export async function start(
     logger,
     publicUrl: () => publicUrl,
   });
+  const ssrf = ssrfOptionsOf(config);
   const dispatcher = createDispatcher({
     store: outbox,
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
     logger,
     failingThreshold: config.PAYMENTS_ENDPOINT_DISABLE_AFTER_FAILURES,
     // Checked again at each attempt, with the resolved addresses pinned (DNS rebinding).
-    ssrf: { check: (url) => checkUrl(url, ssrfOptionsOf(config)) },
+    ssrf: { check: (url) => checkUrl(url, ssrf) },
     resolveEndpoint: (endpointId) => {
       const row = domain.store.rowById(endpointId);
       if (!row || row.type !== ENDPOINT_TYPE) return null;

@@ -91,10 +91,7 @@ export const start: StartApp = async (env, opts = {}) => {
   const endpointUrl = () => `${config.shopUrl}/webhooks/stripe`;
 
   const ssrf = ssrfOptionsFromEnv(env);
-  const urlCheck = async (url: string) => {
-    const verdict = await checkUrl(url, ssrf);
-    return verdict.ok ? { ok: true as const } : { ok: false as const, reason: verdict.reason };
-  };
+  const urlCheck = (url: string) => checkUrl(url, ssrf);
   const downloads = new Set<Promise<unknown>>();
   const downloadManifest = (id: string) => {
     const p = checkManifest(

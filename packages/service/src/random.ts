@@ -5,18 +5,6 @@ const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let offset = POOL_SIZE;
 
-/** `n` cryptographically random bytes (n ≤ 256), copied out of a shared, refilled pool. */
-export function randomBytesPooled(n: number): Buffer {
-  if (n > 256) throw new RangeError('randomBytesPooled serves at most 256 bytes');
-  if (offset + n > POOL_SIZE) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const out = Buffer.from(pool.subarray(offset, offset + n));
-  offset += n;
-  return out;
-}
-
 /** Random lowercase hex of `bytes` bytes. */
 export function randomHex(bytes: number): string {
   if (offset + bytes > POOL_SIZE) {

@@ -12,7 +12,6 @@ const listSchema = z.strictObject({
   ...listParams,
   type: str(200).optional(),
   types: list(str(200)).max(20).optional(),
-  delivery_success: z.enum(['true', 'false']).optional(),
 });
 const retrieveSchema = z.strictObject({ expand: expand() });
 const retrySchema = z.strictObject({ webhook_endpoint: str(255).optional() });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike, Logger } from '@hooklab/service';
+import type { CheckUrlResult } from '@hooklab/webhooks';
 import { desc, eq } from 'drizzle-orm';
 import type { ShopDb } from '../db/index.ts';
 import { type Manifest, manifests } from '../db/schema.ts';
@@ -19,11 +20,11 @@ export async function downloadManifest(
     maxBytes: number;
     timeoutMs?: number;
     /** The SSRF guard: a reference in a callback is still a URL someone else chose. */
-    urlCheck?: (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+    urlCheck: (url: string) => Promise<CheckUrlResult>;
   },
   expected: { url: string; size: number | null; sha256: string | null },
 ): Promise<ManifestResult> {
-  const verdict = opts.urlCheck ? await opts.urlCheck(expected.url) : { ok: true as const };
+  const verdict = await opts.urlCheck(expected.url);
   if (!verdict.ok) {
     return {
       status: 'refused',
@@ -116,7 +117,7 @@ export async function checkManifest(
     maxBytes: number;
     now: () => number;
     logger?: Logger;
-    urlCheck?: (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+    urlCheck: (url: string) => Promise<CheckUrlResult>;
   },
   id: string,
 ): Promise<Manifest | undefined> {

@@ -75,6 +75,8 @@ export function webhookRoutes(s: ShopServices) {
     return c.json({ received: true, ...outcome });
   });
 
+  // The secret is fixed config: decode it once, not per callback.
+  const logisticsWebhook = new Webhook(s.config.LOGISTICS_WEBHOOK_SECRET);
   hooks.post('/logistics', limit, async (c) => {
     const raw = await c.req.text();
     const headers = {
@@ -84,7 +86,7 @@ export function webhookRoutes(s: ShopServices) {
     };
     let payload: unknown;
     try {
-      payload = new Webhook(s.config.LOGISTICS_WEBHOOK_SECRET).verify(raw, headers);
+      payload = logisticsWebhook.verify(raw, headers);
     } catch (err) {
       const message = err instanceof WebhookVerificationError ? err.message : 'Invalid webhook';
       s.logger?.warn({ reason: message }, 'refused a logistics callback');
