@@ -28,20 +28,24 @@ describe('X-Hub-Signature', () => {
     const expected = createHmac(algorithm, 'hub-secret').update('<feed/>').digest('hex');
     const headers = signHub({ algorithm, body: '<feed/>', secrets: 'hub-secret' });
     expect(headers['X-Hub-Signature']).toBe(`${algorithm}=${expected}`);
-    expect(verifyHub({ body: '<feed/>', headers, secrets: ['old', 'hub-secret'] })).toEqual({ algorithm });
+    expect(verifyHub({ body: '<feed/>', headers, secrets: ['old', 'hub-secret'] })).toEqual({
+      algorithm,
+      signature: `${algorithm}=${expected}`,
+    });
     expect(
       verifyHub({
         body: '<feed/>',
         headers: { 'x-hub-signature': `${algorithm}=${expected}` },
         secrets: 'hub-secret',
       }),
-    ).toEqual({ algorithm });
+    ).toEqual({ algorithm, signature: `${algorithm}=${expected}` });
   });
 
   it('reads X-Hub-Signature-256 alone (GitHub style)', () => {
     const { 'X-Hub-Signature-256': sig } = signHub({ algorithm: 'sha256', body: '{}', secrets: 's' });
     expect(verifyHub({ body: '{}', headers: { 'X-Hub-Signature-256': sig }, secrets: 's' })).toEqual({
       algorithm: 'sha256',
+      signature: sig,
     });
   });
 

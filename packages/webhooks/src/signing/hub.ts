@@ -50,7 +50,7 @@ export function signHub(input: SignHubInput): Record<string, string> {
 }
 
 /** Verifies `X-Hub-Signature-256` or `X-Hub-Signature`, taking the algorithm from the prefix. */
-export function verifyHub(input: VerifyHubInput): { algorithm: HubAlgorithm } {
+export function verifyHub(input: VerifyHubInput): { algorithm: HubAlgorithm; signature: string } {
   const body = bodyBytes(input.body);
   const secrets = secretList(input.secrets);
   const allowed = input.algorithms ?? HUB_ALGORITHMS;
@@ -78,7 +78,7 @@ export function verifyHub(input: VerifyHubInput): { algorithm: HubAlgorithm } {
   const passed = header.slice(eq + 1).toLowerCase();
   for (const secret of secrets) {
     const expected = hmac(algorithm, Buffer.from(secret, 'utf8'), body).toString('hex');
-    if (safeEqual(passed, expected)) return { algorithm };
+    if (safeEqual(passed, expected)) return { algorithm, signature: header };
   }
   throw new WebhookVerificationError('no_matching_signature', 'X-Hub-Signature does not match any secret');
 }

@@ -69,14 +69,8 @@ function hubSigner(algorithm: HubAlgorithm): Signer {
     scheme,
     signatureHeader: 'x-hub-signature',
     sign: ({ body, secrets }) => signHub({ algorithm, body, secrets }),
-    verify: (params) => {
-      verifyHub(params);
-      const signature =
-        readHeader(params.headers, 'x-hub-signature-256') ||
-        readHeader(params.headers, 'x-hub-signature') ||
-        '';
-      return { scheme, signature };
-    },
+    // The signature returned is the header verifyHub actually checked (used as the dedupe key).
+    verify: (params) => ({ scheme, signature: verifyHub(params).signature }),
   };
 }
 
