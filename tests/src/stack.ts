@@ -44,6 +44,7 @@ export async function startStack(
   for (const name of names) ports.set(name, await freePort());
   const env: Record<string, string> = {
     LOG_LEVEL: 'silent',
+    HOOKLAB_DEV: '1',
     DATA_DIR: ':memory:',
     WEBHOOK_RETRY_SCHEDULE: 'local',
     HOST: '127.0.0.1',

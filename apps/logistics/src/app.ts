@@ -1,7 +1,13 @@
 import { type BlobStore, blobRoutes, type LocalBlobStore } from '@hooklab/blobstore';
 import type { BetterSQLite3Database, SqliteClient } from '@hooklab/db';
 import type { Logger } from '@hooklab/service';
-import { ApiError, createServiceApp, type ExchangeRecorder, type FetchLike } from '@hooklab/service';
+import {
+  ApiError,
+  createServiceApp,
+  type ExchangeRecorder,
+  type FetchLike,
+  ssrfOptionsOf,
+} from '@hooklab/service';
 import {
   type Clock,
   createSqliteOutbox,
@@ -64,11 +70,7 @@ export function createLogistics(deps: LogisticsDeps): Logistics {
     blobs: deps.blobs,
     clock,
     fetch: deps.fetch ?? globalThis.fetch,
-    guard: createUrlGuard({
-      allowLoopback: deps.config.WEBHOOK_ALLOW_LOOPBACK,
-      allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS,
-      lookup: deps.lookup,
-    }),
+    guard: createUrlGuard({ ...ssrfOptionsOf(deps.config), lookup: deps.lookup }),
     idempotency: createIdempotencyStore(deps.sqlite),
     logger: deps.logger,
     publicUrl: deps.publicUrl,

@@ -9,6 +9,7 @@ describe('start()', () => {
       PORT: '0',
       DATA_DIR: ':memory:',
       LOG_LEVEL: 'silent',
+      HOOKLAB_DEV: '1',
       LOGISTICS_STAGE_MS: '5',
       SHOP_URL: shop.url,
     });

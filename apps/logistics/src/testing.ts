@@ -47,6 +47,7 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const config = loadLogisticsConfig({
     LOG_LEVEL: 'silent',
+    HOOKLAB_DEV: '1',
     LOGISTICS_STAGE_MS: '5',
     LOGISTICS_QUOTE_MS: '5',
     SHOP_URL: 'http://127.0.0.1:9',

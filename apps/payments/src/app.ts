@@ -1,13 +1,12 @@
 import type { SqliteClient } from '@hooklab/db';
-import { createServiceApp, type ExchangeRecorder, type Logger, setResponseHeader } from '@hooklab/service';
 import {
-  type Clock,
-  checkUrl,
-  createSqliteOutbox,
-  type SqliteOutbox,
-  type SsrfOptions,
-  systemClock,
-} from '@hooklab/webhooks';
+  createServiceApp,
+  type ExchangeRecorder,
+  type Logger,
+  setResponseHeader,
+  ssrfOptionsOf,
+} from '@hooklab/service';
+import { type Clock, checkUrl, createSqliteOutbox, type SqliteOutbox, systemClock } from '@hooklab/webhooks';
 import { bodyLimit } from 'hono/body-limit';
 import type { PaymentsConfig } from './config.ts';
 import { expireCheckoutSession } from './domain/checkout.ts';
@@ -69,14 +68,6 @@ export function createDomain(deps: DomainDeps): Domain {
     },
   });
   return d;
-}
-
-/** The SSRF guard's options from config: loopback allowed in dev, plus `WEBHOOK_ALLOW_HOSTS`. */
-export function ssrfOptionsOf(config: PaymentsConfig): SsrfOptions {
-  const allowList = config.WEBHOOK_ALLOW_HOSTS.split(',')
-    .map((h) => h.trim())
-    .filter(Boolean);
-  return { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK, allowList };
 }
 
 export interface PaymentsDeps extends DomainDeps {

@@ -9,9 +9,10 @@ import {
   type RunningApp,
   type StartOptions,
   serve,
+  ssrfOptionsOf,
 } from '@hooklab/service';
 import { type Clock, checkUrl, createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
-import { createApp, createDomain, ssrfOptionsOf } from './app.ts';
+import { createApp, createDomain } from './app.ts';
 import { paymentsConfigSchema } from './config.ts';
 import { markDelivered } from './domain/events.ts';
 import { disableFailingEndpoint, ENDPOINT_TYPE } from './domain/webhook-endpoints.ts';

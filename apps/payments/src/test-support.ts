@@ -16,7 +16,10 @@ export async function startTestServer(
   env: Record<string, string> = {},
   opts: PaymentsStartOptions = {},
 ): Promise<TestServer> {
-  const app = await start({ PORT: '0', DATA_DIR: ':memory:', LOG_LEVEL: 'silent', ...env }, opts);
+  const app = await start(
+    { PORT: '0', DATA_DIR: ':memory:', LOG_LEVEL: 'silent', HOOKLAB_DEV: '1', ...env },
+    opts,
+  );
   const clients = new Map<string, Stripe>();
   return {
     ...app,

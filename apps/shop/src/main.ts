@@ -5,6 +5,7 @@ import {
   ExchangeRecorder,
   isMemoryDataDir,
   loadConfig,
+  ssrfOptionsOf,
   portOf,
   type ExchangeRecorder as Recorder,
   SERVICE_NAMES,
@@ -13,7 +14,7 @@ import {
   serviceUrls,
   urlVarOf,
 } from '@hooklab/service';
-import { checkUrl, createDispatcher, createSqliteOutbox, ssrfOptionsFromEnv } from '@hooklab/webhooks';
+import { checkUrl, createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createShop } from './app.ts';
 import { type ShopConfig, shopConfigSchema } from './config.ts';
@@ -90,7 +91,7 @@ export const start: StartApp = async (env, opts = {}) => {
   let endpointId: string | undefined;
   const endpointUrl = () => `${config.shopUrl}/webhooks/stripe`;
 
-  const ssrf = ssrfOptionsFromEnv(env);
+  const ssrf = ssrfOptionsOf(cfg);
   const urlCheck = (url: string) => checkUrl(url, ssrf);
   const downloads = new Set<Promise<unknown>>();
   const downloadManifest = (id: string) => {

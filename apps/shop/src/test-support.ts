@@ -24,7 +24,7 @@ export const ORDER_BODY = {
 };
 
 export function testConfig(env: Record<string, string> = {}): ShopConfig {
-  const cfg = loadConfig(shopConfigSchema, { LOG_LEVEL: 'silent', ...env });
+  const cfg = loadConfig(shopConfigSchema, { LOG_LEVEL: 'silent', HOOKLAB_DEV: '1', ...env });
   return {
     ...cfg,
     shopUrl: 'http://127.0.0.1:3001',

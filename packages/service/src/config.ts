@@ -32,13 +32,43 @@ export const boolVar = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === '' ? fallback : ['1', 'true', 'yes', 'on'].includes(v)));
 
+/** A boolean from env with no default: undefined when unset, so another setting can decide. */
+export const optionalBoolVar = () =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(v)));
+
 /** The variables every app reads; apps `.extend()` this. */
 export const baseConfigSchema = z.object({
+  /**
+   * Dev mode: the app runs in the local stack (`pnpm dev`, tests). Only then are the dev-only surfaces
+   * served (exchange recorder, dashboards, control API) and loopback callback URLs allowed by default.
+   */
+  HOOKLAB_DEV: boolVar(false),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `local` compresses retry schedules so people see retries; `real` uses providers' real schedules. */
   WEBHOOK_RETRY_SCHEDULE: z.enum(['local', 'real']).default('local'),
-  WEBHOOK_ALLOW_LOOPBACK: boolVar(true),
+  /** Callback URLs on loopback; unset = allowed in dev mode only. */
+  WEBHOOK_ALLOW_LOOPBACK: optionalBoolVar(),
   WEBHOOK_ALLOW_HOSTS: z.string().default(''),
 });
+
+/** The fields of the base config that the SSRF guard reads. */
+export type SsrfConfig = Pick<
+  z.infer<typeof baseConfigSchema>,
+  'HOOKLAB_DEV' | 'WEBHOOK_ALLOW_LOOPBACK' | 'WEBHOOK_ALLOW_HOSTS'
+>;
+
+/**
+ * The SSRF guard's options (`SsrfOptions` of @hooklab/webhooks) from a validated config: loopback refused
+ * unless `WEBHOOK_ALLOW_LOOPBACK` or dev mode says otherwise, plus the `WEBHOOK_ALLOW_HOSTS` list.
+ */
+export function ssrfOptionsOf(config: SsrfConfig): { allowLoopback: boolean; allowList: string[] } {
+  const allowList = config.WEBHOOK_ALLOW_HOSTS.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  return { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK ?? config.HOOKLAB_DEV, allowList };
+}

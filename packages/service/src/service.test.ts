@@ -18,6 +18,7 @@ import {
   redactHeaders,
   serve,
   serviceUrls,
+  ssrfOptionsOf,
   withTrace,
 } from './index.ts';
 
@@ -43,8 +44,15 @@ describe('config', () => {
     const cfg = loadConfig(baseConfigSchema, {});
     expect(cfg.HOST).toBe('127.0.0.1');
     expect(cfg.WEBHOOK_RETRY_SCHEDULE).toBe('local');
-    expect(cfg.WEBHOOK_ALLOW_LOOPBACK).toBe(true);
-    expect(loadConfig(baseConfigSchema, { WEBHOOK_ALLOW_LOOPBACK: '0' }).WEBHOOK_ALLOW_LOOPBACK).toBe(false);
+    expect(cfg.HOOKLAB_DEV).toBe(false);
+    // Loopback callbacks: refused by default, allowed in dev mode, and the explicit setting wins.
+    expect(ssrfOptionsOf(cfg).allowLoopback).toBe(false);
+    expect(ssrfOptionsOf(loadConfig(baseConfigSchema, { HOOKLAB_DEV: '1' })).allowLoopback).toBe(true);
+    const explicit = loadConfig(baseConfigSchema, { HOOKLAB_DEV: '1', WEBHOOK_ALLOW_LOOPBACK: '0' });
+    expect(ssrfOptionsOf(explicit).allowLoopback).toBe(false);
+    expect(
+      ssrfOptionsOf(loadConfig(baseConfigSchema, { WEBHOOK_ALLOW_HOSTS: ' a.test, ,10.0.0.0/8' })).allowList,
+    ).toEqual(['a.test', '10.0.0.0/8']);
   });
 });
 

@@ -10,15 +10,12 @@ export interface UrlGuard {
 /** The SSRF guard of @hooklab/webhooks with this app's allow-list (WEBHOOK_ALLOW_LOOPBACK, WEBHOOK_ALLOW_HOSTS). */
 export function createUrlGuard(opts: {
   allowLoopback: boolean;
-  allowHosts: string;
+  allowList: string[];
   lookup?: LookupFn;
 }): UrlGuard {
   const options = {
     allowLoopback: opts.allowLoopback,
-    allowList: opts.allowHosts
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean),
+    allowList: opts.allowList,
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
   };
   const check = (url: string) => checkUrl(url, options);
