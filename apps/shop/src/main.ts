@@ -5,13 +5,13 @@ import {
   ExchangeRecorder,
   isMemoryDataDir,
   loadConfig,
-  ssrfOptionsOf,
   portOf,
   type ExchangeRecorder as Recorder,
   SERVICE_NAMES,
   type StartApp,
   serve,
   serviceUrls,
+  ssrfOptionsOf,
   urlVarOf,
 } from '@hooklab/service';
 import { checkUrl, createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
