@@ -75,7 +75,11 @@ export interface PaymentsDeps extends DomainDeps {
   recorder?: ExchangeRecorder;
   /** Callback-URL check for webhook endpoints; by default the SSRF rules of the config. */
   urlCheck?: UrlCheck;
-  /** Resends an event from the dashboard (main wires it to the dispatcher's wake-up). */
+  /**
+   * Requeues the failed and dead deliveries of one webhook endpoint (main wires it to the dispatcher);
+   * resolves to how many were requeued. The dashboard offers it once a disabled endpoint is enabled again.
+   */
+  replayFailedDeliveries?: (endpointId: string) => Promise<number>;
   hooks?: {
     /** Runs after an idempotency key is taken and before the handler: tests use it to hold a request open. */
     beforeIdempotentHandler?: (key: string) => Promise<void>;
