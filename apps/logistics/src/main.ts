@@ -31,7 +31,7 @@ function openBlobStore(config: LogisticsConfig, publicUrl: () => string, memory:
       credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY },
       forcePathStyle: true,
     });
-    return { store: store as BlobStore, ready: store.ensureBucket(), cleanup: () => store.client.destroy() };
+    return { store: store as BlobStore, ready: store.ensureBucket(), cleanup: () => {} };
   }
   const dir = memory
     ? mkdtempSync(join(tmpdir(), 'hooklab-logistics-blobs-'))
