@@ -1,8 +1,22 @@
-import { errors } from '@hooklab/service';
+import { ApiError, errors } from '@hooklab/service';
 import type { Context } from 'hono';
+import { getAlpha2Codes } from 'i18n-iso-countries';
 import { z } from 'zod';
 
+const alpha2Codes = new Set(Object.keys(getAlpha2Codes()));
+
+/** An ISO 3166-1 alpha-2 code that is assigned (FR, DE, US…), upper case as the standard writes it. */
+export const countryCode = z.string().refine((code) => /^[A-Z]{2}$/.test(code) && alpha2Codes.has(code), {
+  error: (issue) =>
+    typeof issue.input === 'string' && /^[a-z]{2}$/.test(issue.input)
+      ? `an ISO 3166-1 alpha-2 code in upper case, such as ${issue.input.toUpperCase()}`
+      : 'an assigned ISO 3166-1 alpha-2 country code such as FR',
+});
+
 const text = (max: number) => z.string().trim().min(1).max(max);
+const postalCode = z
+  .string()
+  .regex(/^[A-Za-z0-9 -]{2,12}$/, 'a postal code of 2–12 letters, digits, spaces or -');
 const url = z
   .string()
   .max(2048)
@@ -19,10 +33,8 @@ export const addressSchema = z.strictObject({
   line1: text(200),
   line2: z.string().max(200).optional(),
   city: text(100),
-  postal_code: z
-    .string()
-    .regex(/^[A-Za-z0-9 -]{2,12}$/, 'a postal code of 2–12 letters, digits, spaces or -'),
-  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as FR'),
+  postal_code: postalCode,
+  country: countryCode,
 });
 
 export const orderSchema = z.strictObject({
@@ -47,12 +59,9 @@ export const inboundOrderSchema = z.object({
 });
 
 export const quoteCreateSchema = z.strictObject({
-  origin_postal_code: z.string().regex(/^[A-Za-z0-9 -]{2,12}$/),
-  destination_postal_code: z.string().regex(/^[A-Za-z0-9 -]{2,12}$/),
-  destination_country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .default('FR'),
+  origin_postal_code: postalCode,
+  destination_postal_code: postalCode,
+  destination_country: countryCode.default('FR'),
   weight_grams: z.number().int().min(1).max(1_000_000),
   callback_url: url.optional(),
 });
@@ -71,8 +80,22 @@ export const manifestCreateSchema = z.strictObject({
   expires_in_sec: z.number().int().min(1).max(604_800).optional(),
 });
 
-/** Parses a JSON body; malformed JSON → 400 `malformed_body`, a schema miss → 400 `validation_failed`. */
+/**
+ * Parses a JSON body: another or no content type → 415 `unsupported_media_type`, malformed JSON → 400
+ * `malformed_body`, a schema miss → 400 `validation_failed`.
+ */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    throw new ApiError({
+      status: 415,
+      code: 'unsupported_media_type',
+      message: type
+        ? `Send the body as application/json, not ${type.split(';')[0]!.trim().slice(0, 100)}`
+        : 'Send the body as application/json (the Content-Type header is missing)',
+      headers: { accept: 'application/json' },
+    });
+  }
   const raw = await c.req.text();
   let value: unknown;
   try {

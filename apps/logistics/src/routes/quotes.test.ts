@@ -69,9 +69,22 @@ describe('POST /v1/quotes (S05)', () => {
       { ...request, weight_grams: '1kg' },
       { origin_postal_code: '75001' },
       { ...request, callback_url: 'http://10.0.0.1/q' },
+      { ...request, destination_country: 'ZZ' },
+      { ...request, destination_country: 'de' },
     ]) {
-      expect((await t.app.request('/v1/quotes', json(body))).status).toBe(400);
+      expect((await t.app.request('/v1/quotes', json(body))).status, JSON.stringify(body)).toBe(400);
     }
+    const zz = await (
+      await t.app.request('/v1/quotes', json({ ...request, destination_country: 'ZZ' }))
+    ).json();
+    expect(zz).toMatchObject({ code: 'validation_failed', issues: [{ path: 'destination_country' }] });
+    const plain = await t.app.request('/v1/quotes', {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'text/plain' },
+      body: JSON.stringify(request),
+    });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toMatchObject({ code: 'unsupported_media_type' });
     expect((t.sqlite.prepare('SELECT count(*) AS n FROM quotes').get() as { n: number }).n).toBe(0);
   });
 });

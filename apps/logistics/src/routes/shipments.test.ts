@@ -237,6 +237,48 @@ describe('bad input → clear 4xx, nothing created', () => {
     expect(count()).toBe(0);
   });
 
+  it('refuses a country that ISO 3166-1 does not assign, naming the field', async () => {
+    for (const country of ['ZZ', 'UK', 'XX', 'fr', 'FRA']) {
+      const res = await post({ ...order(), ship_to: { ...order().ship_to, country } });
+      expect(res.status, country).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      const body = await res.json();
+      expect(body.code).toBe('validation_failed');
+      expect(JSON.stringify(body.issues), country).toContain('ship_to.country');
+    }
+    expect(count()).toBe(0);
+    const fixed = await post({ ...order(), ship_to: { ...order().ship_to, country: 'DE' } });
+    expect(fixed.status).toBe(202);
+  });
+
+  it('answers 415 problem+json to a body that is not declared JSON (text/plain, none, form)', async () => {
+    const body = JSON.stringify(order());
+    const sends: [string, Record<string, string>][] = [
+      ['text/plain', { ...auth(), 'content-type': 'text/plain' }],
+      ['form', { ...auth(), 'content-type': 'application/x-www-form-urlencoded' }],
+      ['jsonp lookalike', { ...auth(), 'content-type': 'application/jsonp' }],
+      ['none', auth()],
+    ];
+    for (const [what, headers] of sends) {
+      const res = await t.app.request('/v1/shipments', { method: 'POST', headers, body });
+      expect(res.status, what).toBe(415);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.headers.get('accept')).toBe('application/json');
+      expect(await res.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    }
+    expect(count()).toBe(0);
+    for (const type of [
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/merge-patch+json',
+    ]) {
+      const res = await post({ ...order(), order_id: `ord_${type.length}` }, undefined, {
+        'content-type': type,
+      });
+      expect(res.status, type).toBe(202);
+    }
+  });
+
   it('refuses callback and notify URLs aimed at internal addresses (400 ssrf_blocked)', async () => {
     const urls = [
       'http://10.0.0.1/hook',
