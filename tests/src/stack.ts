@@ -10,6 +10,9 @@ const LOADERS: [ServiceName, Loader][] = [
   ['shop', () => import('@hooklab/shop')],
 ];
 
+/** Every app this launcher can start, in start order. */
+export const STACK_APPS: readonly ServiceName[] = LOADERS.map(([name]) => name);
+
 /** A free TCP port on 127.0.0.1, found by binding port 0 and letting it go. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
