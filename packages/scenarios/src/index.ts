@@ -1,4 +1,6 @@
+export * from './catalog.ts';
 export { scenarios } from './registry.ts';
+export * from './runner.ts';
 export type { PaymentsCrudResult } from './s01-api-crud.ts';
 export type { LogisticsCrudResult } from './s01-logistics-steps.ts';
 export type { PollingVsWebhookResult } from './s02-polling-vs-webhook.ts';
