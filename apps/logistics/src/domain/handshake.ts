@@ -1,4 +1,5 @@
 import type { FetchLike } from '@hooklab/service';
+import { type CheckUrlResult, guardedFetch } from '@hooklab/webhooks';
 
 export interface HandshakeResult {
   allowed: boolean;
@@ -10,9 +11,12 @@ export interface HandshakeResult {
 /**
  * CloudEvents "HTTP 1.1 Web Hooks for Event Delivery" §4.1 validation handshake: an OPTIONS request
  * with WebHook-Request-Origin; consent only when WebHook-Allowed-Origin names us or is `*` (§4.1.2).
+ * The URL passes the SSRF `check` first and the request goes to the address that check resolved.
  */
 export async function validateWebhookOrigin(input: {
   fetch: FetchLike;
+  /** The SSRF guard's check (`ctx.guard.check`). */
+  check: (url: string) => Promise<CheckUrlResult>;
   url: string;
   origin: string;
   requestRate?: number;
@@ -20,15 +24,18 @@ export async function validateWebhookOrigin(input: {
 }): Promise<HandshakeResult> {
   let res: Response;
   try {
-    res = await input.fetch(input.url, {
-      method: 'OPTIONS',
-      headers: {
-        'WebHook-Request-Origin': input.origin,
-        ...(input.requestRate ? { 'WebHook-Request-Rate': String(input.requestRate) } : {}),
+    res = await guardedFetch(
+      input.url,
+      {
+        method: 'OPTIONS',
+        headers: {
+          'WebHook-Request-Origin': input.origin,
+          ...(input.requestRate ? { 'WebHook-Request-Rate': String(input.requestRate) } : {}),
+        },
+        signal: AbortSignal.timeout(input.timeoutMs ?? 5000),
       },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs ?? 5000),
-    });
+      { check: input.check, fetch: input.fetch },
+    );
     await res.body?.cancel();
   } catch (err) {
     return {

@@ -44,6 +44,7 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
     if (!safe.ok) return false;
     const result = await validateWebhookOrigin({
       fetch: ctx.fetch,
+      check: ctx.guard.check,
       url,
       origin: config.LOGISTICS_WEBHOOK_ORIGIN,
       requestRate: 120,

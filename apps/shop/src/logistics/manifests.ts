@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike, Logger } from '@hooklab/service';
-import type { CheckUrlResult } from '@hooklab/webhooks';
+import { type CheckUrlResult, guardedFetch, UnsafeUrlError } from '@hooklab/webhooks';
 import { desc, eq } from 'drizzle-orm';
 import type { ShopDb } from '../db/index.ts';
 import { type Manifest, manifests } from '../db/schema.ts';
@@ -24,24 +24,25 @@ export async function downloadManifest(
   },
   expected: { url: string; size: number | null; sha256: string | null },
 ): Promise<ManifestResult> {
-  const verdict = await opts.urlCheck(expected.url);
-  if (!verdict.ok) {
-    return {
-      status: 'refused',
-      actualSize: null,
-      actualSha256: null,
-      httpStatus: null,
-      detail: `unsafe URL, not fetched: ${verdict.reason}`,
-    };
-  }
   let res: Response;
   try {
-    // A redirect is not followed: it could point the download anywhere after the check.
-    res = await opts.fetch(expected.url, {
-      redirect: 'manual',
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
-    });
+    // Connects only to the address the guard checked (no second DNS answer) and never follows a redirect:
+    // either could point the download anywhere after the check.
+    res = await guardedFetch(
+      expected.url,
+      { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) },
+      { check: opts.urlCheck, fetch: opts.fetch },
+    );
   } catch (err) {
+    if (err instanceof UnsafeUrlError) {
+      return {
+        status: 'refused',
+        actualSize: null,
+        actualSha256: null,
+        httpStatus: null,
+        detail: `unsafe URL, not fetched: ${err.message}`,
+      };
+    }
     return {
       status: 'error',
       actualSize: null,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { assertSafeUrl, type CheckUrlResult, checkUrl, type LookupFn, UnsafeUrlError } from './check-url.ts';
-import { ssrfOptionsFromEnv } from './env.ts';
 import { classifyAddress } from './ip-ranges.ts';
 
 function fakeLookup(table: Record<string, string[]>): LookupFn & { calls: string[] } {
@@ -89,6 +88,12 @@ describe('checkUrl: address literals', () => {
     ['http://[64:ff9b::10.0.0.1]/', 'private'],
     ['http://[2002:a9fe:a9fe::1]/', 'link-local'],
     ['http://[::10.0.0.1]/', 'reserved'],
+    ['http://[::ffff:0:10.0.0.1]/', 'private'], // SIIT IPv4-translated
+    ['http://[::ffff:0:a9fe:a9fe]/', 'link-local'],
+    ['http://[::ffff:0:7f00:1]/', 'loopback'],
+    ['http://192.88.99.1/', 'reserved'], // 6to4 relay anycast
+    ['http://[2002:c058:6301::1]/', 'reserved'], // the same, through 6to4
+    ['http://[3fff::1]/', 'reserved'],
     ['http://3232235777/', 'private'], // 192.168.1.1 as one decimal number
     ['http://0xa9.0xfe.0xa9.0xfe/', 'link-local'],
     ['http://0251.0376.0251.0376/', 'link-local'],
@@ -121,17 +126,17 @@ describe('checkUrl: loopback', () => {
     'http://[::1]/',
     'http://[::ffff:127.0.0.1]/',
     'http://localhost:3000/hooks',
-  ])('allows %s by default and refuses it with allowLoopback: false', async (url) => {
-    expect(codeOf(await checkUrl(url, { lookup }))).toBe('ok');
-    expect(codeOf(await checkUrl(url, { lookup, allowLoopback: false }))).toBe('ssrf_blocked');
+  ])('refuses %s by default and allows it with allowLoopback: true', async (url) => {
+    expect(codeOf(await checkUrl(url, { lookup }))).toBe('ssrf_blocked');
+    expect(codeOf(await checkUrl(url, { lookup, allowLoopback: true }))).toBe('ok');
   });
 
   it('treats *.localhost as loopback without asking DNS when loopback is refused', async () => {
     const local = fakeLookup({});
-    const result = await checkUrl('http://shop.localhost/', { lookup: local, allowLoopback: false });
+    const result = await checkUrl('http://shop.localhost/', { lookup: local });
     expect(result).toMatchObject({ ok: false, code: 'ssrf_blocked' });
     expect(local.calls).toEqual([]);
-    expect(codeOf(await checkUrl('http://shop.localhost/', { lookup }))).toBe('ok');
+    expect(codeOf(await checkUrl('http://shop.localhost/', { lookup, allowLoopback: true }))).toBe('ok');
   });
 });
 
@@ -190,9 +195,7 @@ describe('checkUrl: allowList', () => {
       'ok',
     );
     expect(codeOf(await checkUrl('http://[fd00::5]/', { lookup, allowList: ['fd00::/8'] }))).toBe('ok');
-    expect(
-      codeOf(await checkUrl('http://127.0.0.1/', { lookup, allowLoopback: false, allowList: ['127.0.0.1'] })),
-    ).toBe('ok');
+    expect(codeOf(await checkUrl('http://127.0.0.1/', { lookup, allowList: ['127.0.0.1'] }))).toBe('ok');
     expect(
       codeOf(
         await checkUrl('http://metadata.google.internal/', {
@@ -234,34 +237,5 @@ describe('classifyAddress', () => {
     expect(classifyAddress('8.8.8.8')).toBeNull();
     expect(classifyAddress('2001:4860:4860::8888')).toBeNull();
     expect(classifyAddress('not-an-ip')).toBeNull();
-  });
-});
-
-describe('ssrfOptionsFromEnv', () => {
-  it('defaults to loopback allowed and no extra hosts', () => {
-    expect(ssrfOptionsFromEnv({})).toEqual({ allowLoopback: true, allowList: [] });
-    expect(ssrfOptionsFromEnv({ WEBHOOK_ALLOW_LOOPBACK: '' })).toEqual({
-      allowLoopback: true,
-      allowList: [],
-    });
-  });
-
-  it('reads WEBHOOK_ALLOW_LOOPBACK and WEBHOOK_ALLOW_HOSTS', () => {
-    for (const off of ['false', '0', 'NO', ' off ']) {
-      expect(ssrfOptionsFromEnv({ WEBHOOK_ALLOW_LOOPBACK: off }).allowLoopback).toBe(false);
-    }
-    expect(ssrfOptionsFromEnv({ WEBHOOK_ALLOW_LOOPBACK: 'true' }).allowLoopback).toBe(true);
-    expect(
-      ssrfOptionsFromEnv({ WEBHOOK_ALLOW_HOSTS: ' shop.internal, 10.0.0.0/8,,*.svc ' }).allowList,
-    ).toEqual(['shop.internal', '10.0.0.0/8', '*.svc']);
-  });
-
-  it('feeds checkUrl directly', async () => {
-    const options = ssrfOptionsFromEnv({
-      WEBHOOK_ALLOW_LOOPBACK: 'false',
-      WEBHOOK_ALLOW_HOSTS: '10.0.0.0/8',
-    });
-    expect(codeOf(await checkUrl('http://10.2.3.4/', { ...options, lookup }))).toBe('ok');
-    expect(codeOf(await checkUrl('http://localhost/', { ...options, lookup }))).toBe('ssrf_blocked');
   });
 });

@@ -7,7 +7,7 @@ export type UnsafeUrlCode = 'ssrf_blocked' | 'invalid_url' | 'unsupported_scheme
 export type LookupFn = (hostname: string) => Promise<ReadonlyArray<{ address: string; family?: number }>>;
 
 export interface SsrfOptions {
-  /** Allow 127/8, ::1 and localhost; default true (the local stack calls itself). */
+  /** Allow 127/8, ::1 and localhost; default false (apps turn it on in dev mode: `ssrfOptionsOf(config)`). */
   allowLoopback?: boolean;
   /** Hostnames (`*.example.test` for subdomains), IP addresses or CIDRs that are always allowed. */
   allowList?: readonly string[];
@@ -116,7 +116,7 @@ export async function checkUrl(input: string | URL, options: SsrfOptions = {}): 
   const host = normalizeHost(url.hostname);
   if (!host) return { ok: true, url, addresses: [] }; // mailto:, queue: … carry no host to reach
 
-  const allowLoopback = options.allowLoopback ?? true;
+  const allowLoopback = options.allowLoopback ?? false;
   const allow = compileAllowList(options.allowList);
   const literal = normalizeIp(host);
   const hostIsAllowed = hostAllowed(allow, host);

@@ -7,5 +7,10 @@ export {
   type UnsafeUrlCode,
   UnsafeUrlError,
 } from './check-url.ts';
-export { ssrfOptionsFromEnv } from './env.ts';
+export {
+  createPinnedDispatcher,
+  type GuardedFetchOptions,
+  guardedFetch,
+  pinnedLookup,
+} from './guarded-fetch.ts';
 export { type AddressCategory, classifyAddress } from './ip-ranges.ts';

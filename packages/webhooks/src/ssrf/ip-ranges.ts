@@ -26,6 +26,7 @@ const IPV4: readonly Range[] = [
   ['broadcast', '255.255.255.255', 32],
   ['reserved', '192.0.0.0', 24],
   ['reserved', '192.0.2.0', 24],
+  ['reserved', '192.88.99.0', 24], // deprecated 6to4 relay anycast (RFC 7526)
   ['reserved', '198.18.0.0', 15],
   ['reserved', '198.51.100.0', 24],
   ['reserved', '203.0.113.0', 24],
@@ -43,19 +44,27 @@ const IPV6: readonly Range[] = [
   ['reserved', '64:ff9b:1::', 48], // local-use NAT64
   ['reserved', '100::', 64], // discard-only
   ['reserved', '2001::', 32], // Teredo: the embedded IPv4 is obfuscated, so refuse the block
+  ['reserved', '2001:2::', 48], // benchmarking
+  ['reserved', '2001:10::', 28], // ORCHID
+  ['reserved', '2001:20::', 28], // ORCHIDv2
   ['reserved', '2001:db8::', 32],
+  ['reserved', '3fff::', 20], // documentation (RFC 9637)
 ];
 
 function hex16(a: number, b: number): string {
   return ((a << 8) | b).toString(16);
 }
 
-/** The same IPv4 range reached through NAT64 (64:ff9b::/96) or 6to4 (2002::/16). */
+/**
+ * The same IPv4 range reached through NAT64 (64:ff9b::/96), 6to4 (2002::/16) or SIIT's IPv4-translated
+ * form (::ffff:0:0:0/96, RFC 7915). IPv4-mapped (::ffff:0:0/96) needs none: BlockList maps it itself.
+ */
 function embeddedForms(network: string, prefix: number): Array<[string, number]> {
   const [a = 0, b = 0, c = 0, d = 0] = network.split('.').map(Number);
   return [
     [`64:ff9b::${network}`, 96 + prefix],
     [`2002:${hex16(a, b)}:${hex16(c, d)}::`, 16 + prefix],
+    [`::ffff:0:${network}`, 96 + prefix],
   ];
 }
 

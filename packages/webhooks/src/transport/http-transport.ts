@@ -2,8 +2,9 @@
 // a third of the requests per second of a keep-alive node:http agent on the same machine.
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { pinnedLookup } from '../ssrf/guarded-fetch.ts';
 import type { Transport, TransportRequest, TransportResult } from './types.ts';
 
 export interface HttpTransportOptions {
@@ -229,18 +230,6 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       httpAgent.destroy();
       httpsAgent.destroy();
     },
-  };
-}
-
-function pinnedLookup(addresses: readonly string[]): LookupFunction {
-  return (_hostname, options, callback) => {
-    const list = addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
-    if ((options as { all?: boolean }).all) {
-      (callback as unknown as (err: null, list: { address: string; family: number }[]) => void)(null, list);
-    } else {
-      const first = list[0]!;
-      callback(null, first.address, first.family);
-    }
   };
 }
 
