@@ -1,5 +1,6 @@
 // `pnpm bench`: the delivery engine on loopback. One run, one table: raw floor, at-most-once,
-// at-least-once on SQLite (and PostgreSQL when DATABASE_URL is set), steady-rate latency, memory.
+// at-least-once on SQLite (and PostgreSQL when DATABASE_URL is set), the same on BullMQ + Redis as a
+// peer, steady-rate latency, memory per pending message, and the targets as ratios.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -13,13 +14,26 @@ import { createFireAndForget } from '../outbox/fire-and-forget.ts';
 import { createPostgresOutbox } from '../outbox/postgres-store.ts';
 import { createSqliteOutbox } from '../outbox/sqlite-store.ts';
 import type { NewMessage, OutboxStore } from '../outbox/types.ts';
+import {
+  type BullmqCaseOptions,
+  bullmqBurst,
+  bullmqPendingMemory,
+  bullmqSteady,
+  bullmqVersion,
+} from './bullmq-bench.ts';
+import type { DeliveryJob } from './bullmq-peer.ts';
+import { filesBytes, type RedisInstance, startRedis } from './redis.ts';
+import { evaluateTargets, formatTargets } from './targets.ts';
+import { waitUntil } from './wait.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const STEADY_RATE = 500;
-const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 5);
 const PENDING = 100_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ENDPOINTS = 8;
+const CONCURRENCY = 64; // the dispatcher's default; BullMQ gets the same number of jobs in flight
+const BULLMQ_WORKERS = Number(process.env.BENCH_BULLMQ_WORKERS ?? 1);
 const SECRET = `whsec_${Buffer.from('hooklab-bench-secret-0123456789ab').toString('base64')}`;
 const BODY = JSON.stringify({ type: 'order.paid', data: { pad: 'x'.repeat(1024 - 45) } }).slice(0, 1024);
 
@@ -60,6 +74,16 @@ const message = (url: string, i: number): NewMessage => ({
   body: BODY,
   signing: { scheme: 'standard', secrets: [SECRET] },
   profile: 'standard',
+});
+
+/** The same message as a BullMQ job; the secret stays with the endpoint (see `secretsOf`). */
+const job = (url: string, i: number): DeliveryJob => ({
+  seq: i,
+  endpointId: `ep_${i % ENDPOINTS}`,
+  url,
+  eventId: `evt_${i}`,
+  eventType: 'order.paid',
+  body: BODY,
 });
 
 /** (a) The floor: unsigned 1 KB POSTs over a keep-alive node:http agent, 64 in flight. */
@@ -157,6 +181,7 @@ async function atLeastOnce(
   const started = performance.now();
   let produced = 0;
   while (produced < N) {
+    if (performance.now() - started > 300_000) throw new Error(`bench: ${name} did not finish in 300 s`);
     if (produced - latencies.length < 512) {
       const batch = Array.from({ length: Math.min(100, N - produced) }, (_, k) => message(url, produced + k));
       const rows = await enqueueBatch(batch);
@@ -166,15 +191,19 @@ async function atLeastOnce(
     }
     await tick();
   }
-  while (latencies.length < N) await sleep(1);
+  await waitUntil(() => latencies.length >= N, `${name}: ${N} deliveries`);
   const seconds = (performance.now() - started) / 1000;
   await dispatcher.stop({ drainMs: 5000 });
   return summarize(name, latencies, seconds);
 }
 
 /** p99 at a steady offered rate: one message per transaction, 500 per second. */
-async function steady(url: string, dir: string): Promise<Row> {
-  const db = openSqlite(join(dir, 'steady.db'));
+async function steady(
+  url: string,
+  dir: string,
+  round: number,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const db = openSqlite(join(dir, `steady-${round}.db`));
   const store = createSqliteOutbox(db);
   const committedAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -198,14 +227,16 @@ async function steady(url: string, dir: string): Promise<Row> {
     }
     await sleep(1);
   }
-  while (latencies.length < total) await sleep(5);
+  await waitUntil(() => latencies.length >= total, `steady: ${total} deliveries`, { everyMs: 5 });
   const seconds = (performance.now() - started) / 1000;
   await dispatcher.stop();
   db.close();
-  return summarize(`(c) at-least-once SQLite, steady ${STEADY_RATE}/s`, latencies, seconds, 'offered rate');
+  return { latencies, seconds };
 }
 
-async function pendingMemory(dir: string): Promise<{ addedMb: number; whileRunningMb: number }> {
+async function pendingMemory(
+  dir: string,
+): Promise<{ addedMb: number; whileRunningMb: number; dbBytes: number; walBytes: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const rss = () => {
     gc?.();
@@ -221,6 +252,8 @@ async function pendingMemory(dir: string): Promise<{ addedMb: number; whileRunni
     })();
   }
   const added = rss() - before;
+  const dbBytes = filesBytes(dir, (name) => name === 'pending.db');
+  const walBytes = filesBytes(dir, (name) => name === 'pending.db-wal');
   // Then let a dispatcher chew on them against a receiver that refuses connections.
   const dispatcher = createDispatcher({ store });
   await dispatcher.start();
@@ -228,7 +261,7 @@ async function pendingMemory(dir: string): Promise<{ addedMb: number; whileRunni
   await dispatcher.stop({ drainMs: 2000 });
   const running = rss() - before;
   db.close();
-  return { addedMb: added, whileRunningMb: running };
+  return { addedMb: added, whileRunningMb: running, dbBytes, walBytes };
 }
 
 function openSqlite(file: string) {
@@ -241,11 +274,35 @@ function openSqlite(file: string) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'hooklab-bench-'));
   const receiver = await startReceiver();
+  // Ctrl-C: leave nothing behind (Redis stops by itself when this process goes: see redis.ts).
+  const onSignal = () => {
+    receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const redisStart = await startRedis({ binary: process.env.BENCH_REDIS_SERVER });
+  const redis: RedisInstance | null = redisStart.ok ? redisStart.redis : null;
+  const skipped = redisStart.ok ? undefined : `skipped: ${redisStart.reason}`;
+  const loadAtStart = loadavg()[0] ?? 0;
   const rows: Row[] = [];
   try {
+    const peer = (url: string): BullmqCaseOptions | null =>
+      redis && {
+        redis,
+        url,
+        job: (i) => job(url, i),
+        secretsOf: () => [SECRET],
+        workers: BULLMQ_WORKERS,
+        concurrency: CONCURRENCY,
+      };
+    const bullmq = peer(receiver.url);
     const mem = await pendingMemory(dir);
+    const redisMem = bullmq ? await bullmqPendingMemory(bullmq, PENDING) : null;
     await rawFloor(receiver.url); // warm-up: JIT and sockets
-    const runs: Record<'a' | 'b' | 'c', Row[]> = { a: [], b: [], c: [] };
+    const bullmqName = `(e) at-least-once, BullMQ ${bullmqVersion} + Redis (AOF everysec)`;
+    const runs: Record<'a' | 'b' | 'c' | 'e', Row[]> = { a: [], b: [], c: [], e: [] };
     // Interleaved rounds and medians, so background load on the machine hits every case alike.
     for (let round = 0; round < ROUNDS; round++) {
       runs.a.push(await rawFloor(receiver.url));
@@ -261,9 +318,14 @@ async function main() {
         ),
       );
       db.close();
+      if (bullmq) {
+        const { latencies, seconds } = await bullmqBurst(bullmq, N);
+        runs.e.push(summarize(bullmqName, latencies, seconds));
+      }
     }
     const a = median(runs.a);
     const c = median(runs.c);
+    const e = bullmq ? median(runs.e) : null;
     rows.push(a, median(runs.b), c);
 
     if (process.env.DATABASE_URL) {
@@ -287,14 +349,38 @@ async function main() {
         note: 'skipped: DATABASE_URL not set',
       });
     }
+    rows.push(e ?? { name: bullmqName, perSec: 0, p50: 0, p99: 0, note: skipped });
 
-    rows.push(await steady(receiver.url, dir));
+    // Steady rate, interleaved too; the samples of every round are pooled for the percentiles.
+    const steadyOurs = { latencies: [] as number[], seconds: 0 };
+    const steadyPeer = { latencies: [] as number[], seconds: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const ours = await steady(receiver.url, dir, round);
+      steadyOurs.latencies.push(...ours.latencies);
+      steadyOurs.seconds += ours.seconds;
+      if (bullmq) {
+        const theirs = await bullmqSteady(bullmq, STEADY_RATE, STEADY_SECONDS);
+        steadyPeer.latencies.push(...theirs.latencies);
+        steadyPeer.seconds += theirs.seconds;
+      }
+    }
+    const cSteady = summarize(
+      `(c) at-least-once SQLite, steady ${STEADY_RATE}/s`,
+      steadyOurs.latencies,
+      steadyOurs.seconds,
+      'offered rate',
+    );
+    const eSteadyName = `(e) BullMQ + Redis, steady ${STEADY_RATE}/s`;
+    const eSteady = bullmq
+      ? summarize(eSteadyName, steadyPeer.latencies, steadyPeer.seconds, 'offered rate')
+      : null;
+    rows.push(cSteady, eSteady ?? { name: eSteadyName, perSec: 0, p50: 0, p99: 0, note: skipped });
 
     const fmt = (n: number, d = 0) =>
       n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     const width = Math.max(...rows.map((r) => r.name.length));
     console.log(
-      `\nDelivery engine on loopback — ${N.toLocaleString('en-US')} messages of 1 KB per run, receiver in a child process; (a)–(c) median of ${ROUNDS} interleaved runs; 1-min load average ${loadavg()[0]?.toFixed(1)}`,
+      `\nDelivery engine on loopback — ${N.toLocaleString('en-US')} messages of 1 KB per run, receiver in a child process; (a)–(c), (e) median of ${ROUNDS} interleaved runs, steady rows ${ROUNDS} × ${STEADY_SECONDS} s pooled; BullMQ: ${BULLMQ_WORKERS} worker(s), ${CONCURRENCY} jobs in flight; 1-min load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end`,
     );
     console.log(
       `${'case'.padEnd(width)}  ${'deliveries/s'.padStart(12)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}`,
@@ -305,13 +391,43 @@ async function main() {
         : `${'—'.padStart(12)}  ${'—'.padStart(7)}  ${'—'.padStart(7)}`;
       console.log(`${r.name.padEnd(width)}  ${nums}${r.note ? `  (${r.note})` : ''}`);
     }
-    console.log(`ratio c/a: ${fmt((c.perSec / a.perSec) * 100)} %`);
+    console.log(
+      `ratio c/a: ${fmt((c.perSec / a.perSec) * 100)} %${e ? `, e/a: ${fmt((e.perSec / a.perSec) * 100)} %` : ''}`,
+    );
     console.log(
       `RSS added by ${PENDING.toLocaleString('en-US')} pending messages: ${fmt(mem.addedMb, 1)} MB (after 3 s of a dispatcher retrying them against a refused port: ${fmt(mem.whileRunningMb, 1)} MB)`,
     );
+    const kb = (bytes: number) => fmt(bytes / 1024 / PENDING, 2);
+    const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
+    const oursBytes = mem.addedMb * 1024 * 1024;
+    console.log(
+      `memory per pending message — ours: ${kb(oursBytes)} KB of process RSS (the messages live on disk: SQLite file ${mb(mem.dbBytes)} MB + WAL ${mb(mem.walBytes)} MB not yet checkpointed)`,
+    );
+    console.log(
+      redisMem
+        ? `memory per pending message — Redis: ${kb(redisMem.usedMemoryRssBytes)} KB of used_memory_rss (${mb(redisMem.usedMemoryRssBytes)} MB), ${kb(redisMem.usedMemoryBytes)} KB of used_memory; AOF grew by ${mb(redisMem.aofBytes)} MB on disk (rewrites compact it)`
+        : `memory per pending message — Redis: ${skipped}`,
+    );
+    console.log('');
+    for (const line of formatTargets(
+      evaluateTargets({
+        oursPerSec: c.perSec,
+        bullmqPerSec: e?.perSec ?? null,
+        floorPerSec: a.perSec,
+        oursSteadyP99Ms: cSteady.p99,
+        bullmqSteadyP99Ms: eSteady?.p99 ?? null,
+        oursBytesPerPending: oursBytes / PENDING,
+        redisBytesPerPending: redisMem ? redisMem.usedMemoryRssBytes / PENDING : null,
+      }),
+      skipped,
+    ))
+      console.log(line);
   } finally {
+    await redis?.stop();
     receiver.stop();
     rmSync(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
