@@ -1,9 +1,10 @@
 import { ApiError, errors } from '@hooklab/service';
 import type { Context } from 'hono';
-import { getAlpha2Codes } from 'i18n-iso-countries';
+import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 
-const alpha2Codes = new Set(Object.keys(getAlpha2Codes()));
+// A CommonJS package: its functions are reachable from Node's ESM only through the default export.
+const alpha2Codes = new Set(Object.keys(countries.getAlpha2Codes()));
 
 /** An ISO 3166-1 alpha-2 code that is assigned (FR, DE, US…), upper case as the standard writes it. */
 export const countryCode = z.string().refine((code) => /^[A-Z]{2}$/.test(code) && alpha2Codes.has(code), {
