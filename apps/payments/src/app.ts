@@ -6,9 +6,10 @@ import {
   setResponseHeader,
   ssrfOptionsOf,
 } from '@hooklab/service';
-import { type Clock, checkUrl, createSqliteOutbox, type SqliteOutbox, systemClock } from '@hooklab/webhooks';
+import { type Clock, createSqliteOutbox, type SqliteOutbox, systemClock } from '@hooklab/webhooks';
 import { bodyLimit } from 'hono/body-limit';
 import type { PaymentsConfig } from './config.ts';
+import { registrationUrlCheck } from './domain/callback-url.ts';
 import { expireCheckoutSession } from './domain/checkout.ts';
 import { BACKGROUND, type Domain } from './domain/context.ts';
 import { API_VERSION } from './domain/events.ts';
@@ -20,6 +21,7 @@ import { authenticate, keyringOf } from './http/auth.ts';
 import type { PaymentsEnv } from './http/env.ts';
 import { idempotency } from './http/idempotency.ts';
 import { readParams } from './http/params-middleware.ts';
+import { prettyJson } from './http/pretty-json.ts';
 import { renderStripeError, stripeError } from './http/stripe-error.ts';
 import { dashboardRoutes } from './pages/dashboard.tsx';
 import { hostedPageRoutes } from './pages/hosted.tsx';
@@ -27,6 +29,7 @@ import { chargeRoutes, refundRoutes } from './routes/charges-refunds.ts';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.ts';
 import { eventRoutes } from './routes/events.ts';
 import { paymentIntentRoutes } from './routes/payment-intents.ts';
+import { priceRoutes, productRoutes } from './routes/products.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 
 export interface DomainDeps {
@@ -97,13 +100,7 @@ export function createApp(deps: PaymentsDeps) {
     renderError: renderStripeError,
     requestIdHeader: 'Request-Id',
   });
-  const ssrf = ssrfOptionsOf(config);
-  const urlCheck: UrlCheck =
-    deps.urlCheck ??
-    (async (url) => {
-      const verdict = await checkUrl(url, ssrf);
-      return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
-    });
+  const urlCheck: UrlCheck = deps.urlCheck ?? registrationUrlCheck(ssrfOptionsOf(config));
 
   app.use('/v1/*', async (c, next) => {
     await next();
@@ -111,6 +108,7 @@ export function createApp(deps: PaymentsDeps) {
   });
   app.use(
     '/v1/*',
+    prettyJson(),
     authenticate(keyringOf(config)),
     readParams(config.PAYMENTS_MAX_BODY_BYTES),
     idempotency({
@@ -124,6 +122,8 @@ export function createApp(deps: PaymentsDeps) {
   app.route('/v1/charges', chargeRoutes(d));
   app.route('/v1/refunds', refundRoutes(d));
   app.route('/v1/checkout/sessions', checkoutSessionRoutes(d));
+  app.route('/v1/products', productRoutes(d));
+  app.route('/v1/prices', priceRoutes(d));
   app.route('/v1/events', eventRoutes(d));
   app.route('/v1/webhook_endpoints', webhookEndpointRoutes(d, urlCheck));
 

@@ -1,21 +1,36 @@
-import { randomBase62 } from '@hooklab/service';
+import { newId, randomBase62 } from '@hooklab/service';
 import { invalid, missing, stripeError } from '../http/stripe-error.ts';
 import { BACKGROUND, type Domain, nowSec, type RequestMeta, tx } from './context.ts';
 import { emitEvent } from './events.ts';
 import {
   cancelLoaded,
+  checkAmount,
   confirmPaymentIntent,
   createPaymentIntent,
   type PaymentIntent,
 } from './payment-intents.ts';
+import { loadPriceParam, loadProductParam, PRODUCT_TYPE, type Price, type Product } from './products.ts';
 import type { StripeObject } from './store.ts';
 import { luhnValid, TEST_CARDS } from './test-methods.ts';
 
 export const SESSION_TYPE = 'checkout.session';
 
+/** A line item names a stored Price (`price`) or describes one inline (`price_data`), as Stripe takes it. */
 export interface LineItemInput {
   quantity: number;
-  price_data: { currency: string; unit_amount: number; product_data: { name: string; description?: string } };
+  price?: string;
+  price_data?: {
+    currency: string;
+    unit_amount: number;
+    product?: string;
+    product_data?: { name: string; description?: string; metadata?: Record<string, string> };
+  };
+}
+
+interface ResolvedItem {
+  quantity: number;
+  price: Price;
+  description: string;
 }
 
 export interface CreateSessionParams {
@@ -63,12 +78,17 @@ export function createCheckoutSession(
 ): CheckoutSession {
   if (p.line_items.length === 0)
     throw invalid('You must provide at least one line item.', 'line_items', 'parameter_missing');
-  const currency = p.line_items[0]!.price_data.currency;
-  p.line_items.forEach((li, i) => {
-    if (li.price_data.currency !== currency)
-      throw invalid('All line items must use the same currency.', `line_items[${i}][price_data][currency]`);
+  const items = p.line_items.map((li, i) => resolveLineItem(d, accountId, li, i));
+  const currency = items[0]!.price.currency;
+  items.forEach((item, i) => {
+    if (item.price.currency !== currency)
+      throw invalid(
+        'All line items must use the same currency.',
+        p.line_items[i]!.price ? `line_items[${i}][price]` : `line_items[${i}][price_data][currency]`,
+      );
   });
-  const total = p.line_items.reduce((sum, li) => sum + li.price_data.unit_amount * li.quantity, 0);
+  const total = items.reduce((sum, item) => sum + item.price.unit_amount * item.quantity, 0);
+  checkAmount(total, currency, 'line_items');
   const now = nowSec(d);
   const expiresAt = p.expires_at ?? now + d.config.PAYMENTS_CHECKOUT_EXPIRES_SECONDS;
   if (expiresAt < now + 30 * 60 && p.expires_at !== undefined)
@@ -98,20 +118,17 @@ export function createCheckoutSession(
       },
       { checkoutSessionId: id },
     );
-    const lineItems = p.line_items.map((li) => ({
+    const lineItems = items.map((item) => ({
       id: `li_${randomBase62(24)}`,
       object: 'item',
-      amount_subtotal: li.price_data.unit_amount * li.quantity,
-      amount_total: li.price_data.unit_amount * li.quantity,
+      amount_discount: 0,
+      amount_subtotal: item.price.unit_amount * item.quantity,
+      amount_tax: 0,
+      amount_total: item.price.unit_amount * item.quantity,
       currency,
-      description: li.price_data.product_data.name,
-      quantity: li.quantity,
-      price: {
-        object: 'price',
-        currency,
-        unit_amount: li.price_data.unit_amount,
-        product_data: li.price_data.product_data,
-      },
+      description: item.description,
+      price: item.price,
+      quantity: item.quantity,
     }));
     const session: CheckoutSession = {
       id,
@@ -142,6 +159,68 @@ export function createCheckoutSession(
     d.jobs.schedule({ accountId, kind: 'checkout.expire', objectId: id, runAt: expiresAt * 1000 });
     return session;
   });
+}
+
+/** A line item's price: the stored Price it names, or an inline one built from `price_data`. */
+function resolveLineItem(d: Domain, accountId: string, li: LineItemInput, i: number): ResolvedItem {
+  const at = `line_items[${i}]`;
+  if (li.price && li.price_data)
+    throw invalid(
+      `You may only specify one of these parameters: ${at}[price], ${at}[price_data].`,
+      `${at}[price]`,
+    );
+  if (li.price) {
+    const price = loadPriceParam(d, accountId, li.price, `${at}[price]`);
+    if (!price.active)
+      throw invalid(`The price \`${price.id}\` is not active.`, `${at}[price]`, 'parameter_invalid');
+    if (price.type === 'recurring')
+      throw invalid(
+        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+        `${at}[price]`,
+        'parameter_invalid',
+      );
+    const product = d.store.get<Product>(accountId, price.product, PRODUCT_TYPE);
+    return { quantity: li.quantity, price, description: product?.name ?? price.nickname ?? price.id };
+  }
+  const data = li.price_data;
+  if (!data)
+    throw invalid(
+      `You must specify either \`price\` or \`price_data\` in ${at}.`,
+      `${at}[price]`,
+      'parameter_missing',
+    );
+  if (Boolean(data.product) === Boolean(data.product_data))
+    throw invalid(
+      `You must specify exactly one of \`product\` or \`product_data\` in ${at}[price_data].`,
+      `${at}[price_data][product_data]`,
+      'parameter_missing',
+    );
+  const product = data.product
+    ? loadProductParam(d, accountId, data.product, `${at}[price_data][product]`)
+    : undefined;
+  // Stripe makes an inactive, one-off price (and product) for inline price_data.
+  const price: Price = {
+    id: newId('price'),
+    object: 'price',
+    active: false,
+    billing_scheme: 'per_unit',
+    created: nowSec(d),
+    currency: data.currency,
+    custom_unit_amount: null,
+    livemode: false,
+    lookup_key: null,
+    metadata: {},
+    nickname: null,
+    product: product?.id ?? newId('prod'),
+    recurring: null,
+    tax_behavior: 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
+    type: 'one_time',
+    unit_amount: data.unit_amount,
+    unit_amount_decimal: String(data.unit_amount),
+  };
+  return { quantity: li.quantity, price, description: product?.name ?? data.product_data!.name };
 }
 
 /** Expires an open session (API call or its expiry job); its PaymentIntent is canceled. */

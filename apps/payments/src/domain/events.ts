@@ -23,6 +23,11 @@ export const EVENT_TYPES = [
   'checkout.session.expired',
   'checkout.session.async_payment_succeeded',
   'checkout.session.async_payment_failed',
+  'product.created',
+  'product.updated',
+  'product.deleted',
+  'price.created',
+  'price.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

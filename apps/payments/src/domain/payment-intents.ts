@@ -2,6 +2,7 @@ import { newId, randomBase62 } from '@hooklab/service';
 import { invalid, missing, stripeError, unexpectedState } from '../http/stripe-error.ts';
 import { onPaymentIntentChanged } from './checkout.ts';
 import { BACKGROUND, type Domain, nowSec, type RequestMeta, tx } from './context.ts';
+import { formatAmount, MAX_AMOUNT } from './currencies.ts';
 import { emitEvent } from './events.ts';
 import type { StripeObject } from './store.ts';
 import { type Outcome, TEST_METHODS, type TestMethod } from './test-methods.ts';
@@ -65,6 +66,8 @@ export interface CreateParams {
   receipt_email?: string;
   payment_method_types?: string[];
   return_url?: string;
+  /** The customer is not in the checkout flow: a card that asks for authentication is declined. */
+  off_session?: boolean;
 }
 
 export interface UpdateParams {
@@ -81,11 +84,23 @@ export interface ConfirmParams {
   payment_method?: string;
   return_url?: string;
   receipt_email?: string;
+  off_session?: boolean;
 }
 
-function checkAmount(amount: number) {
+/** Stripe's bounds: at least 50 of the smallest unit, at most eight digits. */
+export function checkAmount(amount: number, currency: string, param = 'amount') {
   if (amount < MIN_AMOUNT)
-    throw invalid(`Amount must be at least ${MIN_AMOUNT} cents`, 'amount', 'amount_too_small');
+    throw invalid(
+      `Amount must be at least ${formatAmount(MIN_AMOUNT, currency)} ${currency}`,
+      param,
+      'amount_too_small',
+    );
+  if (amount > MAX_AMOUNT)
+    throw invalid(
+      `Amount must be no more than ${formatAmount(MAX_AMOUNT, currency)}`,
+      param,
+      'amount_too_large',
+    );
 }
 
 function methodOf(pm: string, param = 'payment_method'): TestMethod {
@@ -109,8 +124,14 @@ export function createPaymentIntent(
   p: CreateParams,
   internal: Record<string, unknown> = {},
 ): PaymentIntent {
-  checkAmount(p.amount);
+  checkAmount(p.amount, p.currency);
   if (p.payment_method) methodOf(p.payment_method);
+  if (p.off_session && !p.confirm)
+    throw invalid(
+      'You may only specify `off_session` when `confirm=true`.',
+      'off_session',
+      'parameter_invalid',
+    );
   if (p.confirm && !p.payment_method) {
     throw invalid(
       'You cannot confirm this PaymentIntent because it’s missing a payment method. Pass `payment_method` when confirming.',
@@ -147,7 +168,7 @@ export function createPaymentIntent(
   const result = tx(d, () => {
     d.store.insert(accountId, pi, { internal });
     emitEvent(d, accountId, 'payment_intent.created', pi, { request: req });
-    return p.confirm ? attempt(d, accountId, req, pi, p.return_url) : { pi };
+    return p.confirm ? attempt(d, accountId, req, pi, p.return_url, p.off_session) : { pi };
   });
   return finish(result);
 }
@@ -171,7 +192,7 @@ export function updatePaymentIntent(
         `This PaymentIntent's amount, currency, payment_method or capture_method could not be updated because it has a status of ${pi.status}.`,
       );
     }
-    if (p.amount !== undefined) checkAmount(p.amount);
+    if (p.amount !== undefined) checkAmount(p.amount, p.currency ?? pi.currency);
     if (p.payment_method) methodOf(p.payment_method);
     const next: PaymentIntent = { ...pi };
     if (p.amount !== undefined) next.amount = p.amount;
@@ -228,7 +249,7 @@ export function confirmPaymentIntent(
     }
     methodOf(pm);
     const next = { ...pi, payment_method: pm, receipt_email: p.receipt_email ?? pi.receipt_email };
-    return attempt(d, accountId, req, next, p.return_url);
+    return attempt(d, accountId, req, next, p.return_url, p.off_session);
   });
   return finish(result);
 }
@@ -250,10 +271,23 @@ function attempt(
   req: RequestMeta,
   pi: PaymentIntent,
   returnUrl?: string,
+  offSession = false,
 ): AttemptResult {
   const method = methodOf(pi.payment_method!);
   const outcome: Outcome = method.outcome;
   const base = { ...pi, last_payment_error: null, next_action: null };
+  // Off session nobody can answer a 3-D Secure challenge: Stripe declines with authentication_required.
+  if (outcome.kind === 'authenticate' && offSession)
+    return decline(
+      d,
+      accountId,
+      req,
+      base,
+      method,
+      'authentication_required',
+      'authentication_required',
+      'Your card was declined. This transaction requires authentication.',
+    );
   if (outcome.kind === 'authenticate') {
     const next: PaymentIntent = {
       ...base,

@@ -11,7 +11,14 @@ export interface ListQuery {
   ending_before?: string;
   tag?: string;
   ref?: string;
+  /** Stripe's `created[gt|gte|lt|lte]` (unix seconds). */
+  created?: { gt?: number; gte?: number; lt?: number; lte?: number };
+  /** Top-level fields of the object that must equal a value (or one of several). */
+  where?: Record<string, string | number | boolean | readonly string[]>;
 }
+
+const CREATED_OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+const FIELD = /^[a-z_]{1,50}$/;
 
 export interface Page<T> {
   data: T[];
@@ -143,6 +150,20 @@ export function createStore(sqlite: SqliteClient) {
       if (q.ref !== undefined) {
         where.push('ref = ?');
         args.push(q.ref);
+      }
+      for (const [op, sql] of Object.entries(CREATED_OPS)) {
+        const bound = q.created?.[op as keyof typeof CREATED_OPS];
+        if (bound === undefined) continue;
+        where.push(`created ${sql} ?`);
+        args.push(bound);
+      }
+      for (const [field, value] of Object.entries(q.where ?? {})) {
+        if (!FIELD.test(field)) throw new Error(`not a filterable field: ${field}`);
+        const values = Array.isArray(value) ? value : [value];
+        if (values.length === 0) return { data: [], hasMore: false };
+        // JSON booleans come out of json_extract as 1 and 0.
+        where.push(`json_extract(data, '$.${field}') IN (${values.map(() => '?').join(', ')})`);
+        args.push(...values.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
       }
       const cursor = q.ending_before ?? q.starting_after;
       if (cursor) {

@@ -1,7 +1,7 @@
 import type { Domain } from '../domain/context.ts';
 import { invalid } from './stripe-error.ts';
 
-const EXPANDABLE = new Set(['latest_charge', 'payment_intent', 'charge']);
+const EXPANDABLE = new Set(['latest_charge', 'payment_intent', 'charge', 'default_price', 'product']);
 
 /** Applies `expand[]` paths (`latest_charge`, `data.payment_intent`…) by replacing ids with the objects. */
 export function expandObject<T>(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CURRENCY_CODES, isCurrency } from '../domain/currencies.ts';
 import { type FormValue, formatParam } from './form.ts';
 import { invalid } from './stripe-error.ts';
 
@@ -23,10 +24,15 @@ export const bool = () =>
     .enum(['true', 'false'], { error: 'Invalid boolean: expected true or false' })
     .transform((v) => v === 'true');
 
+/** An ISO 4217 code from the maintained list, lower-cased as Stripe returns it. */
 export const currency = () =>
   z
     .string({ error: 'Invalid currency' })
-    .regex(/^[A-Za-z]{3}$/, 'Invalid currency: expected a three-letter ISO code')
+    .refine((v) => isCurrency(v), {
+      error: (issue) =>
+        `Invalid currency: ${String(issue.input).slice(0, 20).toLowerCase()}. Stripe currently supports these currencies: ${CURRENCY_CODES.join(', ')}`,
+      params: { verbatim: true },
+    })
     .transform((v) => v.toLowerCase());
 
 /** `metadata[k]=v` pairs (Stripe: 50 keys, 40-char keys, 500-char values); `metadata=` clears them. */
@@ -47,13 +53,43 @@ export const metadata = () =>
 export const list = <T extends z.ZodType>(item: T) => z.array(item, { error: 'Invalid array' });
 export const expand = () => list(str(200)).max(20).optional();
 
-/** The pagination parameters every list endpoint takes. */
-export const listParams = {
+/** Unix seconds. */
+export const timestamp = () => int(0, 99_999_999_999);
+
+/** `created=T` or `created[gt|gte|lt|lte]=T`, as every Stripe list takes it; the plain form means exactly T. */
+export const createdFilter = () =>
+  z
+    .union(
+      [
+        timestamp(),
+        z.strictObject({
+          gt: timestamp().optional(),
+          gte: timestamp().optional(),
+          lt: timestamp().optional(),
+          lte: timestamp().optional(),
+        }),
+      ],
+      { error: 'Invalid created: expected a unix timestamp or created[gt|gte|lt|lte]' },
+    )
+    .transform((v): CreatedRange => (typeof v === 'number' ? { gte: v, lte: v } : v));
+
+export interface CreatedRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/** Pagination alone (sub-lists such as a session's line items). */
+export const pageParams = {
   limit: int(1, 100).optional(),
   starting_after: str(255).optional(),
   ending_before: str(255).optional(),
   expand: expand(),
 };
+
+/** The parameters every top-level list takes: pagination and the `created` filter. */
+export const listParams = { ...pageParams, created: createdFilter().optional() };
 
 /** Validates decoded parameters against a strict schema; a failure becomes a Stripe 400 naming the parameter. */
 export function parseParams<S extends z.ZodType>(schema: S, params: Record<string, FormValue>): z.infer<S> {
@@ -65,6 +101,8 @@ export function parseParams<S extends z.ZodType>(schema: S, params: Record<strin
     throw invalid(`Received unknown parameter: ${param}`, param, 'parameter_unknown');
   }
   const param = formatParam(issue.path);
+  if (issue.code === 'custom' && issue.params?.verbatim)
+    throw invalid(issue.message, param, 'parameter_invalid');
   const value = valueAt(params, issue.path);
   if (value === undefined && issue.code === 'invalid_type') {
     throw invalid(`Missing required param: ${param}.`, param, 'parameter_missing');

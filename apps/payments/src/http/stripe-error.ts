@@ -1,5 +1,6 @@
 import { ApiError, type ErrorRenderer } from '@hooklab/service';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { stringifyPretty } from './pretty-json.ts';
 
 export type StripeErrorType =
   | 'invalid_request_error'
@@ -90,5 +91,5 @@ export const renderStripeError: ErrorRenderer = (c, e) => {
   if (code) error.doc_url = `https://stripe.com/docs/error-codes/${String(code).replaceAll('_', '-')}`;
   const headers: Record<string, string> = { 'content-type': 'application/json', ...e.headers };
   if (e.status >= 500) headers['stripe-should-retry'] = 'false';
-  return new Response(JSON.stringify({ error }), { status: e.status, headers });
+  return new Response(stringifyPretty({ error }), { status: e.status, headers });
 };

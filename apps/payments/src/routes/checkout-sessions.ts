@@ -10,22 +10,38 @@ import type { Domain } from '../domain/context.ts';
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
-import { currency, expand, int, list, listParams, metadata, parseParams, str } from '../http/params.ts';
+import {
+  currency,
+  expand,
+  int,
+  list,
+  listParams,
+  metadata,
+  pageParams,
+  parseParams,
+  str,
+} from '../http/params.ts';
 
 const url = () =>
   str(2048).refine((u) => /^https?:\/\//i.test(u), 'Invalid URL: must start with http:// or https://');
 
 const lineItem = z.strictObject({
   quantity: int(1, 999_999),
-  price_data: z.strictObject({
-    currency: currency(),
-    unit_amount: int(0),
-    product_data: z.strictObject({
-      name: str(250).min(1, 'Missing required param'),
-      description: str(1000).optional(),
-      metadata: metadata().optional(),
-    }),
-  }),
+  price: str(255).optional(),
+  price_data: z
+    .strictObject({
+      currency: currency(),
+      unit_amount: int(0),
+      product: str(255).optional(),
+      product_data: z
+        .strictObject({
+          name: str(250).min(1, 'Missing required param'),
+          description: str(1000).optional(),
+          metadata: metadata().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 const createSchema = z.strictObject({
@@ -79,7 +95,7 @@ export function checkoutSessionRoutes(d: Domain) {
       return c.json(expandObject(d, acct, loadSession(d, acct, c.req.param('id')), p.expand));
     })
     .get('/:id/line_items', (c) => {
-      const p = parseParams(z.strictObject({ ...listParams }), c.get('params'));
+      const p = parseParams(z.strictObject({ ...pageParams }), c.get('params'));
       const acct = c.get('apiKey').accountId;
       const s = loadSession(d, acct, c.req.param('id'));
       const items = (d.store.rowById(s.id)?.internal.lineItems as { id: string }[] | undefined) ?? [];

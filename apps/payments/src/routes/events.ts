@@ -58,7 +58,7 @@ export function eventRoutes(d: Domain) {
       let cursor = { starting_after: p.starting_after, ending_before: p.ending_before };
       let more = true;
       while (out.length <= limit && more) {
-        const page = d.store.list<StripeEvent>(acct, 'event', { ...cursor, limit: 100 });
+        const page = d.store.list<StripeEvent>(acct, 'event', { ...cursor, created: p.created, limit: 100 });
         for (const e of page.data) if (matches(e.type)) out.push(e);
         more = page.hasMore;
         const last = page.data.at(cursor.ending_before ? 0 : -1);

@@ -321,3 +321,112 @@ describe('bank debit: processing, then settled by a durable job on the clock', (
     await s.close();
   });
 });
+
+describe('parameter rules as Stripe applies them', () => {
+  let s: TestServer;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    s = await startTestServer();
+    stripe = s.stripe();
+  });
+  afterAll(() => s.close());
+
+  it('refuses a currency that is not ISO 4217, on PaymentIntents and Checkout Sessions', async () => {
+    const pi = await card(stripe.paymentIntents.create({ amount: 2000, currency: 'zzz' }));
+    expect(pi).toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 400, param: 'currency' });
+    expect(pi.message).toMatch(
+      /^Invalid currency: zzz\. Stripe currently supports these currencies: .*\beur\b/,
+    );
+    const cs = await card(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          { quantity: 1, price_data: { currency: 'zzz', unit_amount: 100, product_data: { name: 'x' } } },
+        ],
+      }),
+    );
+    expect(cs).toMatchObject({ statusCode: 400, param: 'line_items[0][price_data][currency]' });
+    const existing = await stripe.paymentIntents.create({ amount: 2000, currency: 'eur' });
+    expect(await card(stripe.paymentIntents.update(existing.id, { currency: 'xau' }))).toMatchObject({
+      statusCode: 400,
+      param: 'currency',
+    });
+    const jpy = await stripe.paymentIntents.create({ amount: 5000, currency: 'JPY' });
+    expect(jpy.currency).toBe('jpy');
+  });
+
+  it('an amount above eight digits is amount_too_large', async () => {
+    const err = await card(stripe.paymentIntents.create({ amount: 100_000_000, currency: 'usd' }));
+    expect(err).toMatchObject({
+      statusCode: 400,
+      code: 'amount_too_large',
+      param: 'amount',
+      message: 'Amount must be no more than $999,999.99',
+    });
+    const max = await stripe.paymentIntents.create({ amount: 99_999_999, currency: 'usd' });
+    expect(await card(stripe.paymentIntents.update(max.id, { amount: 100_000_000 }))).toMatchObject({
+      code: 'amount_too_large',
+    });
+    expect(await card(stripe.paymentIntents.create({ amount: 10, currency: 'usd' }))).toMatchObject({
+      code: 'amount_too_small',
+      message: 'Amount must be at least $0.50 usd',
+    });
+  });
+
+  it('off_session=true with confirm=true pays a saved card; a card that needs 3-D Secure is declined', async () => {
+    const paid = await stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'eur',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      off_session: true,
+    });
+    expect(paid.status).toBe('succeeded');
+    const declined = await card(
+      stripe.paymentIntents.create({
+        amount: 2000,
+        currency: 'eur',
+        payment_method: 'pm_card_authenticationRequired',
+        confirm: true,
+        off_session: 'recurring',
+      }),
+    );
+    expect(declined).toMatchObject({
+      type: 'StripeCardError',
+      statusCode: 402,
+      code: 'authentication_required',
+      decline_code: 'authentication_required',
+    });
+    expect(declined.payment_intent?.status).toBe('requires_payment_method');
+    const later = await stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'eur',
+      payment_method: 'pm_card_visa',
+    });
+    expect((await stripe.paymentIntents.confirm(later.id, { off_session: true })).status).toBe('succeeded');
+    expect(
+      await card(stripe.paymentIntents.create({ amount: 2000, currency: 'eur', off_session: true })),
+    ).toMatchObject({ statusCode: 400, param: 'off_session' });
+  });
+
+  it('answers pretty-printed JSON (two spaces), errors and idempotent replays included', async () => {
+    const send = () =>
+      raw(s.url, '/v1/payment_intents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'pretty-1' },
+        body: 'amount=2000&currency=eur',
+      });
+    const first = await send();
+    const text = await first.text();
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(text).toMatch(/^\{\n {2}"id": "pi_/);
+    expect(text).toContain('\n  "object": "payment_intent",\n');
+    const replay = await send();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.text()).toBe(text);
+    const error = await (await raw(s.url, '/v1/payment_intents/pi_nope')).text();
+    expect(error).toMatch(/^\{\n {2}"error": \{\n {4}"type": "invalid_request_error",/);
+    const list = await (await raw(s.url, '/v1/payment_intents?limit=1')).text();
+    expect(list).toMatch(/^\{\n {2}"object": "list",/);
+  });
+});

@@ -21,8 +21,17 @@ const captureMethod = z.enum(['automatic', 'automatic_async', 'manual'], {
   error: 'Invalid capture_method: must be one of automatic, automatic_async or manual',
 });
 
+// Amounts are read up to twelve digits so that Stripe's own limit answers amount_too_large.
+const amount = () => int(0, 999_999_999_999);
+const offSession = () =>
+  z
+    .union([bool(), z.enum(['one_off', 'recurring'])], {
+      error: 'Invalid off_session: must be true, false, one_off or recurring',
+    })
+    .transform((v) => v !== false);
+
 const createSchema = z.strictObject({
-  amount: int(0),
+  amount: amount(),
   currency: currency(),
   confirm: bool().optional(),
   payment_method: str(255).optional(),
@@ -32,6 +41,7 @@ const createSchema = z.strictObject({
   receipt_email: str(800).optional(),
   payment_method_types: list(str(100)).optional(),
   return_url: str(2048).optional(),
+  off_session: offSession().optional(),
   automatic_payment_methods: z
     .strictObject({ enabled: bool(), allow_redirects: z.enum(['always', 'never']).optional() })
     .optional(),
@@ -39,7 +49,7 @@ const createSchema = z.strictObject({
 });
 
 const updateSchema = z.strictObject({
-  amount: int(0).optional(),
+  amount: amount().optional(),
   currency: currency().optional(),
   payment_method: str(255).optional(),
   capture_method: captureMethod.optional(),
@@ -52,6 +62,7 @@ const updateSchema = z.strictObject({
 const confirmSchema = z.strictObject({
   payment_method: str(255).optional(),
   return_url: str(2048).optional(),
+  off_session: offSession().optional(),
   receipt_email: str(800).optional(),
   expand: expand(),
 });
