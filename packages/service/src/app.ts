@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type DevSurfaceConfig, devAccessError, devAccessOf } from './dev-surface.ts';
+import { defaultErrorPage, type ErrorPageRenderer, prefersHtml } from './error-page.ts';
 import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
-import { type Exchange, type ExchangeRecorder, excerpt, redactHeaders } from './exchanges.ts';
+import type { Exchange, ExchangeRecorder } from './exchanges.ts';
 import { childSpan, formatTraceparent, parseTraceparent, type TraceContext, withTrace } from './tracing.ts';
 
 export interface ServiceVariables {
@@ -20,8 +23,20 @@ export interface ServiceAppOptions {
   name: string;
   logger?: Logger;
   recorder?: ExchangeRecorder;
-  /** How errors look on the wire; RFC 9457 problem+json by default. */
+  /** How errors look on the wire for API clients; RFC 9457 problem+json by default. */
   renderError?: ErrorRenderer;
+  /** The page a browser (Accept prefers text/html) gets for an error; the kit's plain page by default. */
+  renderErrorPage?: ErrorPageRenderer;
+  /**
+   * Path prefixes whose errors are always in the wire format, whatever `Accept` says (an API such as
+   * payments' `/v1/`). `/_hooklab/` is always one.
+   */
+  apiPrefixes?: string[];
+  /**
+   * Dev mode and dev token (the app's config): `GET /_hooklab/exchanges` is served only in dev mode, to a
+   * caller on this machine or one holding HOOKLAB_DEV_TOKEN. Absent = dev mode off.
+   */
+  dev?: DevSurfaceConfig;
   /** Header that carries the request id (Stripe uses `Request-Id`). */
   requestIdHeader?: string;
   /** Names the caller in recorded exchanges; by default the `x-hooklab-from` header or "client". */
@@ -155,10 +170,10 @@ export function recordExchanges(
         traceId: trace?.traceId,
         spanId: trace?.spanId,
         parentSpanId: trace?.parentSpanId,
-        requestHeaders: redactHeaders(c.req.raw.headers),
-        responseHeaders: redactHeaders(res.headers),
-        requestBody: excerpt(requestBody),
-        responseBody: excerpt(responseBody),
+        requestHeaders: Object.fromEntries(c.req.raw.headers),
+        responseHeaders: Object.fromEntries(res.headers),
+        requestBody,
+        responseBody,
         error,
       };
       recorder.record(e);
@@ -166,13 +181,34 @@ export function recordExchanges(
   };
 }
 
+/** Query of `GET /_hooklab/exchanges`: `limit` 1…ring size (default 200 or the ring), `trace_id` 32 hex. */
+function exchangesQuery(capacity: number) {
+  return z.object({
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit must be at least 1')
+      .max(capacity, `limit must be at most ${capacity} (the ring's size)`)
+      .default(Math.min(200, capacity)),
+    trace_id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'trace_id must be 32 lower-case hex digits')
+      .optional(),
+  });
+}
+
 /**
  * The Hono app every service starts from: request ids, tracing, exchange recording,
- * `GET /healthz`, and one error handler that never leaks a stack trace.
+ * `GET /healthz`, and one error handler that never leaks a stack trace and answers a browser
+ * with an HTML page, an API client in the app's wire format.
  */
 export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: ServiceAppOptions): Hono<E> {
   const app = new Hono<E>();
-  const render = opts.renderError ?? problemResponse;
+  const renderApi = opts.renderError ?? problemResponse;
+  const renderPage = opts.renderErrorPage ?? defaultErrorPage(opts.name);
+  const apiPrefixes = ['/_hooklab/', ...(opts.apiPrefixes ?? [])];
+  const render = (c: Context, e: NormalizedError) =>
+    !apiPrefixes.some((p) => c.req.path.startsWith(p)) && prefersHtml(c) ? renderPage(c, e) : renderApi(c, e);
   const started = Date.now();
   const mw = app as unknown as Hono<ServiceEnv>;
   mw.use('*', requestId(opts.requestIdHeader));
@@ -185,7 +221,10 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: Servic
 
   app.onError((err, c) => {
     const e = normalizeError(err);
-    if (e.internal)
+    // A client that went away (or was timed out by serve()) mid-body is not a bug of ours.
+    if (e.internal && c.req.raw.signal.aborted)
+      opts.logger?.info({ requestId: c.get('requestId' as never), path: c.req.path }, 'client went away');
+    else if (e.internal)
       opts.logger?.error(
         { err, requestId: c.get('requestId' as never), path: c.req.path },
         'unhandled error',
@@ -207,14 +246,18 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: Servic
   );
   if (opts.recorder) {
     const recorder = opts.recorder;
+    const dev: DevSurfaceConfig = opts.dev ?? { HOOKLAB_DEV: false };
+    const query = exchangesQuery(recorder.capacity);
+    // The kit's own route: problem+json whatever the app's wire format is.
     mw.get('/_hooklab/exchanges', (c) => {
-      const limit = Number(c.req.query('limit') ?? 200);
+      const access = devAccessOf(c, dev);
+      if (access !== 'allowed') return problemResponse(c, normalizeError(devAccessError(access)));
+      const q = query.safeParse(c.req.query());
+      if (!q.success) return problemResponse(c, normalizeError(q.error));
+      c.header('cache-control', 'no-store');
       return c.json({
         service: opts.name,
-        data: recorder.list({
-          traceId: c.req.query('trace_id'),
-          limit: Number.isFinite(limit) ? limit : 200,
-        }),
+        data: recorder.list({ traceId: q.data.trace_id, limit: q.data.limit }),
       });
     });
   }

@@ -46,6 +46,12 @@ export const baseConfigSchema = z.object({
    * served (exchange recorder, dashboards, control API) and loopback callback URLs allowed by default.
    */
   HOOKLAB_DEV: boolVar(false),
+  /** Lets a caller off this machine (a console in a container) use the dev-only surfaces, in dev mode only. */
+  HOOKLAB_DEV_TOKEN: z
+    .string()
+    .min(16, 'must have at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,7 +60,32 @@ export const baseConfigSchema = z.object({
   /** Callback URLs on loopback; unset = allowed in dev mode only. */
   WEBHOOK_ALLOW_LOOPBACK: optionalBoolVar(),
   WEBHOOK_ALLOW_HOSTS: z.string().default(''),
+  /** Longest a client may take to send a whole request, headers and body (Node's requestTimeout). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** Longest a client may take to send its headers (capped at the request timeout). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
+  /** How long an idle keep-alive connection stays open. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
+
+/** The fields of the base config that serve()'s timeouts read. */
+export type HttpTimeoutConfig = Pick<
+  z.infer<typeof baseConfigSchema>,
+  'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
+>;
+
+/** serve()'s `timeouts` from a validated config. */
+export function httpTimeoutsOf(config: HttpTimeoutConfig): {
+  requestMs: number;
+  headersMs: number;
+  keepAliveMs: number;
+} {
+  return {
+    requestMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    headersMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    keepAliveMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  };
+}
 
 /** The fields of the base config that the SSRF guard reads. */
 export type SsrfConfig = Pick<

@@ -1,4 +1,5 @@
 import { randomHex } from './random.ts';
+import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 
 /** One request an app sent or received, as the console draws it. */
 export interface Exchange {
@@ -25,47 +26,36 @@ export interface Exchange {
 
 export type ExchangeSink = (e: Exchange) => void;
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'stripe-signature',
-  'webhook-signature',
-  'x-slack-signature',
-  'x-hub-signature',
-  'x-hub-signature-256',
-  'x-twitter-webhooks-signature',
-]);
+const CUT = /…\(\d+ more\)$/;
 
-const SECRET_PATTERN = /\b(sk|rk|whsec|xoxb|xoxp|lg)_(test_|live_)?[A-Za-z0-9+/=_-]{4,}/g;
-
-/** Masks secrets in a header map: credential headers keep only a short prefix. */
-export function redactHeaders(
-  headers: Headers | Record<string, string | string[] | undefined>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  const entries: [string, string][] =
-    headers instanceof Headers
-      ? [...headers.entries()]
-      : Object.entries(headers).flatMap(([k, v]) =>
-          v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : String(v)]],
-        );
-  for (const [k, v] of entries) {
-    const key = k.toLowerCase();
-    out[key] = SECRET_HEADERS.has(key)
-      ? `${v.slice(0, Math.min(12, Math.floor(v.length / 3)))}…[redacted]`
-      : v;
-  }
-  return out;
-}
-
-/** Cuts a body to `max` characters and masks anything that looks like an API key or signing secret. */
+/** Cuts a body to `max` characters, after masking its secrets and personal data (redactBody). */
 export function excerpt(body: string | undefined | null, max = 2048): string | undefined {
   if (body == null || body === '') return undefined;
-  const cut = body.length > max ? `${body.slice(0, max)}…(${body.length - max} more)` : body;
-  return cut.replace(SECRET_PATTERN, (m) => `${m.slice(0, m.indexOf('_') + 1)}…[redacted]`);
+  const clean = redactBody(body);
+  // Idempotent: a body this function already cut is not cut again.
+  if (clean.length <= max || (CUT.test(clean) && clean.length <= max + 24)) return clean;
+  return `${clean.slice(0, max)}…(${clean.length - max} more)`;
+}
+
+/** Largest body given to the redactor; bigger ones are cut first (and redacted as cut-short text). */
+const REDACT_INPUT_MAX = 256 * 1024;
+
+/**
+ * Everything an exchange carries, with secrets and personal data masked: URL, headers, bodies (cut to
+ * `max` characters) and error. The recorder applies it to every exchange, whoever records it.
+ */
+export function redactExchange<E extends Omit<Exchange, 'id' | 'at'>>(e: E, max = 2048): E {
+  const body = (b: string | undefined) =>
+    excerpt(b && b.length > REDACT_INPUT_MAX ? b.slice(0, REDACT_INPUT_MAX) : b, max);
+  return {
+    ...e,
+    url: redactUrl(e.url),
+    requestHeaders: redactHeaders(e.requestHeaders),
+    responseHeaders: redactHeaders(e.responseHeaders),
+    requestBody: body(e.requestBody),
+    responseBody: body(e.responseBody),
+    error: e.error === undefined ? undefined : redactText(e.error),
+  };
 }
 
 /** Keeps the last `capacity` exchanges in a ring and forwards each to subscribed sinks. */
@@ -78,16 +68,23 @@ export class ExchangeRecorder {
   constructor(
     readonly service: string,
     readonly capacity = 1000,
+    /** Longest body excerpt kept, in characters. */
+    readonly bodyChars = 2048,
   ) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
     this.ring = new Array(capacity);
   }
 
-  /** Records one exchange (id and time filled in when missing). */
+  /**
+   * Records one exchange (id and time filled in when missing). Callers pass what went over the wire:
+   * the recorder masks secrets and personal data (redactExchange) before storing or forwarding it.
+   */
   record(e: Omit<Exchange, 'id' | 'at'> & Partial<Pick<Exchange, 'id' | 'at'>>): Exchange {
     const full: Exchange = {
+      ...redactExchange(e, this.bodyChars),
       id: e.id ?? `exc_${randomHex(8)}`,
       at: e.at ?? Date.now(),
-      ...e,
     } as Exchange;
     this.ring[this.next] = full;
     this.next = (this.next + 1) % this.capacity;

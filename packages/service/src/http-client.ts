@@ -1,5 +1,4 @@
 import type { ExchangeRecorder } from './exchanges.ts';
-import { excerpt, redactHeaders } from './exchanges.ts';
 import { childSpan, currentTrace, formatTraceparent } from './tracing.ts';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -16,7 +15,8 @@ export interface TracedFetchOptions {
 
 /**
  * A fetch for API calls (not the webhook hot path) that adds `traceparent` from the current
- * trace and records the exchange. Official SDKs take it as their fetch/httpClient.
+ * trace and records the exchange (the recorder masks its secrets and personal data).
+ * Official SDKs take it as their fetch/httpClient.
  */
 export function createTracedFetch(opts: TracedFetchOptions): FetchLike {
   const base = opts.fetch ?? globalThis.fetch;
@@ -46,10 +46,10 @@ export function createTracedFetch(opts: TracedFetchOptions): FetchLike {
           traceId: span.traceId,
           spanId: span.spanId,
           parentSpanId: span.parentSpanId,
-          requestHeaders: redactHeaders(req.headers),
-          responseHeaders: redactHeaders(res.headers),
-          requestBody: excerpt(reqBody),
-          responseBody: excerpt(resBody),
+          requestHeaders: Object.fromEntries(req.headers),
+          responseHeaders: Object.fromEntries(res.headers),
+          requestBody: reqBody,
+          responseBody: resBody,
         });
       }
       return res;
@@ -66,9 +66,9 @@ export function createTracedFetch(opts: TracedFetchOptions): FetchLike {
         traceId: span.traceId,
         spanId: span.spanId,
         parentSpanId: span.parentSpanId,
-        requestHeaders: redactHeaders(req.headers),
+        requestHeaders: Object.fromEntries(req.headers),
         responseHeaders: {},
-        requestBody: excerpt(reqBody),
+        requestBody: reqBody,
         error: err instanceof Error ? err.message : String(err),
       });
       throw err;

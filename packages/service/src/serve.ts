@@ -22,11 +22,44 @@ export interface ServeOptions {
   handleSignals?: boolean;
   /** How long in-flight requests may take to finish before sockets are closed. */
   drainMs?: number;
+  /** Slow-client limits (httpTimeoutsOf(config)); defaults: 30 s per request, 10 s for headers, 5 s keep-alive. */
+  timeouts?: Partial<ServeTimeouts>;
 }
 
-/** Listens with graceful shutdown; resolves once the port is bound (port 0 picks a free one). */
+export interface ServeTimeouts {
+  /** Whole request (headers and body) must arrive within this; else 408 and the socket is closed. */
+  requestMs: number;
+  /** Headers must arrive within this (at most requestMs). */
+  headersMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServeTimeouts = { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000 };
+
+/** Node's http.Server options for the timeouts; Node checks them every connectionsCheckingInterval. */
+export function serverTimeoutOptions(t: Partial<ServeTimeouts> = {}) {
+  const requestTimeout = t.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
+  const headersTimeout = Math.min(t.headersMs ?? DEFAULT_TIMEOUTS.headersMs, requestTimeout);
+  return {
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout: t.keepAliveMs ?? DEFAULT_TIMEOUTS.keepAliveMs,
+    // Node's default (30 s) would let a trickling client live up to 30 s past its timeout.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+  };
+}
+
+/**
+ * Listens with graceful shutdown and slow-client timeouts (a body trickled a byte at a time gets a 408);
+ * resolves once the port is bound (port 0 picks a free one).
+ */
 export function serve(opts: ServeOptions): Promise<RunningServer> {
-  const server = createAdaptorServer({ fetch: opts.app.fetch, hostname: opts.hostname ?? '127.0.0.1' });
+  const server = createAdaptorServer({
+    fetch: opts.app.fetch,
+    hostname: opts.hostname ?? '127.0.0.1',
+    serverOptions: serverTimeoutOptions(opts.timeouts),
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.hostname ?? '127.0.0.1', () => {
