@@ -8,7 +8,7 @@ import {
   createLogger,
   createTracedFetch,
   ExchangeRecorder,
-  excerpt,
+  httpTimeoutsOf,
   isMemoryDataDir,
   portOf,
   type RunningApp,
@@ -97,8 +97,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
         durationMs: attempt.durationMs,
         requestHeaders: { 'webhook-id': message.id, 'x-hooklab-event-type': message.eventType },
         responseHeaders: attempt.responseHeaders,
-        requestBody: excerpt(message.body),
-        responseBody: excerpt(attempt.responseExcerpt),
+        // Raw: the recorder masks secrets and personal data, then cuts the excerpt.
+        requestBody: message.body,
+        responseBody: attempt.responseExcerpt,
         ...(outcome === 'delivered' ? {} : { error: `${outcome}: ${attempt.failureKind ?? 'failed'}` }),
       });
     },
@@ -109,6 +110,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     port: portOf('logistics', env),
     hostname: config.HOST,
     logger,
+    timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
     onShutdown: [
       () => logistics.runner.stop(),

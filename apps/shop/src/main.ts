@@ -3,6 +3,7 @@ import {
   createLogger,
   createTracedFetch,
   ExchangeRecorder,
+  httpTimeoutsOf,
   isMemoryDataDir,
   loadConfig,
   portOf,
@@ -75,8 +76,9 @@ export const start: StartApp = async (env, opts = {}) => {
           'x-hooklab-event-type': message.eventType,
         },
         responseHeaders: attempt.responseHeaders,
-        requestBody: message.body.slice(0, 2048),
-        responseBody: attempt.responseExcerpt.slice(0, 2048),
+        // Raw: the recorder masks secrets and personal data, then cuts the excerpt.
+        requestBody: message.body,
+        responseBody: attempt.responseExcerpt,
         error: outcome === 'delivered' ? undefined : (attempt.failureKind ?? undefined),
       });
     },
@@ -137,6 +139,7 @@ export const start: StartApp = async (env, opts = {}) => {
       port: portOf('shop', env),
       hostname: cfg.HOST,
       logger,
+      timeouts: httpTimeoutsOf(cfg),
       handleSignals: opts.handleSignals,
       onShutdown: [
         () => registration?.stop(),

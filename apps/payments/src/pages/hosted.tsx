@@ -4,6 +4,7 @@ import type { Domain } from '../domain/context.ts';
 import { completeAuthentication, type PaymentIntent } from '../domain/payment-intents.ts';
 import { TEST_CARDS } from '../domain/test-methods.ts';
 import type { PaymentsEnv } from '../http/env.ts';
+import { sameSecret } from '../http/secret-compare.ts';
 import { Layout, money } from './layout.tsx';
 
 interface LineItem {
@@ -245,7 +246,7 @@ export function hostedPageRoutes(d: Domain) {
     .get('/3ds/:id', (c) => {
       const row = d.store.rowById(c.req.param('id'));
       const pi = row?.type === 'payment_intent' ? (row.data as PaymentIntent) : undefined;
-      if (!pi || c.req.query('client_secret') !== pi.client_secret)
+      if (!pi || !sameSecret(c.req.query('client_secret'), pi.client_secret))
         return c.html(<Message title="Not found" text="Unknown payment or wrong client secret." />, 404);
       if (pi.status !== 'requires_action')
         return c.html(
@@ -258,7 +259,7 @@ export function hostedPageRoutes(d: Domain) {
       const body = await form(c.req.raw);
       const row = d.store.rowById(c.req.param('id'));
       const pi = row?.type === 'payment_intent' ? (row.data as PaymentIntent) : undefined;
-      if (!pi || body.get('client_secret') !== pi.client_secret)
+      if (!pi || !sameSecret(body.get('client_secret'), pi.client_secret))
         return c.html(<Message title="Not found" text="Unknown payment or wrong client secret." />, 404);
       if (pi.status !== 'requires_action')
         return c.html(

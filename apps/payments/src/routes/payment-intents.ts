@@ -15,6 +15,7 @@ import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
 import { bool, currency, expand, int, list, listParams, metadata, parseParams, str } from '../http/params.ts';
+import { sameSecret } from '../http/secret-compare.ts';
 import { invalid } from '../http/stripe-error.ts';
 
 const captureMethod = z.enum(['automatic', 'automatic_async', 'manual'], {
@@ -104,7 +105,7 @@ export function paymentIntentRoutes(d: Domain) {
       const p = parseParams(retrieveSchema, c.get('params'));
       const key = c.get('apiKey');
       const pi = loadPaymentIntent(d, key.accountId, pathId(c.req.param('id')));
-      if (key.kind === 'publishable' && p.client_secret !== pi.client_secret) {
+      if (key.kind === 'publishable' && !sameSecret(p.client_secret, pi.client_secret)) {
         throw invalid(
           'The client_secret provided does not match the client_secret associated with the PaymentIntent.',
           'client_secret',

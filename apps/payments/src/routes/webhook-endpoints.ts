@@ -59,8 +59,11 @@ export function webhookEndpointRoutes(d: Domain, urlCheck: UrlCheck) {
     })
     .post('/:id', async (c) => {
       const { expand: _e, ...p } = parseParams(updateSchema, c.get('params'));
+      const acct = c.get('apiKey').accountId;
+      // An unknown endpoint is a 404 before anything is said about the new URL.
+      loadEndpoint(d, acct, c.req.param('id'));
       if (p.url !== undefined) await checkEndpointUrl(p.url, urlCheck);
-      return c.json(publicEndpoint(updateEndpoint(d, c.get('apiKey').accountId, c.req.param('id'), p)));
+      return c.json(publicEndpoint(updateEndpoint(d, acct, c.req.param('id'), p)));
     })
     .delete('/:id', (c) => {
       parseParams(z.strictObject({}), c.get('params'));

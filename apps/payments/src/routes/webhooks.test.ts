@@ -54,6 +54,23 @@ describe('webhook endpoints and signed deliveries', () => {
     expect(err).toMatchObject({ statusCode: 400, param: 'enabled_events[0]' });
   });
 
+  it('accepts a public name that does not resolve from here; an unknown id on update is a 404', async () => {
+    const stripe = s.stripe();
+    // RFC 6761: .invalid never resolves, as example.com does not in a sandbox; Stripe accepts both.
+    const ep = await stripe.webhookEndpoints.create({
+      url: 'https://hooks.invalid/stripe',
+      enabled_events: ['*'],
+    });
+    expect(ep.url).toBe('https://hooks.invalid/stripe');
+    const moved = await stripe.webhookEndpoints.update(ep.id, { url: 'https://example.invalid/hook' });
+    expect(moved.url).toBe('https://example.invalid/hook');
+    await stripe.webhookEndpoints.del(ep.id);
+    const err = await stripe.webhookEndpoints
+      .update('we_unknown', { url: 'http://10.0.0.1/hook' })
+      .catch((e) => e);
+    expect(err).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'id' });
+  });
+
   it('delivers signed events that stripe.webhooks.constructEvent accepts; pending_webhooks goes to 0', async () => {
     const receiver = await startReceiver();
     const stripe = s.stripe();

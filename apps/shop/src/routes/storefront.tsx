@@ -66,7 +66,8 @@ export function storefrontRoutes(s: ShopServices) {
 
   web.get('/dresses/:slug', (c) => {
     const product = productBySlug(s.db, c.req.param('slug'));
-    if (!product) return c.html(<CatalogPage products={listProducts(s.db)} cartCount={cartCount(c)} />, 404);
+    if (!product)
+      throw new ApiError({ status: 404, code: 'not_found', message: 'We have no dress at this address.' });
     return c.html(<ProductPage product={product} cartCount={cartCount(c)} />);
   });
 
