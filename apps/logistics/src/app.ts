@@ -83,7 +83,14 @@ export function createLogistics(deps: LogisticsDeps): Logistics {
     concurrency: deps.jobConcurrency,
   });
 
-  const app = createServiceApp({ name: 'logistics', logger: deps.logger, recorder: deps.recorder });
+  const app = createServiceApp({
+    name: 'logistics',
+    logger: deps.logger,
+    recorder: deps.recorder,
+    dev: deps.config,
+    // The API keeps problem+json for every client; other pages (a blob link in a browser) get HTML.
+    apiPrefixes: ['/v1/'],
+  });
   const limit = bodyLimit({
     maxSize: API_BODY_LIMIT_BYTES,
     onError: () => {

@@ -98,6 +98,9 @@ export function createApp(deps: PaymentsDeps) {
     logger: deps.logger,
     recorder: deps.recorder,
     renderError: renderStripeError,
+    // /v1 answers in Stripe's JSON whatever Accept says; hosted pages and the dashboard give browsers HTML.
+    apiPrefixes: ['/v1/'],
+    dev: config,
     requestIdHeader: 'Request-Id',
   });
   const urlCheck: UrlCheck = deps.urlCheck ?? registrationUrlCheck(ssrfOptionsOf(config));

@@ -80,7 +80,8 @@ export const renderStripeError: ErrorRenderer = (c, e) => {
         ? undefined
         : e.code;
   const message = noRoute
-    ? `Unrecognized request URL (${c.req.method}: ${c.req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`
+    ? // Stripe's wording, minus its support desk: this is Hooklab's stand-in, and Stripe cannot help with it.
+      `Unrecognized request URL (${c.req.method}: ${c.req.path}). Hooklab payments serves a part of Stripe's API; see apps/payments/README.md for the routes it has.`
     : e.message;
   const error: Record<string, unknown> = { type, message };
   if (code) error.code = code;

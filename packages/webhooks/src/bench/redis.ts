@@ -30,6 +30,7 @@ const START_TIMEOUT_MS = 20_000;
 export async function startRedis(options: { binary?: string } = {}): Promise<RedisStart> {
   const child: ChildProcess = fork(new URL('./redis-child.mjs', import.meta.url), [options.binary ?? ''], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [], // plain JS: none of the parent's flags (tsx, --input-type) apply to it
   });
   const first = await new Promise<ChildMessage>((resolve) => {
     const timer = setTimeout(
