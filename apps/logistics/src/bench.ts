@@ -17,7 +17,14 @@ const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
  */
 async function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: { ...process.env, HOOKLAB_DEV: '0', WEBHOOK_ALLOW_LOOPBACK: '1', ...env },
+    env: {
+      ...process.env,
+      HOOKLAB_DEV: '0',
+      WEBHOOK_ALLOW_LOOPBACK: '1',
+      // Outside dev mode the built-in blob URL secret is refused.
+      BLOBSTORE_SECRET: 'bench-only-blob-url-secret-0123456789',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((ok, fail) => {

@@ -1,3 +1,4 @@
+import { blobSecretProblem, DEV_BLOB_SECRET } from '@hooklab/blobstore';
 import { baseConfigSchema, loadConfig, serviceUrls } from '@hooklab/service';
 import { z } from 'zod';
 
@@ -47,7 +48,8 @@ export const logisticsConfigSchema = baseConfigSchema.extend({
     .default(256 * 1024),
   BLOBSTORE: z.enum(['local', 's3']).default('local'),
   BLOBSTORE_DIR: z.string().optional(),
-  BLOBSTORE_SECRET: z.string().min(16).default('hooklab-logistics-dev-blob-url-secret'),
+  /** Signs the local store's blob URLs; the built-in dev secret is refused outside dev mode. */
+  BLOBSTORE_SECRET: z.string().min(16).default(DEV_BLOB_SECRET),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z.string().min(3).default('hooklab-logistics'),
   S3_REGION: z.string().default('us-east-1'),
@@ -61,9 +63,15 @@ export type LogisticsConfig = z.infer<typeof logisticsConfigSchema> & {
   devCallbackUrl: string;
 };
 
+// The shipped blob URL secret signs links anyone can forge: a config error at start outside dev mode.
+const startableSchema = logisticsConfigSchema.superRefine((c, ctx) => {
+  const problem = c.BLOBSTORE === 'local' && blobSecretProblem(c.BLOBSTORE_SECRET, { dev: c.HOOKLAB_DEV });
+  if (problem) ctx.addIssue({ code: 'custom', path: ['BLOBSTORE_SECRET'], message: problem });
+});
+
 /** Parses the env (all problems at once) and resolves defaults that depend on other services' URLs. */
 export function loadLogisticsConfig(env: Record<string, string | undefined>): LogisticsConfig {
-  const parsed = loadConfig(logisticsConfigSchema, env);
+  const parsed = loadConfig(startableSchema, env);
   return {
     ...parsed,
     devCallbackUrl: parsed.LOGISTICS_DEV_CALLBACK_URL ?? `${serviceUrls(env).shop}/webhooks/logistics`,

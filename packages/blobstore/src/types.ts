@@ -36,4 +36,5 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
 }
 
+/** Longest life of a signed URL: 7 days, S3's presigning limit. Longer requests are refused (RangeError). */
 export const MAX_EXPIRY_SEC = 7 * 24 * 3600;
