@@ -3,6 +3,7 @@ import { databaseFileFor, openDatabase } from '@hooklab/db';
 import {
   createLogger,
   ExchangeRecorder,
+  httpTimeoutsOf,
   isMemoryDataDir,
   loadConfig,
   portOf,
@@ -80,6 +81,7 @@ export async function start(
     port: portOf('payments', env),
     hostname: config.HOST,
     logger,
+    timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
     onShutdown: [() => domain.jobs.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => close()],
   });
