@@ -144,16 +144,18 @@ export function createApp(deps: PaymentsDeps) {
   app.use('/pay/*', pageLimit);
   app.use('/3ds/*', pageLimit);
   app.route('/', hostedPageRoutes(d));
-  if (config.PAYMENTS_DASHBOARD) {
+  // The dashboard has no login: dev mode only, and PAYMENTS_DASHBOARD=false turns it off there too.
+  const dashboard = config.HOOKLAB_DEV && config.PAYMENTS_DASHBOARD;
+  if (dashboard) {
     app.use('/dashboard/*', pageLimit);
-    app.route('/dashboard', dashboardRoutes(d));
+    app.route('/dashboard', dashboardRoutes(d, { replayFailedDeliveries: deps.replayFailedDeliveries }));
   }
   app.get('/', (c) =>
     c.json({
       service: 'payments',
       description: 'A Stripe-compatible payment provider for local development (Hooklab).',
       api: '/v1',
-      dashboard: config.PAYMENTS_DASHBOARD ? '/dashboard' : null,
+      dashboard: dashboard ? '/dashboard' : null,
     }),
   );
   return app;

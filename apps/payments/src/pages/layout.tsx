@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { formatAmount } from '../domain/currencies.ts';
 
 const CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;background:#f6f8fa;color:#1a1f36}
@@ -11,6 +12,7 @@ button.secondary{background:#fff;color:#635bff;border:1px solid #635bff}button.d
 .muted{color:#697386;font-size:.85rem}table{width:100%;border-collapse:collapse;font-size:.85rem}td,th{text-align:left;padding:.35rem;border-bottom:1px solid #eef1f4;vertical-align:top}
 code{font-size:.85em;background:#f1f3f5;padding:0 .25rem;border-radius:3px}.total{font-size:1.4rem;font-weight:700}
 .badge{display:inline-block;padding:0 .4rem;border-radius:4px;font-size:.8rem;background:#eef1f4}.ok{background:#d7f7c2}.bad{background:#ffe0e6}
+.row{display:flex;gap:.75rem}.row>div{flex:1}.notice{background:#e6f4ff;border:1px solid #0a66c2;padding:.6rem;border-radius:6px;margin:.6rem 0}
 pre{white-space:pre-wrap;word-break:break-all;margin:0;font-size:.8rem}form.inline{display:inline}form.inline button{margin:0;padding:.2rem .5rem;font-size:.8rem}
 `;
 
@@ -31,13 +33,5 @@ export function Layout(props: { title: string; children: Child }) {
   );
 }
 
-/** `2000, 'eur'` → `€20.00`. */
-export function money(amountMinor: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(
-      amountMinor / 100,
-    );
-  } catch {
-    return `${(amountMinor / 100).toFixed(2)} ${currency.toUpperCase()}`;
-  }
-}
+/** `2000, 'eur'` → `€20.00`; zero-decimal currencies as they are (`500, 'jpy'` → `¥500`). */
+export const money = formatAmount;
