@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { appControl, controlRoutes, exchangeNotes, injectFaults } from './control.ts';
 import { type DevSurfaceConfig, devAccessError, devAccessOf } from './dev-surface.ts';
 import { defaultErrorPage, type ErrorPageRenderer, prefersHtml } from './error-page.ts';
 import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
+import { exchangeStream } from './exchange-stream.ts';
 import type { Exchange, ExchangeRecorder } from './exchanges.ts';
 import { childSpan, formatTraceparent, parseTraceparent, type TraceContext, withTrace } from './tracing.ts';
 
@@ -175,6 +177,8 @@ export function recordExchanges(
         requestBody,
         responseBody,
         error,
+        // Attempt number, signature verified by the receiver, injected fault (control.ts).
+        ...exchangeNotes(c),
       };
       recorder.record(e);
     }
@@ -218,6 +222,8 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: Servic
       '*',
       recordExchanges(opts.recorder, { callerOf: opts.callerOf, bodyLimitBytes: opts.recordBodyLimitBytes }),
     );
+  // After the recorder, so every delivery a fault shaped is recorded with it.
+  if (opts.recorder) mw.use('*', injectFaults(appControl(opts.recorder), renderApi));
 
   app.onError((err, c) => {
     const e = normalizeError(err);
@@ -260,6 +266,8 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: Servic
         data: recorder.list({ traceId: q.data.trace_id, limit: q.data.limit }),
       });
     });
+    mw.get('/_hooklab/exchanges/stream', exchangeStream(recorder, dev));
+    mw.route('/_hooklab/control', controlRoutes(appControl(recorder), dev));
   }
   return app;
 }
