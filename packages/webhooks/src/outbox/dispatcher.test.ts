@@ -25,7 +25,8 @@ function setup(opts: Partial<DispatcherOptions> & { clock?: ManualClock } = {}) 
   const db = new Database(':memory:');
   const clock = opts.clock ?? createManualClock();
   const store = createSqliteOutbox(db, { clock });
-  const dispatcher = createDispatcher({ store, clock, random: () => 1, timeoutMs: 2000, ...opts });
+  // random 0.5 is the middle of the jitter band: the exact schedule.
+  const dispatcher = createDispatcher({ store, clock, random: () => 0.5, timeoutMs: 2000, ...opts });
   running.push(dispatcher);
   const path = `/hook-${++seq}`;
   const message = (over: Partial<NewMessage> = {}): NewMessage => ({
@@ -157,8 +158,8 @@ describe('dispatcher on SQLite', () => {
     expect(span / 3600_000).toBeLessThan(74);
   });
 
-  it('uses full jitter: each delay falls in [0, base]', async () => {
-    const t = setup({ random: () => 0.25 });
+  it('jitters within ±10 % of each delay, never down to an immediate retry', async () => {
+    const t = setup({ random: () => 0 });
     receiver.setHandler(() => ({ status: 500 }));
     const msg = t.enqueue({ profile: 'standard' });
     const t0 = t.clock.now();
@@ -169,7 +170,8 @@ describe('dispatcher on SQLite', () => {
       expect(got?.attempts).toBe(1);
       return got!;
     });
-    expect(m.nextAttemptAt - t0).toBe(250);
+    // The lowest draw: 90 % of the local schedule's first delay (1 s), not 0.
+    expect(m.nextAttemptAt - t0).toBe(900);
   });
 
   it('honours Retry-After in seconds and as an HTTP date, capped', async () => {
@@ -204,11 +206,11 @@ describe('dispatcher on SQLite', () => {
     await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
   });
 
-  it('treats 410 as gone: dead at once and onEndpointGone', async () => {
+  it('standard profile: 410 is final, dead at once and onEndpointGone', async () => {
     const gone: string[] = [];
     const t = setup({ onEndpointGone: (id) => gone.push(id) });
     receiver.setHandler(() => ({ status: 410 }));
-    const msg = t.enqueue();
+    const msg = t.enqueue({ profile: 'standard' });
     await t.dispatcher.start();
     await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('dead'));
     expect((await t.store.getMessage(msg.id))?.attemptLog[0]).toMatchObject({
@@ -218,16 +220,24 @@ describe('dispatcher on SQLite', () => {
     expect(gone).toEqual([msg.endpointId]);
   });
 
-  it('reports an endpoint failing after consecutive failures', async () => {
-    const failing: number[] = [];
-    const t = setup({ failingThreshold: 3, onEndpointFailing: (_id, n) => failing.push(n) });
-    receiver.setHandler(() => ({ status: 500 }));
-    for (let i = 0; i < 4; i++) t.enqueue({ profile: 'standard' });
+  it('stripe profile: 410 is retried like any failure, and the endpoint is not reported gone', async () => {
+    const gone: string[] = [];
+    const t = setup({ onEndpointGone: (id) => gone.push(id) });
+    let answers = 0;
+    receiver.setHandler(() => ({ status: ++answers === 1 ? 410 : 200 }));
+    const msg = t.enqueue({ profile: 'stripe' });
     await t.dispatcher.start();
-    await waitFor(() => expect(failing).toEqual([3, 4]));
+    const m = await waitFor(async () => {
+      const got = await t.store.getMessage(msg.id);
+      expect(got).toMatchObject({ status: 'pending', attempts: 1, lastFailureKind: 'gone' });
+      return got!;
+    });
+    t.clock.set(m.nextAttemptAt);
+    await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
+    expect(gone).toEqual([]);
   });
 
-  it('replays one message and everything since a time', async () => {
+  it('replays one message and, with includeDelivered, everything since a time', async () => {
     const t = setup();
     const a = t.enqueue();
     const b = t.enqueue();
@@ -243,11 +253,46 @@ describe('dispatcher on SQLite', () => {
     t.clock.advance(60_000);
     const c = t.enqueue({ endpointId: 'ep_other' });
     await waitFor(async () => expect((await t.store.getMessage(c.id))?.status).toBe('delivered'));
-    expect(await t.dispatcher.replaySince(new Date(t.clock.now() - 1000))).toBe(1);
+    const recent = new Date(t.clock.now() - 1000);
+    expect(await t.dispatcher.replaySince(recent, { includeDelivered: true })).toBe(1);
     await waitFor(() => expect(t.hits()).toHaveLength(5));
     await waitFor(async () => expect((await t.store.stats()).pending).toBe(0));
-    expect(await t.dispatcher.replaySince(0, { endpointId: b.endpointId })).toBe(2);
+    expect(await t.dispatcher.replaySince(0, { endpointId: b.endpointId, includeDelivered: true })).toBe(2);
     await waitFor(() => expect(t.hits()).toHaveLength(7));
+  });
+
+  it('replaySince replays only what never arrived unless told to include delivered messages', async () => {
+    const t = setup({ resolveEndpoint: (id) => endpoints.get(id) ?? null });
+    const endpoints = new Map([
+      ['ep_ok', { url: `${receiver.url}${t.path}`, secrets: [], scheme: 'none' as const, enabled: true }],
+      ['ep_off', { url: `${receiver.url}${t.path}`, secrets: [], scheme: 'none' as const, enabled: false }],
+    ]);
+    receiver.setHandler((req) => ({ status: req.headers['x-hooklab-event-id'] === 'evt_dead' ? 500 : 200 }));
+    const delivered = t.enqueue({ endpointId: 'ep_ok', eventId: 'evt_ok' });
+    const dead = t.enqueue({ endpointId: 'ep_ok', eventId: 'evt_dead', profile: 'slack' });
+    const failed = t.enqueue({ endpointId: 'ep_off', eventId: 'evt_off' });
+    await t.dispatcher.start();
+    // Slack's schedule (0 s, 1 s, 5 s locally) runs out: four attempts, then dead.
+    for (const attempts of [2, 3]) {
+      const m = await waitFor(async () => {
+        const got = await t.store.getMessage(dead.id);
+        expect(got).toMatchObject({ status: 'pending', attempts });
+        return got!;
+      });
+      t.clock.set(m.nextAttemptAt);
+    }
+    await waitFor(async () => {
+      expect((await t.store.getMessage(delivered.id))?.status).toBe('delivered');
+      expect((await t.store.getMessage(dead.id))?.status).toBe('dead');
+      expect((await t.store.getMessage(failed.id))?.status).toBe('failed');
+    });
+    await t.dispatcher.stop({ drainMs: 0 });
+    expect(await t.dispatcher.replaySince(0)).toBe(2);
+    expect((await t.store.getMessage(delivered.id))?.status).toBe('delivered');
+    expect((await t.store.listMessages({ status: 'pending' })).map((m) => m.id).sort()).toEqual(
+      [dead.id, failed.id].sort(),
+    );
+    await expect(t.dispatcher.replaySince(0, { surprise: true } as never)).rejects.toThrow(OutboxInputError);
   });
 
   it('keeps per-endpoint and total concurrency within bounds, as seen by the receiver', async () => {
@@ -313,7 +358,7 @@ describe('dispatcher on SQLite', () => {
     expect(m.attemptLog[0]?.responseExcerpt).toBe('x'.repeat(4096));
   });
 
-  it('asks resolveEndpoint at send time: rotated secret used, disabled endpoint gets nothing', async () => {
+  it('asks resolveEndpoint at send time: rotated secret used; a disabled endpoint gets nothing and its message is failed', async () => {
     let enabled = true;
     const t = setup({
       resolveEndpoint: (id) =>
@@ -330,11 +375,35 @@ describe('dispatcher on SQLite', () => {
     expect(t.hits()[0]?.headers['x-slack-signature']).toMatch(/^v0=/);
     enabled = false;
     const disabled = t.enqueue();
-    await waitFor(async () => expect((await t.store.getMessage(disabled.id))?.status).toBe('canceled'));
+    await waitFor(async () => expect((await t.store.getMessage(disabled.id))?.status).toBe('failed'));
+    expect(t.hits()).toHaveLength(1);
+    // Nothing was sent: the attempt counted at claim time is given back.
+    expect((await t.store.getMessage(disabled.id))?.attempts).toBe(0);
+  });
+
+  it('retries a DNS failure at send time, and delivers once the name resolves', async () => {
+    let lookups = 0;
+    const t = setup({
+      ssrf: {
+        check: async () =>
+          ++lookups === 1
+            ? { ok: false, code: 'dns_error', reason: 'could not resolve hooks.example (EAI_AGAIN)' }
+            : { ok: true, addresses: ['127.0.0.1'] },
+      },
+    });
+    const msg = t.enqueue({ profile: 'stripe' });
+    await t.dispatcher.start();
+    const m = await waitFor(async () => {
+      const got = await t.store.getMessage(msg.id);
+      expect(got).toMatchObject({ status: 'pending', attempts: 1, lastFailureKind: 'dns' });
+      return got!;
+    });
+    t.clock.set(m.nextAttemptAt);
+    await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
     expect(t.hits()).toHaveLength(1);
   });
 
-  it('runs the SSRF check at send time', async () => {
+  it('runs the SSRF check at send time; a refused address is final', async () => {
     const t = setup({
       ssrf: { check: async () => ({ ok: false, code: 'private', reason: 'resolves to 10.0.0.1' }) },
     });
@@ -393,6 +462,31 @@ describe('dispatcher on SQLite', () => {
     await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
   });
 
+  it('a redelivery after a crash carries the next attempt number, not the same one again', async () => {
+    const t = setup({ leaseMs: 5000 });
+    const msg = t.enqueue();
+    // A worker claimed the message (and may have sent attempt 1) before it died.
+    const claim = { limit: 10, leaseMs: 5000, endpointSlots: new Map(), perEndpointLimit: 16 };
+    await t.store.claim({ ...claim, now: t.clock.now(), owner: 'wrk_dead' });
+    expect((await t.store.getMessage(msg.id))?.attempts).toBe(1);
+    await t.dispatcher.start();
+    t.clock.advance(5000);
+    await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
+    expect(t.hits().map((r) => r.headers['x-hooklab-attempt'])).toEqual(['2']);
+    expect((await t.store.getMessage(msg.id))?.attemptLog).toMatchObject([{ attemptNo: 2, ok: true }]);
+  });
+
+  it('a claim handed back unsent gives its attempt number back', async () => {
+    const t = setup();
+    const msg = t.enqueue();
+    const claim = { limit: 10, leaseMs: 5000, endpointSlots: new Map(), perEndpointLimit: 16 };
+    await t.store.claim({ ...claim, now: t.clock.now(), owner: 'wrk_stopping' });
+    await t.store.release([msg.id], 'wrk_stopping', t.clock.now());
+    await t.dispatcher.start();
+    await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
+    expect(t.hits().map((r) => r.headers['x-hooklab-attempt'])).toEqual(['1']);
+  });
+
   it('lists messages by status and endpoint, newest first, with paging', async () => {
     const t = setup();
     const ids = [0, 1, 2].map((i) => {
@@ -408,6 +502,128 @@ describe('dispatcher on SQLite', () => {
       (await t.store.listMessages({ status: 'pending', limit: 1, before: ids[2] })).map((m) => m.id),
     ).toEqual([ids[1]]);
     expect(await t.store.listMessages({ status: 'dead' })).toEqual([]);
+  });
+});
+
+describe('endpoint health on SQLite: judged by time failing', () => {
+  it('a burst of 200 failures in a few milliseconds does not report the endpoint failing', async () => {
+    const failing: string[] = [];
+    const t = setup({ onEndpointFailing: (id) => failing.push(id) });
+    receiver.setHandler(() => ({ status: 503 }));
+    t.db.transaction(() => {
+      for (let i = 0; i < 200; i++) t.store.enqueue(t.db, t.message({ profile: 'stripe' }));
+    })();
+    await t.dispatcher.start();
+    await waitFor(async () => expect((await t.store.stats()).attempts).toBe(200));
+    await waitFor(() => expect(t.dispatcher.stats().retried).toBe(200));
+    expect(failing).toEqual([]);
+  });
+
+  it('reports it after a window of failures; its messages are kept as failed and a replay delivers them', async () => {
+    const endpoint = { url: '', secrets: [], scheme: 'none' as const, enabled: true };
+    const reports: { id: string; failingSince: number | null }[] = [];
+    const t = setup({
+      healthWindowMs: 10_000,
+      resolveEndpoint: () => endpoint,
+      onEndpointFailing: (id, health) => {
+        reports.push({ id, failingSince: health.failingSince });
+        endpoint.enabled = false; // what an app does: disable it
+      },
+    });
+    endpoint.url = receiver.url + t.path;
+    receiver.setHandler(() => ({ status: 500 }));
+    const t0 = t.clock.now();
+    const messages = [0, 1, 2].map(() => t.enqueue({ profile: 'stripe' }));
+    await t.dispatcher.start();
+    // Stripe's local schedule: retries 1 s and then 5 s later are still inside the 10 s window.
+    for (const attempts of [1, 2, 3]) {
+      const next = await waitFor(async () => {
+        const all = await Promise.all(messages.map((m) => t.store.getMessage(m.id)));
+        for (const m of all) expect(m).toMatchObject({ status: 'pending', attempts });
+        return Math.max(...all.map((m) => m!.nextAttemptAt));
+      });
+      expect(reports).toEqual([]);
+      t.clock.set(next);
+    }
+    // The fourth round fails 36 s after the first failure: the endpoint is reported, once, and disabled.
+    await waitFor(async () => {
+      const all = await Promise.all(messages.map((m) => t.store.getMessage(m.id)));
+      expect(all.map((m) => m?.status)).toEqual(['failed', 'failed', 'failed']);
+    });
+    expect(reports).toEqual([{ id: messages[0]!.endpointId, failingSince: t0 }]);
+    expect(await t.store.stats()).toMatchObject({ failed: 3, canceled: 0, pending: 0 });
+
+    // Back up and enabled again: a replay of the endpoint's undelivered messages delivers each of them.
+    receiver.setHandler(() => ({ status: 200 }));
+    endpoint.enabled = true;
+    const before = t.hits().length;
+    expect(await t.dispatcher.replaySince(0, { endpointId: messages[0]!.endpointId })).toBe(3);
+    await waitFor(async () => expect((await t.store.stats()).delivered).toBe(3));
+    expect(t.hits().length - before).toBe(3);
+  });
+
+  it('the store merges health rows like mergeEndpointHealth: latest success wins', async () => {
+    const store = createSqliteOutbox(new Database(':memory:'));
+    const row = (id: string, since: number | null, failure: number | null, success: number | null) => ({
+      endpointId: id,
+      failingSince: since,
+      lastFailureAt: failure,
+      lastSuccessAt: success,
+    });
+    await store.saveEndpointHealth([row('ep_a', 100, 400, 50), row('ep_b', null, null, 10)]);
+    await store.saveEndpointHealth([row('ep_a', 300, 350, 200), row('ep_b', 20, 30, null)]);
+    expect(await store.loadEndpointHealth(['ep_a', 'ep_b', 'ep_none'])).toEqual(
+      expect.arrayContaining([row('ep_a', 300, 400, 200), row('ep_b', 20, 30, 10)]),
+    );
+    await store.saveEndpointHealth([row('ep_a', null, null, 500)]);
+    expect(await store.loadEndpointHealth(['ep_a'])).toEqual([row('ep_a', null, 400, 500)]);
+    await store.clearEndpointHealth('ep_a');
+    expect(await store.loadEndpointHealth(['ep_a'])).toEqual([]);
+  });
+
+  it('remembers when the endpoint started failing across a restart', async () => {
+    const clock = createManualClock();
+    const db = new Database(':memory:');
+    const store = createSqliteOutbox(db, { clock });
+    receiver.setHandler(() => ({ status: 500 }));
+    const reports: (number | null)[] = [];
+    const start = () => {
+      const d = createDispatcher({
+        store,
+        clock,
+        random: () => 0.5,
+        healthWindowMs: 60_000,
+        onEndpointFailing: (_id, h) => reports.push(h.failingSince),
+      });
+      running.push(d);
+      return d;
+    };
+    const enqueue = () =>
+      db.transaction(() =>
+        store.enqueue(db, {
+          endpointId: 'ep_restart',
+          url: `${receiver.url}/restart`,
+          eventType: 'a',
+          eventId: `evt_${Math.random()}`,
+          body: '{}',
+          profile: 'stripe',
+        }),
+      )();
+    const t0 = clock.now();
+    const first = start();
+    const a = enqueue();
+    await first.start();
+    await waitFor(async () => expect((await store.getMessage(a.id))?.attempts).toBe(1));
+    await waitFor(async () => expect((await store.stats()).pending).toBe(1));
+    await first.stop();
+
+    clock.advance(40_000);
+    const second = start();
+    await second.start();
+    const b = enqueue();
+    await waitFor(async () => expect((await store.getMessage(b.id))?.attemptLog).toHaveLength(1));
+    clock.advance(20_000); // 60 s after the first failure, seen by the first dispatcher
+    await waitFor(() => expect(reports[0]).toBe(t0));
   });
 });
 
@@ -451,6 +667,11 @@ describe('malformed input gets an OutboxInputError', () => {
     expect(() => createDispatcher({ store, concurrency: 0 })).toThrow(/concurrency/);
     expect(() => createDispatcher({ store, retrySchedule: 'fast' as never })).toThrow(/retrySchedule/);
     expect(() => createDispatcher({ store, timeoutMs: 5000, leaseMs: 1000 })).toThrow(/leaseMs/);
+    expect(() => createDispatcher({ store, failingThreshold: 50 } as never)).toThrow(/healthWindowMs/);
+    expect(() => createDispatcher({ store, healthWindowMs: { stripe: -1 } })).toThrow(/healthWindowMs/);
+    expect(() => createDispatcher({ store, healthWindowMs: { forever: 5 } as never })).toThrow(
+      /healthWindowMs/,
+    );
     await expect(store.listMessages({ limit: -1 })).rejects.toThrow(OutboxInputError);
     await expect(store.listMessages({ status: 'lost' as never })).rejects.toThrow(OutboxInputError);
     await expect(store.getMessage(7 as never)).rejects.toThrow(OutboxInputError);

@@ -5,8 +5,18 @@ import { createHttpTransport } from '../transport/http-transport.ts';
 import type { Transport, TransportResult } from '../transport/types.ts';
 import { systemClock } from './clock.ts';
 import { OutboxInputError } from './errors.ts';
+import {
+  type AttemptFacts,
+  decideAttempt,
+  type EndpointHealth,
+  HEALTHY,
+  healthVerdict,
+  healthWindowMs,
+  mergeEndpointHealth,
+  nextEndpointHealth,
+} from './policy.ts';
 import { type AttemptTarget, attemptHeaders } from './request.ts';
-import { parseRetryAfter, type RetryMode, retryDelayMs } from './schedules.ts';
+import { RETRY_JITTER, type RetryMode, retrySchedule } from './schedules.ts';
 import type { SigningScheme } from './signing.ts';
 import type {
   AttemptRecord,
@@ -14,11 +24,13 @@ import type {
   ClaimResult,
   Clock,
   Completion,
-  FailureKind,
+  EndpointHealthRow,
   Logger,
   OutboxMessage,
   OutboxStats,
   OutboxStore,
+  ReplayFilter,
+  RetryProfile,
 } from './types.ts';
 import { requireId, requireTime } from './validate.ts';
 
@@ -42,7 +54,8 @@ export interface SsrfGuard {
 export interface AttemptEvent {
   message: OutboxMessage;
   attempt: AttemptRecord;
-  outcome: 'delivered' | 'retry' | 'dead';
+  /** `failed`: the attempt failed while its endpoint was being disabled, so no retry is scheduled. */
+  outcome: 'delivered' | 'retry' | 'dead' | 'failed';
   nextAttemptAt: number | null;
 }
 
@@ -74,14 +87,28 @@ export interface DispatcherOptions {
   /** Outcomes are written in one transaction once this many are waiting (or on the next turn). */
   groupCommitSize?: number;
   ssrf?: SsrfGuard;
+  /**
+   * The endpoint as it is now, asked before each attempt: a disabled endpoint's message becomes `failed`
+   * (replayable), a deleted one's `canceled`.
+   */
   resolveEndpoint?: (endpointId: string) => EndpointTarget | null | Promise<EndpointTarget | null>;
   onAttempt?: (event: AttemptEvent) => void;
-  onEndpointGone?: (endpointId: string) => void;
-  onEndpointFailing?: (endpointId: string, consecutiveFailures: number) => void;
-  /** Consecutive failures before `onEndpointFailing` starts being called (then on every further one). */
-  failingThreshold?: number;
+  /** A 410 answer where the message's profile treats 410 as final (`standard`); Stripe's retries it. */
+  onEndpointGone?: (endpointId: string) => unknown;
+  /**
+   * The endpoint has failed with no success for its profile's health window (`healthWindowMs`): the
+   * place to disable it. Called on each further failure while that lasts. Once `resolveEndpoint` says
+   * the endpoint is disabled, its pending messages become `failed` and its health starts afresh.
+   */
+  onEndpointFailing?: (endpointId: string, health: EndpointHealth) => unknown;
+  /**
+   * How long an endpoint may fail continuously before `onEndpointFailing`. Default per profile (Stripe
+   * 3 days, Standard Webhooks 5 days, Slack 60 min; divided by 60 in local mode like the schedules); a
+   * number here applies to every profile as it is, not compressed.
+   */
+  healthWindowMs?: number | Partial<Record<RetryProfile, number>>;
   logger?: Logger;
-  /** Jitter source, uniform in [0, 1); tests pass `() => 1` for exact schedules. */
+  /** Jitter source, uniform in [0, 1); tests pass `() => 0.5` for the exact schedule (no jitter). */
   random?: () => number;
   workerId?: string;
 }
@@ -94,6 +121,7 @@ export interface DispatcherStats {
   delivered: number;
   retried: number;
   dead: number;
+  failed: number;
   canceled: number;
 }
 
@@ -104,8 +132,13 @@ export interface Dispatcher {
   stop(options?: { drainMs?: number }): Promise<void>;
   /** Wakes the dispatcher now (enqueue on the same store does this by itself). */
   notify(): void;
+  /** Sends one finished message again (delivered ones too: an explicit resend). */
   replay(messageId: string): Promise<boolean>;
-  replaySince(since: Date | number, filter?: { endpointId?: string }): Promise<number>;
+  /**
+   * Puts messages created since `since` back in line: by default those that never arrived (dead, failed,
+   * canceled); `includeDelivered` adds delivered ones. E.g. an endpoint's backlog after re-enabling it.
+   */
+  replaySince(since: Date | number, filter?: ReplayFilter): Promise<number>;
   stats(): DispatcherStats;
   storeStats(): Promise<OutboxStats>;
 }
@@ -133,9 +166,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     'pollMs',
     'maxRetryAfterMs',
     'groupCommitSize',
-    'failingThreshold',
   ] as const) {
     positiveInt(options[name], name, issues);
+  }
+  if ('failingThreshold' in options) {
+    issues.push('failingThreshold: removed; endpoint health is judged by time failing (healthWindowMs)');
+  }
+  const windows = options.healthWindowMs;
+  if (
+    windows !== undefined &&
+    (typeof windows === 'number'
+      ? !Number.isInteger(windows) || windows < 1
+      : typeof windows !== 'object' ||
+        windows === null ||
+        Object.entries(windows).some(
+          ([k, v]) =>
+            !['stripe', 'slack', 'standard'].includes(k) || !Number.isInteger(v) || (v as number) < 1,
+        ))
+  ) {
+    issues.push('healthWindowMs: expected a positive integer, or one per profile (stripe, slack, standard)');
   }
   if (
     options.prefetch !== undefined &&
@@ -169,8 +218,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pollMs = options.pollMs ?? 1000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? (mode === 'real' ? 6 * 3600_000 : 60_000);
   const groupCommitSize = options.groupCommitSize ?? 256;
-  const failingThreshold = options.failingThreshold ?? 5;
   const random = options.random ?? Math.random;
+  const windowFor = (profile: RetryProfile): number =>
+    typeof windows === 'number' ? windows : (windows?.[profile] ?? healthWindowMs(profile, mode));
+  // The longest a failing endpoint can go unattempted while a message still waits for its retry.
+  const quietFor = (profile: RetryProfile, windowMs: number): number =>
+    Math.max(
+      windowMs,
+      maxRetryAfterMs,
+      Math.ceil(Math.max(...retrySchedule(profile, mode)) * (1 + RETRY_JITTER)),
+    );
   const logger = options.logger;
   const workerId = options.workerId ?? `wrk_${randomBytes(6).toString('hex')}`;
   const ownTransport = !options.transport;
@@ -192,8 +249,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // Per endpoint: messages held by this worker, in flight or queued. Claims never exceed
   // `perEndpointConcurrency` per endpoint, so a queued message may start whenever a total slot frees.
   const endpointLoad = new Map<string, number>();
-  const consecutiveFailures = new Map<string, number>();
-  const counters = { claimed: 0, attempts: 0, delivered: 0, retried: 0, dead: 0, canceled: 0 };
+  const counters = { claimed: 0, attempts: 0, delivered: 0, retried: 0, dead: 0, failed: 0, canceled: 0 };
+  // Endpoint health: this worker's view (merged with the store's on first failure and before a verdict),
+  // `saved` what it last wrote. Writes happen on a change of run, else at most every window/16.
+  interface HealthEntry {
+    health: EndpointHealth;
+    saved: EndpointHealth | null;
+  }
+  const healthOf = new Map<string, HealthEntry | Promise<HealthEntry>>();
+  const unsavedHealth = new Map<string, EndpointHealthRow>();
+  // Endpoints this worker saw disabled: an attempt already in flight then ends `failed`, not retried.
+  const setAside = new Set<string>();
 
   let exhausted = false;
   // Bumped by everything that may have made a message due (enqueue, retry written, timer, notify), so a
@@ -337,6 +403,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   /** Starts queued claims while total slots are free. */
   function fill() {
+    let stale: string[] | undefined;
     while (running && inFlight.size < concurrency && queueHead < queue.length) {
       const message = queue[queueHead]!;
       queue[queueHead++] = undefined as unknown as OutboxMessage;
@@ -347,12 +414,26 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         queue = queue.slice(queueHead);
         queueHead = 0;
       }
-      // A claim that waited so long that its attempt could outlive the lease is left for re-claim.
+      // A claim that waited so long that its attempt could outlive the lease goes back, unsent.
       if (message.nextAttemptAt - clock.now() <= timeoutMs) {
         unhold(message.endpointId);
+        if (stale === undefined) stale = [];
+        stale.push(message.id);
         continue;
       }
       start(message);
+    }
+    if (stale !== undefined) {
+      const ids = stale;
+      track(
+        store
+          .release(ids, workerId, clock.now())
+          .then(() => {
+            markDue();
+            scheduleTick();
+          })
+          .catch((error) => logger?.error({ err: error, count: ids.length }, 'outbox release failed')),
+      );
     }
   }
 
@@ -370,7 +451,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function deliver(message: OutboxMessage): Promise<void> {
-    const attemptNo = message.attempts + 1;
+    // Counted by the claim, before anything is sent (see OutboxMessage.attempts).
+    const attemptNo = message.attempts;
     let target: AttemptTarget = {
       url: message.url,
       scheme: message.signing.scheme,
@@ -380,16 +462,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (options.resolveEndpoint) {
       const endpoint = await options.resolveEndpoint(message.endpointId);
       if (!endpoint?.enabled) {
-        counters.canceled++;
-        queueCompletion({ id: message.id, owner: workerId, attempt: null, status: 'canceled' });
+        // Disabled: kept as failed, for a replay once it is enabled again. Deleted: nowhere to send.
+        const status = endpoint ? 'failed' : 'canceled';
+        counters[status]++;
+        queueCompletion({ id: message.id, owner: workerId, attempt: null, status });
         return;
       }
+      if (setAside.size > 0) setAside.delete(message.endpointId); // enabled again
       target = { url: endpoint.url, scheme: endpoint.scheme, secrets: endpoint.secrets };
     }
 
     const startedAt = clock.now();
     let result: TransportResult;
-    let failureKind: FailureKind | null;
+    let facts: AttemptFacts;
     const verdict = options.ssrf ? await options.ssrf.check(target.url) : null;
     if (verdict && !verdict.ok) {
       result = {
@@ -400,7 +485,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         excerpt: verdict.reason,
         durationMs: 0,
       };
-      failureKind = 'ssrf';
+      facts = { ok: false, statusCode: null, transportFailure: null, refusal: verdict.code ?? '' };
     } else {
       result = await transport.send({
         url: target.url,
@@ -410,9 +495,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         maxResponseBytes,
         addresses: verdict?.ok ? verdict.addresses : undefined,
       });
-      failureKind = result.statusCode === 410 ? 'gone' : result.failureKind;
+      facts = {
+        ok: result.ok,
+        statusCode: result.statusCode,
+        transportFailure: result.failureKind,
+        retryAfter: result.headers['retry-after'],
+      };
     }
     counters.attempts++;
+    const now = clock.now();
+    const decision = decideAttempt(facts, {
+      profile: message.profile,
+      mode,
+      attemptNo,
+      cycleStart: message.cycleStart,
+      now,
+      maxRetryAfterMs,
+      random: random(),
+    });
 
     const attempt: AttemptRecord = {
       messageId: message.id,
@@ -421,43 +521,106 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       durationMs: result.durationMs,
       statusCode: result.statusCode,
       ok: result.ok,
-      failureKind,
+      failureKind: decision.failureKind,
       responseExcerpt: result.excerpt,
       responseHeaders: result.headers,
     };
+    // Health first: if this failure gets the endpoint disabled, the message is set aside, not retried.
+    if (decision.endpointGone) {
+      await endpointDown(message.endpointId, () => options.onEndpointGone?.(message.endpointId));
+    } else if (!setAside.has(message.endpointId)) await recordHealth(message, result.ok, now);
 
+    const base = { id: message.id, owner: workerId, attempt };
     let outcome: AttemptEvent['outcome'];
     let nextAttemptAt: number | null = null;
-    if (result.ok) {
-      outcome = 'delivered';
-      consecutiveFailures.delete(message.endpointId);
-      queueCompletion({ id: message.id, owner: workerId, attempt, status: 'delivered' });
+    if (decision.status !== 'pending') {
+      outcome = decision.status;
+      queueCompletion({ ...base, status: outcome });
+    } else if (setAside.has(message.endpointId)) {
+      outcome = 'failed';
+      queueCompletion({ ...base, status: outcome });
     } else {
-      const failures = (consecutiveFailures.get(message.endpointId) ?? 0) + 1;
-      consecutiveFailures.set(message.endpointId, failures);
-      const retryIndex = attemptNo - message.cycleStart - 1;
-      const delay =
-        failureKind === 'gone' || failureKind === 'ssrf'
-          ? null
-          : retryDelayMs(message.profile, mode, retryIndex, random);
-      if (delay === null) {
-        outcome = 'dead';
-        queueCompletion({ id: message.id, owner: workerId, attempt, status: 'dead' });
-      } else {
-        const now = clock.now();
-        const retryAfter = parseRetryAfter(result.headers['retry-after'], now);
-        nextAttemptAt = now + Math.max(delay, Math.min(retryAfter ?? 0, maxRetryAfterMs));
-        outcome = 'retry';
-        queueCompletion({ id: message.id, owner: workerId, attempt, status: 'pending', nextAttemptAt });
-      }
-      if (failureKind === 'gone') safely(() => options.onEndpointGone?.(message.endpointId));
-      if (failures >= failingThreshold)
-        safely(() => options.onEndpointFailing?.(message.endpointId, failures));
+      nextAttemptAt = decision.nextAttemptAt;
+      outcome = 'retry';
+      queueCompletion({ ...base, status: 'pending', nextAttemptAt });
     }
     counters[outcome === 'retry' ? 'retried' : outcome]++;
     if (options.onAttempt) {
       const event: AttemptEvent = { message, attempt, outcome, nextAttemptAt };
       safely(() => options.onAttempt?.(event));
+    }
+  }
+
+  /** This worker's view of an endpoint's health; on a first failure, what the store knows is merged in. */
+  function healthEntry(endpointId: string, load: boolean): HealthEntry | Promise<HealthEntry> {
+    const known = healthOf.get(endpointId);
+    if (known) return known;
+    if (!load) {
+      const fresh = { health: HEALTHY, saved: null };
+      healthOf.set(endpointId, fresh);
+      return fresh;
+    }
+    const loading = store.loadEndpointHealth([endpointId]).then(
+      ([row]) => ({ health: row ? mergeEndpointHealth(HEALTHY, row) : HEALTHY, saved: row ?? null }),
+      (error) => {
+        logger?.warn({ err: error, endpointId }, 'endpoint health not loaded');
+        return { health: HEALTHY, saved: null };
+      },
+    );
+    const entry = loading.then((e) => {
+      healthOf.set(endpointId, e);
+      return e;
+    });
+    healthOf.set(endpointId, entry);
+    return entry;
+  }
+
+  async function recordHealth(message: OutboxMessage, ok: boolean, now: number) {
+    const id = message.endpointId;
+    const windowMs = windowFor(message.profile);
+    const entry = await healthEntry(id, !ok);
+    const quietMs = quietFor(message.profile, windowMs);
+    const { health, verdict } = nextEndpointHealth(entry.health, { ok, at: now }, windowMs, quietMs);
+    entry.health = health;
+    const saved = entry.saved;
+    const every = windowMs / 16;
+    if (
+      !saved ||
+      saved.failingSince !== health.failingSince ||
+      now - ((ok ? saved.lastSuccessAt : saved.lastFailureAt) ?? Number.NEGATIVE_INFINITY) >= every
+    ) {
+      entry.saved = health;
+      unsavedHealth.set(id, { endpointId: id, ...health });
+      scheduleTick();
+    }
+    if (verdict !== 'disable' || !options.onEndpointFailing) return;
+    // Another worker may have delivered to it meanwhile: judge on everything the store knows.
+    const [stored] = await store.loadEndpointHealth([id]).catch(() => []);
+    const merged = stored ? mergeEndpointHealth(entry.health, stored) : entry.health;
+    entry.health = merged;
+    if (healthVerdict(merged, now, windowMs) !== 'disable') return;
+    await endpointDown(id, () => options.onEndpointFailing?.(id, merged));
+  }
+
+  /** After telling the app: if it disabled the endpoint, its queued messages become failed, its health resets. */
+  async function endpointDown(endpointId: string, tell: () => unknown) {
+    try {
+      await tell();
+    } catch (error) {
+      logger?.warn({ err: error, endpointId }, 'dispatcher callback threw');
+    }
+    if (!options.resolveEndpoint) return;
+    try {
+      const endpoint = await options.resolveEndpoint(endpointId);
+      if (!endpoint || endpoint.enabled) return;
+      setAside.add(endpointId);
+      const failed = await store.failPending(endpointId);
+      counters.failed += failed;
+      healthOf.delete(endpointId);
+      unsavedHealth.delete(endpointId);
+      await store.clearEndpointHealth(endpointId);
+    } catch (error) {
+      logger?.error({ err: error, endpointId }, "could not set aside a disabled endpoint's messages");
     }
   }
 
@@ -494,16 +657,30 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     } else armTimer(earliestRetry);
   }
 
+  function track(work: Promise<void>) {
+    const done = work.finally(() => flushes.delete(done));
+    flushes.add(done);
+  }
+
   function flush() {
+    if (unsavedHealth.size > 0) {
+      const rows = [...unsavedHealth.values()];
+      unsavedHealth.clear();
+      track(
+        store
+          .saveEndpointHealth(rows)
+          .catch((error) => logger?.warn({ err: error, count: rows.length }, 'endpoint health not saved')),
+      );
+    }
     if (completions.length === 0) return;
     const batch = takeCompletions();
-    const done = store
-      .complete(batch)
-      .then(() => afterComplete(batch))
-      // The claims stay leased; when the lease runs out another pass delivers them again (at-least-once).
-      .catch((error) => logger?.error({ err: error, count: batch.length }, 'outbox group commit failed'))
-      .finally(() => flushes.delete(done));
-    flushes.add(done);
+    track(
+      store
+        .complete(batch)
+        .then(() => afterComplete(batch))
+        // The claims stay leased; when the lease runs out another pass delivers them again (at-least-once).
+        .catch((error) => logger?.error({ err: error, count: batch.length }, 'outbox group commit failed')),
+    );
   }
 
   async function stopNow(drainMs: number) {
@@ -535,8 +712,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     while (ticking) await new Promise((r) => setImmediate(r));
     flush();
     await Promise.all([...flushes]);
-    const unfinished = [...unstarted.map((m) => m.id), ...inFlight.keys()];
-    if (unfinished.length > 0) await store.release(unfinished, workerId, clock.now());
+    // Unstarted claims give their attempt back; one still in flight may have arrived, so it keeps it.
+    if (unstarted.length > 0)
+      await store.release(
+        unstarted.map((m) => m.id),
+        workerId,
+        clock.now(),
+      );
+    if (inFlight.size > 0) await store.release([...inFlight.keys()], workerId, clock.now(), { sent: true });
     if (ownTransport) transport.close();
   }
 
@@ -576,6 +759,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
 
     async replaySince(since, filter = {}) {
+      // The store checks the filter (endpointId, includeDelivered).
       const count = await store.replaySince(requireTime(since, 'replaySince'), clock.now(), filter);
       if (count > 0) this.notify();
       return count;

@@ -74,7 +74,8 @@ export function createFireAndForget(options: FireAndForgetOptions = {}): FireAnd
     const target = { url: msg.url, scheme, secrets: msg.signing?.secrets ?? [] };
     const verdict = options.ssrf ? await options.ssrf.check(target.url) : null;
     if (verdict && !verdict.ok) {
-      return report({ ...base, outcome: 'dropped', statusCode: null, failureKind: 'ssrf', durationMs: 0 });
+      const failureKind = verdict.code === 'dns_error' ? 'dns' : 'ssrf';
+      return report({ ...base, outcome: 'dropped', statusCode: null, failureKind, durationMs: 0 });
     }
     const headers = attemptHeaders(
       {

@@ -18,12 +18,29 @@ export {
   type FireAndForgetResult,
 } from './fire-and-forget.ts';
 export { newMessageId } from './ids.ts';
+export {
+  type AttemptContext,
+  type AttemptDecision,
+  type AttemptFacts,
+  classifyFailure,
+  decideAttempt,
+  type EndpointHealth,
+  HEALTHY,
+  type HealthVerdict,
+  healthVerdict,
+  healthWindowMs,
+  mergeEndpointHealth,
+  nextEndpointHealth,
+  type ProfilePolicy,
+  profilePolicies,
+} from './policy.ts';
 export { createPostgresOutbox, type PostgresOutbox, type PostgresOutboxOptions } from './postgres-store.ts';
 export {
   LOCAL_COMPRESSION,
   LOCAL_FLOOR_MS,
   localRetrySchedules,
   parseRetryAfter,
+  RETRY_JITTER,
   type RetryMode,
   realRetrySchedules,
   retryDelayMs,
@@ -36,6 +53,7 @@ export type {
   ClaimResult,
   Clock,
   Completion,
+  EndpointHealthRow,
   FailureKind,
   ListMessagesQuery,
   Logger,
@@ -45,6 +63,7 @@ export type {
   OutboxMessage,
   OutboxStats,
   OutboxStore,
+  ReplayFilter,
   RetryProfile,
   SigningConfig,
   TimerHandle,

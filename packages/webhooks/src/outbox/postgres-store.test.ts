@@ -66,7 +66,8 @@ postgresSuite('PostgreSQL outbox', (url) => {
         expect(m?.status).toBe('delivered');
         expect(m?.attemptLog).toHaveLength(2);
       });
-      expect(await dispatcher.replaySince(0)).toBe(1);
+      expect(await dispatcher.replaySince(0)).toBe(0); // by default only what never arrived
+      expect(await dispatcher.replaySince(0, { includeDelivered: true })).toBe(1);
       await waitFor(() => expect(receiver.requests.filter((r) => r.path === '/pg-1')).toHaveLength(3));
     } finally {
       await dispatcher.stop();
@@ -76,7 +77,7 @@ postgresSuite('PostgreSQL outbox', (url) => {
   it('retries on the schedule and dead-letters, on the manual clock', async () => {
     const clock = createManualClock();
     const store = createPostgresOutbox(sql, { schema: freshSchema(), clock });
-    const dispatcher = createDispatcher({ store, clock, random: () => 1 });
+    const dispatcher = createDispatcher({ store, clock, random: () => 0.5 });
     receiver.setHandler((req) => (req.path === '/pg-fail' ? { status: 500 } : { status: 200 }));
     await dispatcher.start();
     try {
@@ -111,6 +112,74 @@ postgresSuite('PostgreSQL outbox', (url) => {
     const again = await store.claim({ ...claim, now: clock.now() + 5000, owner: 'wrk_b' });
     expect(again.messages.map((m) => m.id)).toEqual([msg.id]);
     expect(again.messages[0]?.lockOwner).toBe('wrk_b');
+  });
+
+  it('counts an attempt at claim time: a redelivery after a crash carries the next number', async () => {
+    const clock = createManualClock();
+    const store = createPostgresOutbox(sql, { schema: freshSchema(), clock });
+    const msg = await sql.begin((tx) => store.enqueue(tx, message('/pg-crash')));
+    const claim = { limit: 5, leaseMs: 5000, endpointSlots: new Map(), perEndpointLimit: 16 };
+    const [claimed] = (await store.claim({ ...claim, now: clock.now(), owner: 'wrk_dead' })).messages;
+    expect(claimed?.attempts).toBe(1);
+    clock.advance(5000);
+    const dispatcher = createDispatcher({ store, clock, random: () => 0.5 });
+    await dispatcher.start();
+    try {
+      await waitFor(async () => expect((await store.getMessage(msg.id))?.status).toBe('delivered'));
+      const sent = receiver.requests.filter((r) => r.path === '/pg-crash');
+      expect(sent.map((r) => r.headers['x-hooklab-attempt'])).toEqual(['2']);
+      expect((await store.getMessage(msg.id))?.attemptLog).toMatchObject([{ attemptNo: 2, ok: true }]);
+      // Handed back unsent (a graceful stop), a claim gives its number back.
+      const other = await sql.begin((tx) => store.enqueue(tx, message('/pg-crash', { endpointId: 'ep_2' })));
+      await waitFor(async () => expect((await store.getMessage(other.id))?.status).toBe('delivered'));
+      await dispatcher.stop();
+      expect(await store.replay(other.id, clock.now())).toBe(true);
+      await store.claim({ ...claim, now: clock.now(), owner: 'wrk_x' });
+      expect((await store.getMessage(other.id))?.attempts).toBe(2);
+      await store.release([other.id], 'wrk_x', clock.now());
+      expect((await store.getMessage(other.id))?.attempts).toBe(1);
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+
+  it('keeps a disabled endpoint’s messages as failed and replays only undelivered ones by default', async () => {
+    const clock = createManualClock();
+    const store = createPostgresOutbox(sql, { schema: freshSchema(), clock });
+    const a = await sql.begin((tx) => store.enqueue(tx, message('/pg-off', { endpointId: 'ep_off' })));
+    const b = await sql.begin((tx) => store.enqueue(tx, message('/pg-off', { endpointId: 'ep_off' })));
+    const c = await sql.begin((tx) => store.enqueue(tx, message('/pg-on', { endpointId: 'ep_on' })));
+    expect(await store.failPending('ep_off')).toBe(2);
+    expect((await store.getMessage(a.id))?.status).toBe('failed');
+    expect(await store.stats()).toMatchObject({ failed: 2, pending: 1 });
+    expect(await store.replaySince(0, clock.now(), { endpointId: 'ep_off' })).toBe(2);
+    expect((await store.getMessage(b.id))?.status).toBe('pending');
+    expect((await store.getMessage(c.id))?.status).toBe('pending');
+    await expect(store.replaySince(0, clock.now(), { endpointId: '' })).rejects.toThrow(OutboxInputError);
+  });
+
+  it('merges endpoint health like mergeEndpointHealth: latest success wins', async () => {
+    const store = createPostgresOutbox(sql, { schema: freshSchema() });
+    const row = (
+      endpointId: string,
+      failingSince: number | null,
+      lastFailureAt: number | null,
+      lastSuccessAt: number | null,
+    ) => ({
+      endpointId,
+      failingSince,
+      lastFailureAt,
+      lastSuccessAt,
+    });
+    await store.saveEndpointHealth([row('ep_a', 100, 400, 50), row('ep_b', null, null, 10)]);
+    await store.saveEndpointHealth([row('ep_a', 300, 350, 200), row('ep_b', 20, 30, null)]);
+    expect(await store.loadEndpointHealth(['ep_a', 'ep_b', 'ep_none'])).toEqual(
+      expect.arrayContaining([row('ep_a', 300, 400, 200), row('ep_b', 20, 30, 10)]),
+    );
+    await store.saveEndpointHealth([row('ep_a', null, null, 500)]);
+    expect(await store.loadEndpointHealth(['ep_a'])).toEqual([row('ep_a', null, 400, 500)]);
+    await store.clearEndpointHealth('ep_a');
+    expect(await store.loadEndpointHealth(['ep_a'])).toEqual([]);
   });
 
   it('three workers sharing one outbox deliver each of 3,000 messages exactly once', {

@@ -5,6 +5,8 @@ import { systemClock } from './clock.ts';
 import { OutboxInputError } from './errors.ts';
 import {
   type AttemptRow,
+  type HealthRow,
+  healthFromRow,
   INSERT_COLUMNS,
   insertValues,
   type MessageRow,
@@ -20,7 +22,7 @@ import type {
   OutboxMessage,
   OutboxStore,
 } from './types.ts';
-import { parseListQuery, parseNewMessage, requireId, requireTime } from './validate.ts';
+import { parseListQuery, parseNewMessage, parseReplayFilter, requireId, requireTime } from './validate.ts';
 
 export type PostgresQueryable = postgres.Sql | postgres.TransactionSql;
 
@@ -56,6 +58,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
   const clock = options.clock ?? systemClock;
   const M = `"${schema}".${prefix}outbox_messages`;
   const A = `"${schema}".${prefix}outbox_attempts`;
+  const H = `"${schema}".${prefix}outbox_endpoint_health`;
   const channel = `hooklab_outbox_${schema}_${prefix}`.slice(0, 63);
   const prepare = { prepare: true };
 
@@ -110,6 +113,13 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       await tx.unsafe(
         `CREATE INDEX IF NOT EXISTS ${prefix}outbox_attempts_message ON ${A} (message_id, attempt_no)`,
       );
+      await tx.unsafe(`
+        CREATE TABLE IF NOT EXISTS ${H} (
+          endpoint_id text PRIMARY KEY,
+          failing_since bigint,
+          last_failure_at bigint,
+          last_success_at bigint
+        )`);
     })
     .then(() => undefined);
   // Callers await `ready` (or any method); this only keeps an early failure from being unhandled.
@@ -147,11 +157,13 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       SELECT r.id FROM ranked r LEFT JOIN jsonb_each_text($4::text::jsonb) s ON s.key = r.endpoint_id
        WHERE r.pos <= $2 AND r.rn <= coalesce(s.value::int, $5)
     ), upd AS (
-      UPDATE ${M} m SET status = 'in_flight', lock_owner = $6, locked_until = $7, next_attempt_at = $7
+      UPDATE ${M} m SET status = 'in_flight', lock_owner = $6, locked_until = $7, next_attempt_at = $7,
+             attempts = m.attempts + 1
         FROM picked p WHERE m.id = p.id RETURNING m.*
     )
     SELECT c.n AS _candidates, upd.* FROM (SELECT count(*)::int AS n FROM cand) c LEFT JOIN upd ON true`;
 
+  // An attempt was counted at claim time; an outcome without one (failed, canceled) takes it back (inc -1).
   const completeSql = `
     WITH d AS (
       SELECT * FROM jsonb_to_recordset($1::text::jsonb) AS x(id text, owner text, status text, inc int,
@@ -160,8 +172,8 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       UPDATE ${M} m SET status = d.status, attempts = m.attempts + d.inc,
              next_attempt_at = coalesce(d.next, m.next_attempt_at),
              last_attempt_at = coalesce(d.started, m.last_attempt_at),
-             last_status_code = CASE WHEN d.inc = 1 THEN d.code ELSE m.last_status_code END,
-             last_failure_kind = CASE WHEN d.inc = 1 THEN d.kind ELSE m.last_failure_kind END,
+             last_status_code = CASE WHEN d.inc = 0 THEN d.code ELSE m.last_status_code END,
+             last_failure_kind = CASE WHEN d.inc = 0 THEN d.kind ELSE m.last_failure_kind END,
              delivered_at = CASE WHEN d.status = 'delivered' THEN d.fin ELSE m.delivered_at END,
              lock_owner = NULL, locked_until = NULL
         FROM d WHERE m.id = d.id AND m.lock_owner = d.owner AND m.status = 'in_flight'
@@ -172,6 +184,24 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
     SELECT * FROM jsonb_to_recordset($2::text::jsonb) AS a(message_id text, attempt_no int, started_at bigint,
       duration_ms double precision, status_code int, ok boolean, failure_kind text, response_excerpt text,
       response_headers text)`;
+
+  // mergeEndpointHealth in SQL (greatest/least skip NULLs): latest success and failure win, and a run
+  // of failures counts only from after the latest success.
+  const success = 'greatest(h.last_success_at, excluded.last_success_at)';
+  const after = `coalesce(${success}, -1)`;
+  const saveHealthSql = `
+    INSERT INTO ${H} AS h (endpoint_id, failing_since, last_failure_at, last_success_at)
+    SELECT * FROM jsonb_to_recordset($1::text::jsonb)
+      AS x("endpointId" text, "failingSince" bigint, "lastFailureAt" bigint, "lastSuccessAt" bigint)
+    ON CONFLICT (endpoint_id) DO UPDATE SET
+      failing_since = CASE
+        WHEN h.failing_since > ${after} AND excluded.failing_since > ${after}
+          THEN least(h.failing_since, excluded.failing_since)
+        WHEN h.failing_since > ${after} THEN h.failing_since
+        WHEN excluded.failing_since > ${after} THEN excluded.failing_since
+      END,
+      last_failure_at = greatest(h.last_failure_at, excluded.last_failure_at),
+      last_success_at = ${success}`;
 
   const listeners = new Set<() => void>();
   let wakeScheduled = false;
@@ -252,7 +282,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
         id: c.id,
         owner: c.owner,
         status: c.status,
-        inc: c.attempt ? 1 : 0,
+        inc: c.attempt ? 0 : -1,
         next: c.status === 'pending' ? c.nextAttemptAt : null,
         started: c.attempt?.startedAt ?? null,
         code: c.attempt?.statusCode ?? null,
@@ -279,11 +309,12 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       await sql.unsafe(completeSql, [JSON.stringify(updates), JSON.stringify(attempts)], prepare);
     },
 
-    async release(ids, owner, now) {
+    async release(ids, owner, now, options = {}) {
       if (ids.length === 0) return;
       await ready;
       await sql.unsafe(
-        `UPDATE ${M} SET status = 'pending', next_attempt_at = $1, lock_owner = NULL, locked_until = NULL
+        `UPDATE ${M} SET status = 'pending', next_attempt_at = $1, lock_owner = NULL, locked_until = NULL,
+                attempts = attempts - ${options.sent ? 0 : 1}
           WHERE id = ANY($2::text[]) AND lock_owner = $3 AND status = 'in_flight'`,
         [now, [...ids], owner],
         prepare,
@@ -359,6 +390,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
         inFlight: counts.get('in_flight') ?? 0,
         delivered: counts.get('delivered') ?? 0,
         dead: counts.get('dead') ?? 0,
+        failed: counts.get('failed') ?? 0,
         canceled: counts.get('canceled') ?? 0,
         attempts: (extra?.attempts as number) ?? 0,
         oldestPendingAt: extra?.oldest == null ? null : Number(extra.oldest),
@@ -371,7 +403,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       const result = await sql.unsafe(
         `UPDATE ${M} SET status = 'pending', next_attempt_at = $1, lock_owner = NULL, locked_until = NULL,
                 cycle_start = CASE WHEN status = 'pending' THEN cycle_start ELSE attempts END
-          WHERE id = $2 AND status IN ('delivered','dead','canceled','pending')
+          WHERE id = $2 AND status IN ('delivered','dead','failed','canceled','pending')
           RETURNING pg_notify($3, '')`,
         [now, id, channel],
         prepare,
@@ -382,11 +414,15 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
 
     async replaySince(since, now, filter = {}) {
       const from = requireTime(since, 'replaySince');
+      const { endpointId, includeDelivered } = parseReplayFilter(filter, 'replaySince');
       await ready;
+      const statuses = includeDelivered
+        ? "'delivered','dead','failed','canceled'"
+        : "'dead','failed','canceled'";
       const result = await sql.unsafe(
         `UPDATE ${M} SET status = 'pending', next_attempt_at = $1, cycle_start = attempts
-          WHERE created_at >= $2 AND status IN ('delivered','dead','canceled') AND ($3::text IS NULL OR endpoint_id = $3)`,
-        [now, from, filter.endpointId ?? null],
+          WHERE created_at >= $2 AND status IN (${statuses}) AND ($3::text IS NULL OR endpoint_id = $3)`,
+        [now, from, endpointId],
         prepare,
       );
       if (result.count > 0) {
@@ -394,6 +430,40 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
         scheduleWake();
       }
       return result.count;
+    },
+
+    async failPending(endpointId) {
+      requireId(endpointId, 'failPending');
+      await ready;
+      const result = await sql.unsafe(
+        `UPDATE ${M} SET status = 'failed' WHERE endpoint_id = $1 AND status = 'pending'`,
+        [endpointId],
+        prepare,
+      );
+      return result.count;
+    },
+
+    async loadEndpointHealth(endpointIds) {
+      if (endpointIds.length === 0) return [];
+      await ready;
+      const rows = await sql.unsafe(
+        `SELECT endpoint_id, failing_since, last_failure_at, last_success_at FROM ${H}
+          WHERE endpoint_id = ANY($1::text[])`,
+        [[...endpointIds]],
+        prepare,
+      );
+      return (rows as unknown as HealthRow[]).map(healthFromRow);
+    },
+
+    async saveEndpointHealth(rows) {
+      if (rows.length === 0) return;
+      await ready;
+      await sql.unsafe(saveHealthSql, [JSON.stringify(rows)], prepare);
+    },
+
+    async clearEndpointHealth(endpointId) {
+      await ready;
+      await sql.unsafe(`DELETE FROM ${H} WHERE endpoint_id = $1`, [endpointId], prepare);
     },
 
     subscribe(listener) {

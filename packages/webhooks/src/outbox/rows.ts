@@ -3,6 +3,7 @@ import { newMessageId } from './ids.ts';
 import type { SigningScheme } from './signing.ts';
 import type {
   AttemptRecord,
+  EndpointHealthRow,
   FailureKind,
   MessageStatus,
   NewMessage,
@@ -90,6 +91,22 @@ export function rowToAttempt(row: AttemptRow): AttemptRecord {
     failureKind: row.failure_kind as FailureKind | null,
     responseExcerpt: row.response_excerpt,
     responseHeaders: JSON.parse(row.response_headers) as Record<string, string>,
+  };
+}
+
+export interface HealthRow {
+  endpoint_id: string;
+  failing_since: number | string | null;
+  last_failure_at: number | string | null;
+  last_success_at: number | string | null;
+}
+
+export function healthFromRow(row: HealthRow): EndpointHealthRow {
+  return {
+    endpointId: row.endpoint_id,
+    failingSince: numOrNull(row.failing_since),
+    lastFailureAt: numOrNull(row.last_failure_at),
+    lastSuccessAt: numOrNull(row.last_success_at),
   };
 }
 

@@ -35,8 +35,14 @@ export function retrySchedule(profile: RetryProfile, mode: RetryMode): readonly 
 }
 
 /**
- * Delay before retry number `retryIndex` (0-based), or null when the schedule is spent.
- * Full jitter (AWS architecture blog): uniform in [0, base], so a burst of failures spreads out.
+ * Jitter band: each delay is its base ± 10 %. Enough to spread a burst of failures; small enough that
+ * Slack's "1 min, then 5 min" stays that, and that a schedule's total stays what its profile promises.
+ */
+export const RETRY_JITTER = 0.1;
+
+/**
+ * Delay before retry number `retryIndex` (0-based), or null when the schedule is spent: the base delay
+ * scaled by a factor uniform in [1 − RETRY_JITTER, 1 + RETRY_JITTER) (`random() = 0.5` gives the base).
  */
 export function retryDelayMs(
   profile: RetryProfile,
@@ -46,7 +52,7 @@ export function retryDelayMs(
 ): number | null {
   const base = retrySchedule(profile, mode)[retryIndex];
   if (base === undefined) return null;
-  return Math.round(base * random());
+  return Math.round(base * (1 + RETRY_JITTER * (2 * random() - 1)));
 }
 
 /** RFC 9110 §10.2.3: `Retry-After` is delay-seconds or an HTTP-date. Returns ms from `now`, or null. */

@@ -5,6 +5,8 @@ import { systemClock } from './clock.ts';
 import { OutboxInputError } from './errors.ts';
 import {
   type AttemptRow,
+  type HealthRow,
+  healthFromRow,
   INSERT_COLUMNS,
   insertValues,
   type MessageRow,
@@ -19,6 +21,7 @@ import type {
   ClaimRequest,
   Clock,
   Completion,
+  EndpointHealthRow,
   FailureKind,
   ListMessagesQuery,
   NewMessage,
@@ -26,10 +29,10 @@ import type {
   OutboxStore,
   RetryProfile,
 } from './types.ts';
-import { parseListQuery, parseNewMessage, requireId, requireTime } from './validate.ts';
+import { parseListQuery, parseNewMessage, parseReplayFilter, requireId, requireTime } from './validate.ts';
 
 export interface SqliteOutboxOptions {
-  /** Prepended to both table names, e.g. `shop_` → `shop_outbox_messages`. */
+  /** Prepended to the table names, e.g. `shop_` → `shop_outbox_messages`. */
   tablePrefix?: string;
   clock?: Clock;
   /**
@@ -49,7 +52,8 @@ export interface SqliteOutbox extends OutboxStore {
 
 const checkpointed = new WeakSet<BetterSqlite3.Database>();
 
-const TERMINAL = "('delivered','dead','canceled')";
+const UNDELIVERED = "('dead','failed','canceled')";
+const FINISHED = "('delivered','dead','failed','canceled')";
 
 const CLAIMED_COLUMNS =
   'id, endpoint_id, url, event_type, event_id, body, headers, signing_scheme, signing_secrets, profile, traceparent, attempts, cycle_start, created_at, last_attempt_at, last_status_code, last_failure_kind, delivered_at';
@@ -125,6 +129,7 @@ export function createSqliteOutbox(
   }
   const M = `${prefix}outbox_messages`;
   const A = `${prefix}outbox_attempts`;
+  const H = `${prefix}outbox_endpoint_health`;
 
   db.exec(`
     CREATE TABLE IF NOT EXISTS ${M} (
@@ -168,6 +173,12 @@ export function createSqliteOutbox(
       response_headers TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS ${A}_message ON ${A} (message_id, attempt_no);
+    CREATE TABLE IF NOT EXISTS ${H} (
+      endpoint_id TEXT PRIMARY KEY,
+      failing_since INTEGER,
+      last_failure_at INTEGER,
+      last_success_at INTEGER
+    );
   `);
 
   const insertSql = `INSERT INTO ${M} (${INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`;
@@ -195,27 +206,29 @@ export function createSqliteOutbox(
        ORDER BY next_attempt_at LIMIT ?`,
   );
   // status, lock_owner, locked_until and next_attempt_at are known after the claim: not read back.
+  // The attempt is counted here, before anything is sent, so a redelivery after a crash gets a new number.
   const markClaimed = db.prepare(
-    `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?
+    `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?,
+        attempts = attempts + 1
       WHERE rowid IN (SELECT value FROM json_each(?))
       RETURNING ${CLAIMED_COLUMNS}`,
   );
   // Outcomes, positional parameters: an attempt that delivered (the common case), any other attempt,
-  // and a state change without an attempt (canceled).
+  // and a state change without an attempt (failed, canceled: the count taken at claim time goes back).
   const finishDelivered = db.prepare(
-    `UPDATE ${M} SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ?,
+    `UPDATE ${M} SET status = 'delivered', last_attempt_at = ?,
         last_status_code = ?, last_failure_kind = ?, delivered_at = ?, lock_owner = NULL, locked_until = NULL
       WHERE id = ? AND lock_owner = ? AND status = 'in_flight'`,
   );
   const finishAttempt = db.prepare(
-    `UPDATE ${M} SET status = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
+    `UPDATE ${M} SET status = ?, next_attempt_at = coalesce(?, next_attempt_at),
         last_attempt_at = ?, last_status_code = ?, last_failure_kind = ?,
         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
         lock_owner = NULL, locked_until = NULL
       WHERE id = ? AND lock_owner = ? AND status = 'in_flight'`,
   );
   const finishNoAttempt = db.prepare(
-    `UPDATE ${M} SET status = ?, next_attempt_at = coalesce(?, next_attempt_at),
+    `UPDATE ${M} SET status = ?, attempts = attempts - 1, next_attempt_at = coalesce(?, next_attempt_at),
         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
         lock_owner = NULL, locked_until = NULL
       WHERE id = ? AND lock_owner = ? AND status = 'in_flight'`,
@@ -224,10 +237,11 @@ export function createSqliteOutbox(
     `INSERT INTO ${A} (message_id, attempt_no, started_at, duration_ms, status_code, ok, failure_kind,
         response_excerpt, response_headers) VALUES (?,?,?,?,?,?,?,?,?)`,
   );
-  const releaseStmt = db.prepare(
-    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, lock_owner = NULL, locked_until = NULL
-      WHERE id IN (SELECT value FROM json_each(?)) AND lock_owner = ? AND status = 'in_flight'`,
-  );
+  const releaseSql = (uncount: string) =>
+    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, lock_owner = NULL, locked_until = NULL${uncount}
+      WHERE id IN (SELECT value FROM json_each(?)) AND lock_owner = ? AND status = 'in_flight'`;
+  const releaseUnsent = db.prepare(releaseSql(', attempts = attempts - 1'));
+  const releaseSent = db.prepare(releaseSql(''));
   const firstDue = db.prepare(
     `SELECT next_attempt_at AS at FROM ${M} WHERE status = ? ORDER BY next_attempt_at LIMIT 1`,
   );
@@ -239,12 +253,40 @@ export function createSqliteOutbox(
   const replayOne = db.prepare(
     `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, lock_owner = NULL, locked_until = NULL,
         cycle_start = CASE WHEN status = 'pending' THEN cycle_start ELSE attempts END
-      WHERE id = ? AND status IN ('delivered','dead','canceled','pending')`,
+      WHERE id = ? AND status IN ('delivered','dead','failed','canceled','pending')`,
   );
-  const replayAll = db.prepare(
+  const replaySql = (statuses: string) =>
     `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, cycle_start = attempts
-      WHERE created_at >= ? AND status IN ${TERMINAL} AND (? IS NULL OR endpoint_id = ?)`,
+      WHERE created_at >= ? AND status IN ${statuses} AND (? IS NULL OR endpoint_id = ?)`;
+  const replayUndelivered = db.prepare(replaySql(UNDELIVERED));
+  const replayFinished = db.prepare(replaySql(FINISHED));
+  const failPendingStmt = db.prepare(
+    `UPDATE ${M} SET status = 'failed' WHERE endpoint_id = ? AND status = 'pending'`,
   );
+  const selectHealth = db.prepare(
+    `SELECT endpoint_id, failing_since, last_failure_at, last_success_at FROM ${H}
+      WHERE endpoint_id IN (SELECT value FROM json_each(?))`,
+  );
+  // mergeEndpointHealth in SQL: latest success and failure win; a run counts only from after the success.
+  const success =
+    'max(coalesce(last_success_at, excluded.last_success_at), coalesce(excluded.last_success_at, last_success_at))';
+  const after = `coalesce(${success}, -1)`;
+  const upsertHealth = db.prepare(
+    `INSERT INTO ${H} (endpoint_id, failing_since, last_failure_at, last_success_at) VALUES (?,?,?,?)
+      ON CONFLICT (endpoint_id) DO UPDATE SET
+        failing_since = CASE
+          WHEN failing_since > ${after} AND excluded.failing_since > ${after}
+            THEN min(failing_since, excluded.failing_since)
+          WHEN failing_since > ${after} THEN failing_since
+          WHEN excluded.failing_since > ${after} THEN excluded.failing_since
+        END,
+        last_failure_at = max(coalesce(last_failure_at, excluded.last_failure_at), coalesce(excluded.last_failure_at, last_failure_at)),
+        last_success_at = ${success}`,
+  );
+  const saveHealthTx = db.transaction((rows: readonly EndpointHealthRow[]) => {
+    for (const r of rows) upsertHealth.run(r.endpointId, r.failingSince, r.lastFailureAt, r.lastSuccessAt);
+  });
+  const deleteHealth = db.prepare(`DELETE FROM ${H} WHERE endpoint_id = ?`);
   const listCache = new Map<string, BetterSqlite3.Statement>();
 
   if ((options.checkpoints ?? 'background') === 'background' && !checkpointed.has(db)) {
@@ -385,8 +427,8 @@ export function createSqliteOutbox(
       return completeAndClaimTx(completions, request);
     },
 
-    async release(ids, owner, now) {
-      if (ids.length > 0) releaseStmt.run(now, JSON.stringify(ids), owner);
+    async release(ids, owner, now, options = {}) {
+      if (ids.length > 0) (options.sent ? releaseSent : releaseUnsent).run(now, JSON.stringify(ids), owner);
     },
 
     async nextDueAt() {
@@ -437,6 +479,7 @@ export function createSqliteOutbox(
         inFlight: counts.get('in_flight') ?? 0,
         delivered: counts.get('delivered') ?? 0,
         dead: counts.get('dead') ?? 0,
+        failed: counts.get('failed') ?? 0,
         canceled: counts.get('canceled') ?? 0,
         attempts: (countAttempts.get() as { n: number }).n,
         oldestPendingAt: (oldestPending.get() as { at: number | null }).at,
@@ -451,10 +494,29 @@ export function createSqliteOutbox(
 
     async replaySince(since, now, filter = {}) {
       const from = requireTime(since, 'replaySince');
-      const endpointId = filter.endpointId ?? null;
-      const n = replayAll.run(now, from, endpointId, endpointId).changes;
+      const { endpointId, includeDelivered } = parseReplayFilter(filter, 'replaySince');
+      const stmt = includeDelivered ? replayFinished : replayUndelivered;
+      const n = stmt.run(now, from, endpointId, endpointId).changes;
       if (n > 0) scheduleWake();
       return n;
+    },
+
+    async failPending(endpointId) {
+      return failPendingStmt.run(requireId(endpointId, 'failPending')).changes;
+    },
+
+    async loadEndpointHealth(endpointIds) {
+      if (endpointIds.length === 0) return [];
+      const rows = selectHealth.all(JSON.stringify(endpointIds)) as HealthRow[];
+      return rows.map(healthFromRow);
+    },
+
+    async saveEndpointHealth(rows) {
+      if (rows.length > 0) saveHealthTx(rows);
+    },
+
+    async clearEndpointHealth(endpointId) {
+      deleteHealth.run(endpointId);
     },
 
     subscribe(listener) {

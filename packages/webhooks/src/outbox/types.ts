@@ -1,9 +1,15 @@
 // The delivery engine's vocabulary: messages, attempts, the store contract and the clock.
+import type { EndpointHealth } from './policy.ts';
 import type { SigningScheme } from './signing.ts';
 
 export type RetryProfile = 'stripe' | 'slack' | 'standard';
-export type MessageStatus = 'pending' | 'in_flight' | 'delivered' | 'dead' | 'canceled';
-export type FailureKind = 'timeout' | 'connection' | 'http' | 'ssrf' | 'gone';
+/**
+ * `dead`: its retries are spent (or retrying cannot help). `failed`: its endpoint was disabled, so it was
+ * not sent; replay brings it back. `canceled`: its endpoint was deleted.
+ */
+export type MessageStatus = 'pending' | 'in_flight' | 'delivered' | 'dead' | 'failed' | 'canceled';
+/** `dns`: the callback host did not resolve (retried); `ssrf`: the guard refused its address (final). */
+export type FailureKind = 'timeout' | 'connection' | 'http' | 'dns' | 'ssrf' | 'gone';
 
 export interface SigningConfig {
   scheme: SigningScheme;
@@ -40,7 +46,10 @@ export interface OutboxMessage {
   profile: RetryProfile;
   traceparent: string | null;
   status: MessageStatus;
-  /** Attempts made over the message's whole life (replays included). */
+  /**
+   * Attempts made over the message's whole life (replays included). Counted when a worker claims the
+   * message, before it sends, so a redelivery after a crash carries the next number, never the same one.
+   */
   attempts: number;
   /** Value of `attempts` when the current delivery cycle began (0, or the count at the last replay). */
   cycleStart: number;
@@ -77,6 +86,7 @@ export type Completion =
   | { id: string; owner: string; attempt: AttemptRecord; status: 'delivered' }
   | { id: string; owner: string; attempt: AttemptRecord; status: 'pending'; nextAttemptAt: number }
   | { id: string; owner: string; attempt: AttemptRecord; status: 'dead' }
+  | { id: string; owner: string; attempt: AttemptRecord | null; status: 'failed' }
   | { id: string; owner: string; attempt: null; status: 'canceled' };
 
 export interface ClaimRequest {
@@ -109,9 +119,21 @@ export interface OutboxStats {
   inFlight: number;
   delivered: number;
   dead: number;
+  failed: number;
   canceled: number;
   attempts: number;
   oldestPendingAt: number | null;
+}
+
+export interface ReplayFilter {
+  endpointId?: string;
+  /** Also replay delivered messages (default: only those that never arrived: dead, failed, canceled). */
+  includeDelivered?: boolean;
+}
+
+/** An endpoint's health as a store keeps it. */
+export interface EndpointHealthRow extends EndpointHealth {
+  endpointId: string;
 }
 
 /** The part of a store the dispatcher and the queries use; both SQLite and PostgreSQL implement it. */
@@ -124,16 +146,28 @@ export interface OutboxStore {
    * The dispatcher uses it when present; a store whose claims are remote round trips should leave it out.
    */
   completeAndClaim?(completions: readonly Completion[], request: ClaimRequest): Promise<ClaimResult>;
-  /** Hands claimed messages back (graceful stop): pending again, due at `now`. */
-  release(ids: readonly string[], owner: string, now: number): Promise<void>;
+  /**
+   * Hands claimed messages back (graceful stop): pending again, due at `now`. Unless `sent` (the attempt
+   * was in flight and may have arrived), the attempt counted at claim time is taken back.
+   */
+  release(ids: readonly string[], owner: string, now: number, options?: { sent?: boolean }): Promise<void>;
   /** Earliest `next_attempt_at` among pending or leased messages, or null when there is none. */
   nextDueAt(): Promise<number | null>;
   getMessage(id: string): Promise<MessageWithAttempts | null>;
   listMessages(query?: ListMessagesQuery): Promise<OutboxMessage[]>;
   stats(): Promise<OutboxStats>;
-  /** Puts a delivered, dead or canceled message back in line with a fresh retry cycle. */
+  /** Puts a finished message (delivered, dead, failed or canceled) back in line with a fresh retry cycle. */
   replay(id: string, now: number): Promise<boolean>;
-  replaySince(since: number, now: number, filter?: { endpointId?: string }): Promise<number>;
+  /** Replays messages created since `since` that never arrived (and delivered ones with `includeDelivered`). */
+  replaySince(since: number, now: number, filter?: ReplayFilter): Promise<number>;
+  /** Moves an endpoint's pending messages to `failed` (it was disabled); returns how many. */
+  failPending(endpointId: string): Promise<number>;
+  /** Stored health of these endpoints (those with none are left out). */
+  loadEndpointHealth(endpointIds: readonly string[]): Promise<EndpointHealthRow[]>;
+  /** Merges these views into the stored ones (`mergeEndpointHealth`: latest success wins). */
+  saveEndpointHealth(rows: readonly EndpointHealthRow[]): Promise<void>;
+  /** Forgets an endpoint's health (after it was disabled, so re-enabling starts afresh). */
+  clearEndpointHealth(endpointId: string): Promise<void>;
   /** Called (coalesced, on the next turn of the event loop) after messages are enqueued. */
   subscribe(listener: () => void): () => void;
   /** Starts cross-process wake-ups (PostgreSQL LISTEN); a no-op where there are none. */

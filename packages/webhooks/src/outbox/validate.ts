@@ -146,7 +146,7 @@ export function parseNewMessage(input: unknown, where = 'enqueue'): NewMessage {
 }
 
 const listSchema = z.strictObject({
-  status: z.enum(['pending', 'in_flight', 'delivered', 'dead', 'canceled']).optional(),
+  status: z.enum(['pending', 'in_flight', 'delivered', 'dead', 'failed', 'canceled']).optional(),
   endpointId: z.string().min(1).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
   before: z.string().min(1).optional(),
@@ -165,6 +165,24 @@ export function requireId(id: unknown, where: string): string {
     throw new OutboxInputError(where, ['id: expected a non-empty message id string']);
   }
   return id;
+}
+
+const replayFilterSchema = z.strictObject({
+  endpointId: z.string().min(1).max(200).optional(),
+  includeDelivered: z.boolean().optional(),
+});
+
+/** Checks a replay filter (`endpointId`, `includeDelivered`). */
+export function parseReplayFilter(
+  input: unknown,
+  where: string,
+): { endpointId: string | null; includeDelivered: boolean } {
+  const result = replayFilterSchema.safeParse(input ?? {});
+  if (!result.success) throw new OutboxInputError(where, issuesOf(result.error));
+  return {
+    endpointId: result.data.endpointId ?? null,
+    includeDelivered: result.data.includeDelivered ?? false,
+  };
 }
 
 export function requireTime(value: unknown, where: string): number {

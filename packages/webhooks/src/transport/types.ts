@@ -13,7 +13,7 @@ export interface TransportRequest {
 export interface TransportResult {
   ok: boolean;
   statusCode: number | null;
-  failureKind: Exclude<FailureKind, 'ssrf' | 'gone'> | null;
+  failureKind: Exclude<FailureKind, 'ssrf' | 'gone' | 'dns'> | null;
   /** Lower-cased subset worth keeping: retry-after, content-type, content-length, location, request ids. */
   headers: Record<string, string>;
   /** Up to `maxResponseBytes` of the body (UTF-8), or the error message on a failure before a response. */
