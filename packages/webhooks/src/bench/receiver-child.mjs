@@ -13,3 +13,4 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
 });
 process.on('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0); // the bench went while this module was loading

@@ -105,9 +105,12 @@ process.on('message', (m) => {
   if (m?.type === 'stop') stop();
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, stop);
+// An ES module loads asynchronously: the bench may have gone before the handler above was in place.
+if (!process.connected) stop();
 
 for (let attempt = 1; attempt <= PORT_TRIES && !stopping; attempt++) {
   const port = await freePort();
+  if (stopping) break;
   const { child, result } = await launch(port);
   if (result.type === 'port-taken' && attempt < PORT_TRIES) continue;
   if (result.type !== 'ready') {

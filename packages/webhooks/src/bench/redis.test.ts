@@ -1,21 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRedis } from './redis.ts';
 import { redisSuite } from './redis-test-env.ts';
 
+/** Running, and not a zombie waiting for a reaper (orphans here may never be reaped). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
 };
 
 const REDIS_TS = fileURLToPath(new URL('./redis.ts', import.meta.url));
+const REDIS_CHILD = fileURLToPath(new URL('./redis-child.mjs', import.meta.url));
 // Stands in for the bench: starts Redis, prints where it is, then waits to be killed (60 s at most).
 const OWNER = `
 const { startRedis } = await import(${JSON.stringify(REDIS_TS)});
@@ -76,6 +77,25 @@ redisSuite("the bench's redis-server", () => {
       },
       { timeout: 15_000, interval: 50 },
     );
+  });
+
+  it('does not start (or stops) Redis when the bench is gone before the supervisor has loaded', async () => {
+    // The bench forks the supervisor and dies at once: the IPC channel closes while the module loads.
+    const forkAndExit = `const { fork } = require('node:child_process');
+      const c = fork(${JSON.stringify(REDIS_CHILD)}, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+      console.log(c.pid); process.exit(0);`;
+    const out = await new Promise<string>((resolve, reject) => {
+      const owner = spawn(process.execPath, ['-e', forkAndExit], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      owner.stdout!.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      owner.once('exit', () => resolve(text));
+      owner.once('error', reject);
+    });
+    const supervisor = Number(out.trim());
+    expect(supervisor).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(alive(supervisor)).toBe(false), { timeout: 15_000, interval: 50 });
   });
 
   it('stops on Ctrl-C, which signals the whole process group', async () => {
