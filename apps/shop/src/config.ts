@@ -28,6 +28,10 @@ export const shopConfigSchema = baseConfigSchema.extend({
     .string()
     .startsWith('whsec_')
     .default('whsec_aG9va2xhYi1sb2dpc3RpY3MtY2FsbGJhY2stZGV2LXNlY3JldA=='),
+  /** How long a checkout holds the dresses (and the Checkout Session's `expires_at`): Stripe allows 30–1440. */
+  SHOP_CHECKOUT_HOLD_MINUTES: z.coerce.number().int().min(30).max(1440).default(30),
+  /** The back office's key (`Authorization: Bearer …`) to read every order; unset outside dev mode = no back office. */
+  SHOP_ADMIN_KEY: z.string().min(16).max(200).optional(),
   /** Largest manifest the shop will download, in bytes. */
   SHOP_MANIFEST_MAX_BYTES: z.coerce
     .number()
@@ -37,6 +41,16 @@ export const shopConfigSchema = baseConfigSchema.extend({
 });
 
 export type ShopConfigInput = z.infer<typeof shopConfigSchema>;
+
+/** The back-office key in dev mode when SHOP_ADMIN_KEY is unset (docs/contracts.md). Never outside dev mode. */
+export const DEV_ADMIN_KEY = 'shop_admin_hooklab';
+
+/** The key that opens the back office, if any: SHOP_ADMIN_KEY, else the dev key in dev mode only. */
+export function adminKeyOf(
+  config: Pick<ShopConfigInput, 'SHOP_ADMIN_KEY' | 'HOOKLAB_DEV'>,
+): string | undefined {
+  return config.SHOP_ADMIN_KEY ?? (config.HOOKLAB_DEV ? DEV_ADMIN_KEY : undefined);
+}
 
 /** The resolved config: env plus the service URLs the shop talks to. */
 export interface ShopConfig extends ShopConfigInput {

@@ -132,6 +132,7 @@ export const start: StartApp = async (env, opts = {}) => {
 
   await dispatcher.start();
   let registration: { stop(): void } | undefined;
+  let holdSweep: NodeJS.Timeout | undefined;
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     server = await serve({
@@ -143,6 +144,8 @@ export const start: StartApp = async (env, opts = {}) => {
       handleSignals: opts.handleSignals,
       onShutdown: [
         () => registration?.stop(),
+        () => clearInterval(holdSweep),
+        () => services.refunds.stop(),
         () => services.poller.stopAll(),
         () => dispatcher.stop({ drainMs: 2000 }),
         async () => {
@@ -199,6 +202,11 @@ export const start: StartApp = async (env, opts = {}) => {
   }
   for (const m of db.select().from(manifests).where(eq(manifests.status, 'pending')).all())
     downloadManifest(m.id);
+  // Refunds recorded but not sent yet; dresses held by checkouts that ended while we were down, then every minute.
+  services.refunds.resume();
+  services.releaseLapsedHolds();
+  holdSweep = setInterval(() => services.releaseLapsedHolds(), 60_000);
+  holdSweep.unref();
 
   return { name: 'shop', url: server.url, port: server.port, recorder, close: server.close };
 };

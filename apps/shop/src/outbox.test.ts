@@ -61,6 +61,7 @@ describe('order.created to logistics through the outbox (real dispatcher, real H
       PORT: '0',
       DATA_DIR: ':memory:',
       LOG_LEVEL: 'silent',
+      HOOKLAB_DEV: '1',
       STRIPE_WEBHOOK_SECRET: TEST_STRIPE_SECRET,
       PAYMENTS_URL: 'http://127.0.0.1:9',
       LOGISTICS_URL: logistics.url,
@@ -72,11 +73,12 @@ describe('order.created to logistics through the outbox (real dispatcher, real H
     await logistics?.close();
   });
 
-  const newOrder = async () => {
+  // The archive gown is one of a kind: the second test buys another dress.
+  const newOrder = async (sku = 'OOS-TULLE') => {
     const res = await fetch(`${shop.url}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ORDER_BODY, items: [{ sku: 'OOS-TULLE', quantity: 1 }] }),
+      body: JSON.stringify({ ...ORDER_BODY, items: [{ sku, quantity: 1 }] }),
     });
     return ((await res.json()) as { id: string }).id;
   };
@@ -126,7 +128,7 @@ describe('order.created to logistics through the outbox (real dispatcher, real H
   });
 
   it('retries when logistics is briefly down: delivered later, nothing lost', async () => {
-    const id = await newOrder();
+    const id = await newOrder('DR-001');
     failFirstFor = id;
     await send(stripeEvent('payment_intent.succeeded', piObject(`pi_${id}`, id)));
     await until(() => received.find((r) => r.orderId === id), 'the retried order.created');

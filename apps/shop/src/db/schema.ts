@@ -10,6 +10,8 @@ export const products = sqliteTable('products', {
   currency: text('currency').notNull(),
   /** A colour for the storefront swatch (no images in the repo). */
   swatch: text('swatch').notNull(),
+  /** Units free to sell (on hand, minus those held for open checkouts); null when made to order. */
+  stock: integer('stock'),
 });
 
 export const orders = sqliteTable(
@@ -21,11 +23,24 @@ export const orders = sqliteTable(
     customerName: text('customer_name').notNull(),
     customerEmail: text('customer_email').notNull(),
     shipTo: text('ship_to', { mode: 'json' }).notNull().$type<ShipTo>(),
+    /** The customer session (bag cookie) that placed it: only that session and the back office may read it. */
+    sessionId: text('session_id'),
     amountCents: integer('amount_cents').notNull(),
     currency: text('currency').notNull(),
     checkoutSessionId: text('checkout_session_id'),
     paymentIntentId: text('payment_intent_id'),
+    /** A delayed method (bank debit) was submitted and is not settled yet: nothing to pay, nothing paid. */
+    paymentProcessing: integer('payment_processing', { mode: 'boolean' }).notNull().default(false),
     failureReason: text('failure_reason'),
+    /** The order's units: none → held (checkout) → sold (paid), or released (expired, canceled, refunded). */
+    stockState: text('stock_state').notNull().default('none'),
+    /** When the hold ends: the Checkout Session's `expires_at`, in ms. */
+    stockHeldUntil: integer('stock_held_until'),
+    /** pending (to send) → requested (payments accepted it), or failed (the back office must act). */
+    refundStatus: text('refund_status'),
+    refundId: text('refund_id'),
+    refundError: text('refund_error'),
+    amountRefundedCents: integer('amount_refunded_cents').notNull().default(0),
     shipmentId: text('shipment_id'),
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),
@@ -37,8 +52,15 @@ export const orders = sqliteTable(
     paidAt: integer('paid_at'),
     fulfilledAt: integer('fulfilled_at'),
     deliveredAt: integer('delivered_at'),
+    refundedAt: integer('refunded_at'),
   },
-  (t) => [index('orders_pi').on(t.paymentIntentId), index('orders_session').on(t.checkoutSessionId)],
+  (t) => [
+    index('orders_pi').on(t.paymentIntentId),
+    index('orders_session').on(t.checkoutSessionId),
+    index('orders_customer_session').on(t.sessionId, t.createdAt),
+    index('orders_stock_held').on(t.stockState, t.stockHeldUntil),
+    index('orders_refund').on(t.refundStatus),
+  ],
 );
 
 export const orderItems = sqliteTable('order_items', {

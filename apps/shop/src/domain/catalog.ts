@@ -1,13 +1,15 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { ShopDb } from '../db/index.ts';
 import { type Product, products } from '../db/schema.ts';
 
 type Seed = Omit<Product, 'currency'>;
 
-// Stable ids so links and scenarios survive a restart. `OOS-…` is logistics' out-of-stock trigger (contracts.md).
+// Stable ids so links and scenarios survive a restart. `OOS-…` is logistics' out-of-stock trigger (contracts.md):
+// the shop believes it has the one archive gown, the warehouse has none, so it shows the refund path.
 export const CATALOG: readonly Seed[] = [
   {
     id: 'prd_linen_wrap',
+    stock: 40,
     sku: 'DR-001',
     slug: 'linen-wrap-dress',
     name: 'Linen wrap dress',
@@ -17,6 +19,7 @@ export const CATALOG: readonly Seed[] = [
   },
   {
     id: 'prd_silk_slip',
+    stock: 25,
     sku: 'DR-002',
     slug: 'silk-slip-dress',
     name: 'Silk slip dress',
@@ -26,6 +29,7 @@ export const CATALOG: readonly Seed[] = [
   },
   {
     id: 'prd_poplin_shirt',
+    stock: 8,
     sku: 'DR-003',
     slug: 'poplin-shirt-dress',
     name: 'Poplin shirt dress',
@@ -35,6 +39,7 @@ export const CATALOG: readonly Seed[] = [
   },
   {
     id: 'prd_velvet_midi',
+    stock: null,
     sku: null,
     slug: 'velvet-midi-dress',
     name: 'Velvet midi dress',
@@ -44,6 +49,7 @@ export const CATALOG: readonly Seed[] = [
   },
   {
     id: 'prd_knit_column',
+    stock: 3,
     sku: 'DR-005',
     slug: 'knit-column-dress',
     name: 'Merino knit column dress',
@@ -53,6 +59,7 @@ export const CATALOG: readonly Seed[] = [
   },
   {
     id: 'prd_archive_tulle',
+    stock: 1,
     sku: 'OOS-TULLE',
     slug: 'archive-tulle-gown',
     name: 'Archive tulle gown',
@@ -63,13 +70,55 @@ export const CATALOG: readonly Seed[] = [
   },
 ];
 
-/** Inserts the catalogue if missing; running it again changes nothing. */
+/** Most of one dress a single order may take. */
+export const MAX_PER_DRESS = 5;
+/** At or below this many units the storefront says "only N left". */
+export const LOW_STOCK_AT = 3;
+
+export type Availability = 'in_stock' | 'low_stock' | 'sold_out' | 'made_to_order';
+
+export function availabilityOf(p: Pick<Product, 'stock'>): Availability {
+  if (p.stock == null) return 'made_to_order';
+  if (p.stock <= 0) return 'sold_out';
+  return p.stock <= LOW_STOCK_AT ? 'low_stock' : 'in_stock';
+}
+
+/** How many of `p` one order may still take: the per-order limit, or fewer when fewer are left. */
+export function maxOrderable(p: Pick<Product, 'stock'>): number {
+  return p.stock == null ? MAX_PER_DRESS : Math.max(0, Math.min(MAX_PER_DRESS, p.stock));
+}
+
+/** A product as the JSON API shows it (amounts in minor units). */
+export function productView(p: Product) {
+  return {
+    id: p.id,
+    object: 'product' as const,
+    sku: p.sku,
+    slug: p.slug,
+    name: p.name,
+    description: p.description,
+    amount: p.amountCents,
+    currency: p.currency,
+    available: p.stock,
+    availability: availabilityOf(p),
+    max_per_order: MAX_PER_DRESS,
+  };
+}
+
+/** Inserts the catalogue if missing; running it again changes nothing (stock included). */
 export function seedCatalog(db: ShopDb, currency: string): void {
-  for (const p of CATALOG)
+  for (const p of CATALOG) {
     db.insert(products)
       .values({ ...p, currency })
       .onConflictDoNothing()
       .run();
+    // A database from before stock was counted gets the seed stock once.
+    if (p.stock != null)
+      db.update(products)
+        .set({ stock: p.stock })
+        .where(and(eq(products.id, p.id), isNull(products.stock)))
+        .run();
+  }
 }
 
 export function listProducts(db: ShopDb): Product[] {

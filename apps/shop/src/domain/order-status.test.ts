@@ -44,6 +44,7 @@ describe('order state machine', () => {
       fulfilled: 2,
       delivered: 3,
       fulfilment_failed: 3,
+      refunded: 4,
     };
     const signals: OrderSignal[] = [
       'payment_succeeded',
@@ -51,6 +52,7 @@ describe('order state machine', () => {
       'shipment_fulfilled',
       'shipment_delivered',
       'shipment_failed',
+      'refunded',
     ];
     for (const s of ORDER_STATUSES) {
       for (const sig of signals) {
@@ -58,6 +60,17 @@ describe('order state machine', () => {
         if (t.kind === 'move') expect(rank[t.to]).toBeGreaterThanOrEqual(rank[t.from]);
       }
     }
+  });
+
+  it('ends an unshippable (or any paid) order as refunded, never one that was not paid', () => {
+    expect(transition('fulfilment_failed', 'refunded')).toEqual({
+      kind: 'move',
+      from: 'fulfilment_failed',
+      to: 'refunded',
+    });
+    expect(transition('delivered', 'refunded').kind).toBe('move');
+    expect(transition('pending_payment', 'refunded').kind).toBe('ignored');
+    expect(transition('refunded', 'shipment_delivered').kind).toBe('ignored');
   });
 
   it('refuses shipping signals before payment and after a final state', () => {

@@ -7,6 +7,7 @@ export const ORDER_STATUSES = [
   'fulfilled',
   'delivered',
   'fulfilment_failed',
+  'refunded',
 ] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -17,7 +18,8 @@ export type OrderSignal =
   | 'payment_failed'
   | 'shipment_fulfilled'
   | 'shipment_delivered'
-  | 'shipment_failed';
+  | 'shipment_failed'
+  | 'refunded';
 
 const TARGET: Record<OrderSignal, OrderStatus> = {
   payment_succeeded: 'paid',
@@ -25,17 +27,20 @@ const TARGET: Record<OrderSignal, OrderStatus> = {
   shipment_fulfilled: 'fulfilled',
   shipment_delivered: 'delivered',
   shipment_failed: 'fulfilment_failed',
+  refunded: 'refunded',
 };
 
 // Allowed moves. A declined card can be followed by a good one (payment_failed → paid); a delivered
 // callback that overtakes the fulfilled one (retries reorder them) may skip straight to delivered.
+// A charge refunded in full ends any paid order (an unshippable one, or from the payments dashboard).
 const ALLOWED: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ['paid', 'payment_failed'],
   payment_failed: ['paid'],
-  paid: ['fulfilled', 'delivered', 'fulfilment_failed'],
-  fulfilled: ['delivered'],
-  delivered: [],
-  fulfilment_failed: [],
+  paid: ['fulfilled', 'delivered', 'fulfilment_failed', 'refunded'],
+  fulfilled: ['delivered', 'refunded'],
+  delivered: ['refunded'],
+  fulfilment_failed: ['refunded'],
+  refunded: [],
 };
 
 export type Transition =
@@ -66,7 +71,12 @@ export function isPaid(status: OrderStatus): boolean {
   );
 }
 
-/** No further change will come. */
+/** The customer may (still) pay: nothing paid yet, and no delayed payment in flight. */
+export function isPayable(o: { status: OrderStatus; payment: { processing: boolean } }): boolean {
+  return (o.status === 'pending_payment' || o.status === 'payment_failed') && !o.payment.processing;
+}
+
+/** No further change will come in the normal course (a later refund of a delivered order aside). */
 export function isFinal(status: OrderStatus): boolean {
-  return status === 'delivered' || status === 'fulfilment_failed';
+  return status === 'delivered' || status === 'refunded';
 }

@@ -1,6 +1,6 @@
 import type { SqliteClient } from '@hooklab/db';
 import { currentTrace, formatTraceparent, newId } from '@hooklab/service';
-import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { ShopDb } from '../db/index.ts';
 import {
   type Order,
@@ -19,6 +19,7 @@ import {
   type Transition,
   transition,
 } from './order-status.ts';
+import { restock, sellStock } from './stock.ts';
 
 export type ConfirmationMode = 'webhook' | 'polling';
 
@@ -57,6 +58,8 @@ export interface NewOrderInput {
   customer: { name: string; email: string };
   shipTo: ShipTo;
   confirmation: ConfirmationMode;
+  /** The customer session placing it (the bag cookie); undefined for back-office orders. */
+  sessionId?: string;
 }
 
 /** The order as the JSON API and the pages show it. */
@@ -77,8 +80,19 @@ export interface OrderView {
   }[];
   amount_total: number;
   currency: string;
-  payment: { checkout_session_id: string | null; payment_intent_id: string | null };
+  payment: {
+    checkout_session_id: string | null;
+    payment_intent_id: string | null;
+    /** A delayed payment (bank debit) is on its way: not paid yet, and nothing to pay meanwhile. */
+    processing: boolean;
+  };
+  /** Machine-readable (`out_of_stock`, `generic_decline: …`); pages translate it for customers. */
   failure_reason: string | null;
+  refund: {
+    status: 'pending' | 'requested' | 'failed' | 'refunded';
+    id: string | null;
+    amount_refunded: number;
+  } | null;
   shipment: {
     id: string | null;
     carrier: string | null;
@@ -91,6 +105,7 @@ export interface OrderView {
   paid_at: string | null;
   fulfilled_at: string | null;
   delivered_at: string | null;
+  refunded_at: string | null;
   url: string;
 }
 
@@ -107,6 +122,8 @@ export type OrderPatch = Partial<
     | 'labelUrl'
     | 'trackingStatus'
     | 'trackingLocation'
+    | 'paymentProcessing'
+    | 'amountRefundedCents'
   >
 >;
 
@@ -142,8 +159,13 @@ export function createOrders(deps: OrdersDeps) {
       })),
       amount_total: order.amountCents,
       currency: order.currency,
-      payment: { checkout_session_id: order.checkoutSessionId, payment_intent_id: order.paymentIntentId },
+      payment: {
+        checkout_session_id: order.checkoutSessionId,
+        payment_intent_id: order.paymentIntentId,
+        processing: order.paymentProcessing,
+      },
       failure_reason: order.failureReason,
+      refund: refundView(order),
       shipment: shipped
         ? {
             id: order.shipmentId,
@@ -158,6 +180,7 @@ export function createOrders(deps: OrdersDeps) {
       paid_at: iso(order.paidAt),
       fulfilled_at: iso(order.fulfilledAt),
       delivered_at: iso(order.deliveredAt),
+      refunded_at: iso(order.refundedAt),
       url: `${deps.urls().publicUrl}/orders/${order.id}`,
     };
   }
@@ -236,7 +259,13 @@ export function createOrders(deps: OrdersDeps) {
 
   return {
     get,
+    row,
     inTransaction,
+
+    /** The customer session an order belongs to (null for back-office orders); undefined if no such order. */
+    sessionOf(id: string): string | null | undefined {
+      return db.select({ s: orders.sessionId }).from(orders).where(eq(orders.id, id)).get()?.s;
+    },
 
     create(input: NewOrderInput): OrderView {
       const id = newId('ord');
@@ -251,6 +280,7 @@ export function createOrders(deps: OrdersDeps) {
             customerName: input.customer.name,
             customerEmail: input.customer.email,
             shipTo: input.shipTo,
+            sessionId: input.sessionId ?? null,
             amountCents,
             currency: input.currency,
             createdAt: now,
@@ -274,11 +304,13 @@ export function createOrders(deps: OrdersDeps) {
       return get(id)!;
     },
 
-    list(opts: { limit: number; startingAfter?: string; status?: OrderStatus }): {
+    /** Newest first; `sessionId` narrows it to one customer's orders (undefined: every order, back office). */
+    list(opts: { limit: number; startingAfter?: string; status?: OrderStatus; sessionId?: string }): {
       data: OrderView[];
       hasMore: boolean;
     } {
-      const conds = [];
+      const conds: SQL[] = [];
+      if (opts.sessionId !== undefined) conds.push(eq(orders.sessionId, opts.sessionId));
       if (opts.status) conds.push(eq(orders.status, opts.status));
       if (opts.startingAfter) {
         const anchor = row(opts.startingAfter);
@@ -334,14 +366,25 @@ export function createOrders(deps: OrdersDeps) {
         // Facts that do not change the status (a card reference, tracking data arriving late) are still kept,
         // but never one that would contradict a later state (e.g. a failure reason on a paid order).
         const patch: Partial<Order> = t.kind === 'ignored' ? safePatch(opts.patch) : { ...opts.patch };
+        let detail = opts.detail ?? null;
+        // A payment's outcome (even a repeated one) ends the wait for a delayed method.
+        if (t.kind !== 'ignored' && (signal === 'payment_succeeded' || signal === 'payment_failed'))
+          patch.paymentProcessing = false;
         if (t.kind === 'move') {
           patch.status = t.to;
           if (t.to === 'paid') {
             patch.paidAt = now;
             patch.failureReason = null;
+            const { oversold } = sellStock(db, orderId);
+            if (oversold.length) detail = { ...detail, oversold };
           }
           if (t.to === 'fulfilled') patch.fulfilledAt = now;
           if (t.to === 'delivered') patch.deliveredAt = now;
+          if (t.to === 'refunded') {
+            patch.refundedAt = now;
+            // Never shipped: the units are still ours to sell.
+            if (t.from === 'fulfilment_failed') restock(db, orderId);
+          }
         }
         if (Object.keys(patch).length) {
           db.update(orders)
@@ -356,7 +399,7 @@ export function createOrders(deps: OrdersDeps) {
             fromStatus: t.from,
             toStatus: t.to,
             source: opts.source,
-            detail: opts.detail ?? null,
+            detail,
           });
           if (t.to === 'paid') enqueueOrderCreated({ ...order, ...patch } as Order);
         } else if (t.kind === 'ignored') {
@@ -382,9 +425,17 @@ export function createOrders(deps: OrdersDeps) {
       return inTransaction(() => {
         const order = row(orderId);
         if (!order) return false;
-        if (opts.patch && Object.keys(opts.patch).length) {
+        const patch = { ...opts.patch };
+        // A late "processing" must not make a paid (or later) order look unpaid.
+        if (
+          patch.paymentProcessing &&
+          order.status !== 'pending_payment' &&
+          order.status !== 'payment_failed'
+        )
+          delete patch.paymentProcessing;
+        if (Object.keys(patch).length) {
           db.update(orders)
-            .set({ ...opts.patch, updatedAt: deps.now() })
+            .set({ ...patch, updatedAt: deps.now() })
             .where(eq(orders.id, orderId))
             .run();
         }
@@ -400,6 +451,14 @@ export function createOrders(deps: OrdersDeps) {
       });
     },
   };
+}
+
+function refundView(order: Order): OrderView['refund'] {
+  if (order.status === 'refunded')
+    return { status: 'refunded', id: order.refundId, amount_refunded: order.amountRefundedCents };
+  const status = order.refundStatus;
+  if (status !== 'pending' && status !== 'requested' && status !== 'failed') return null;
+  return { status, id: order.refundId, amount_refunded: order.amountRefundedCents };
 }
 
 function safePatch(patch: OrderPatch | undefined): Partial<Order> {

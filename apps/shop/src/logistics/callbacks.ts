@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ShopDb } from '../db/index.ts';
 import { inbox, manifests } from '../db/schema.ts';
 import type { Orders } from '../domain/orders.ts';
+import type { Refunds } from '../domain/refunds.ts';
 
 const str = z.string().min(1).max(2000);
 
@@ -62,7 +63,13 @@ export interface CallbackOutcome {
 
 /** Applies one verified callback once (inbox keyed by `webhook-id`), in one transaction with the order change. */
 export function handleLogisticsCallback(
-  deps: { db: ShopDb; orders: Orders; now: () => number; logger?: Logger },
+  deps: {
+    db: ShopDb;
+    orders: Orders;
+    now: () => number;
+    logger?: Logger;
+    refunds?: Pick<Refunds, 'requestForUnshippable'>;
+  },
   webhookId: string,
   msg: LogisticsCallback,
 ): CallbackOutcome {
@@ -102,6 +109,8 @@ export function handleLogisticsCallback(
           patch: { shipmentId: d.shipment_id, failureReason: d.reason },
           detail: { reason: d.reason },
         });
+        // It will not ship, so the customer gets the money back (recorded here, sent after commit).
+        if (r.transition?.kind === 'move') deps.refunds?.requestForUnshippable(d.order_id, d.reason);
         return {
           duplicate: false,
           orderId: d.order_id,

@@ -12,6 +12,10 @@ export const STRIPE_EVENTS: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = 
   'payment_intent.processing',
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
+  // Stock held for a PaymentIntent (S02 path) is freed when it is canceled.
+  'payment_intent.canceled',
+  // A refund (an order that cannot ship) moves the order to refunded.
+  'charge.refunded',
 ];
 
 const KEY = 'stripe_webhook_endpoint';

@@ -38,7 +38,10 @@ describe('polling mode (S02)', () => {
     const shop = testShop({ paymentsUrl: fake.url, env: { SHOP_POLL_INTERVAL_MS: '10' } });
     try {
       const order = await createOrder(shop.app, { ...ORDER_BODY, confirmation: 'polling' });
-      const res = await shop.app.request(`/api/orders/${order.id}/payment_intent`, { method: 'POST' });
+      const res = await shop.app.request(`/api/orders/${order.id}/payment_intent`, {
+        method: 'POST',
+        headers: { cookie: order.cookie },
+      });
       expect(res.status).toBe(201);
       expect(await res.json()).toMatchObject({
         payment_intent_id: 'pi_poll',

@@ -100,7 +100,10 @@ export function createPoller(deps: PollerDeps) {
         last = pi.status;
         lastError = errorKey;
         if (pi.status === 'processing' && !nothingNew)
-          deps.orders.note(orderId, 'payment.processing', { source: `poll:${pi.id}` });
+          deps.orders.note(orderId, 'payment.processing', {
+            source: `poll:${pi.id}`,
+            patch: { paymentProcessing: true },
+          });
         if (pi.status === 'succeeded') {
           const r = deps.orders.signal(orderId, 'payment_succeeded', {
             source: `poll:${pi.id}`,

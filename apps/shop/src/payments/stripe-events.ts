@@ -5,6 +5,7 @@ import { inbox } from '../db/schema.ts';
 import { type Confirmations, preciseNow } from '../domain/confirmations.ts';
 import type { OrderSignal } from '../domain/order-status.ts';
 import type { OrderPatch, Orders } from '../domain/orders.ts';
+import { releaseHold } from '../domain/stock.ts';
 
 export interface StripeEventOutcome {
   duplicate: boolean;
@@ -19,7 +20,14 @@ interface Deps {
   logger?: Logger;
 }
 
-type Decision = { orderId?: string; signal?: OrderSignal; patch: OrderPatch; note?: string };
+type Decision = {
+  orderId?: string;
+  signal?: OrderSignal;
+  patch: OrderPatch;
+  note?: string;
+  /** The checkout or PaymentIntent ended unpaid: free the order's dresses if it is the order's current one. */
+  release?: { sessionId?: string; paymentIntentId?: string };
+};
 
 function orderIdOf(meta: Stripe.Metadata | null | undefined, fallback?: string | null): string | undefined {
   return meta?.order_id || fallback || undefined;
@@ -42,26 +50,42 @@ function decide(event: Stripe.Event, orders: Orders): Decision {
           signal: 'payment_failed',
           patch: { ...patch, failureReason: 'async payment failed' },
         };
-      if (event.type === 'checkout.session.expired') return { orderId, patch, note: 'checkout.expired' };
+      // An expired session may be an older one than the order's current session: it changes nothing else.
+      if (event.type === 'checkout.session.expired')
+        return { orderId, patch: {}, note: 'checkout.expired', release: { sessionId: s.id } };
       // A completed session with a delayed method (bank debit) is not paid yet: async_payment_succeeded follows.
       const paid = s.payment_status === 'paid' || s.payment_status === 'no_payment_required';
       return paid
         ? { orderId, signal: 'payment_succeeded', patch }
-        : { orderId, patch, note: 'checkout.completed_unpaid' };
+        : { orderId, patch: { ...patch, paymentProcessing: true }, note: 'checkout.completed_unpaid' };
     }
     case 'payment_intent.succeeded':
     case 'payment_intent.payment_failed':
-    case 'payment_intent.processing': {
+    case 'payment_intent.processing':
+    case 'payment_intent.canceled': {
       const pi = event.data.object;
       const orderId = orderIdOf(pi.metadata) ?? orders.findByPaymentIntent(pi.id)?.id;
       const patch: OrderPatch = { paymentIntentId: pi.id };
       if (event.type === 'payment_intent.succeeded') return { orderId, signal: 'payment_succeeded', patch };
-      if (event.type === 'payment_intent.processing') return { orderId, patch, note: 'payment.processing' };
+      if (event.type === 'payment_intent.processing')
+        return { orderId, patch: { ...patch, paymentProcessing: true }, note: 'payment.processing' };
+      if (event.type === 'payment_intent.canceled')
+        return { orderId, patch: {}, note: 'payment.canceled', release: { paymentIntentId: pi.id } };
       const err = pi.last_payment_error;
       const reason = err
         ? [err.decline_code ?? err.code, err.message].filter(Boolean).join(': ')
         : 'payment failed';
       return { orderId, signal: 'payment_failed', patch: { ...patch, failureReason: reason } };
+    }
+    case 'charge.refunded': {
+      const ch = event.data.object;
+      const pi = typeof ch.payment_intent === 'string' ? ch.payment_intent : ch.payment_intent?.id;
+      const orderId = orderIdOf(ch.metadata) ?? (pi ? orders.findByPaymentIntent(pi)?.id : undefined);
+      const patch: OrderPatch = { amountRefundedCents: ch.amount_refunded };
+      // Only a refund of the whole charge ends the order; a partial one is a fact on its page.
+      return ch.refunded
+        ? { orderId, signal: 'refunded', patch }
+        : { orderId, patch, note: 'refund.partial' };
     }
     default:
       return { patch: {} };
@@ -102,6 +126,19 @@ export function handleStripeEvent(deps: Deps, event: Stripe.Event, receivedAt: n
         action:
           r.transition?.kind === 'move' ? `moved_to_${r.transition.to}` : (r.transition?.kind ?? 'none'),
       };
+    }
+    if (d.release) {
+      const current = d.release.sessionId
+        ? order.payment.checkout_session_id === d.release.sessionId
+        : order.payment.payment_intent_id === d.release.paymentIntentId;
+      // A session or PaymentIntent the order has since replaced ended: nothing of this order's to free.
+      if (!current) return { duplicate: false, orderId: order.id, action: 'stale' };
+      const released = releaseHold(deps.db, order.id);
+      orders.note(order.id, d.note ?? 'stock.released', {
+        source: `stripe:${event.id}`,
+        detail: { released },
+      });
+      return { duplicate: false, orderId: order.id, action: released ? 'stock_released' : 'noted' };
     }
     if (d.note) orders.note(order.id, d.note, { source: `stripe:${event.id}`, patch: d.patch });
     else orders.attachPayment(order.id, d.patch);

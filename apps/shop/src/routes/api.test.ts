@@ -1,7 +1,7 @@
 import { createTracedFetch, ExchangeRecorder } from '@hooklab/service';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../payments/stripe-client.ts';
-import { createOrder, json, listen, ORDER_BODY, testShop } from '../test-support.ts';
+import { ADMIN, createOrder, json, listen, ORDER_BODY, testShop } from '../test-support.ts';
 
 const post = (body: string, type = 'application/json') => ({
   method: 'POST',
@@ -36,9 +36,9 @@ describe('orders JSON API', () => {
     };
     expect(order).toMatchObject({ status: 'pending_payment', amount_total: 2 * 12900 + 18900 });
     expect(res.headers.get('location')).toBe(`/api/orders/${order.id}`);
-    expect((await shop.app.request(`/api/orders/${order.id}`)).status).toBe(200);
+    expect((await shop.app.request(`/api/orders/${order.id}`, { headers: ADMIN })).status).toBe(200);
     await createOrder(shop.app);
-    const list = (await (await shop.app.request('/api/orders?limit=1')).json()) as {
+    const list = (await (await shop.app.request('/api/orders?limit=1', { headers: ADMIN })).json()) as {
       data: { id: string }[];
       has_more: boolean;
     };
@@ -111,9 +111,9 @@ describe('orders JSON API', () => {
 
   it('answers 404 for an unknown order and 400 for a bad list query', async () => {
     shop = testShop();
-    expect((await shop.app.request('/api/orders/ord_nope')).status).toBe(404);
-    expect((await shop.app.request('/api/orders?limit=abc')).status).toBe(400);
-    expect((await shop.app.request('/api/orders?status=weird')).status).toBe(400);
+    expect((await shop.app.request('/api/orders/ord_nope', { headers: ADMIN })).status).toBe(404);
+    expect((await shop.app.request('/api/orders?limit=abc', { headers: ADMIN })).status).toBe(400);
+    expect((await shop.app.request('/api/orders?status=weird', { headers: ADMIN })).status).toBe(400);
   });
 });
 
@@ -160,7 +160,10 @@ describe('checkout through the official stripe SDK (v23) with the traced fetch',
     const shop = testShop({ paymentsUrl: fake.url, deps: { stripe } });
     try {
       const order = await createOrder(shop.app);
-      const res = await shop.app.request(`/api/orders/${order.id}/checkout`, { method: 'POST' });
+      const res = await shop.app.request(`/api/orders/${order.id}/checkout`, {
+        method: 'POST',
+        headers: ADMIN,
+      });
       expect(res.status).toBe(201);
       expect(await res.json()).toEqual({
         checkout_url: `${fake.url}/pay/cs_test_123`,
@@ -184,7 +187,10 @@ describe('checkout through the official stripe SDK (v23) with the traced fetch',
           .some((e) => e.direction === 'out' && e.url.endsWith('/v1/checkout/sessions') && e.status === 200),
       ).toBe(true);
       // A second click reuses the open session instead of making another.
-      const again = await shop.app.request(`/api/orders/${order.id}/checkout`, { method: 'POST' });
+      const again = await shop.app.request(`/api/orders/${order.id}/checkout`, {
+        method: 'POST',
+        headers: ADMIN,
+      });
       expect(await again.json()).toMatchObject({ session_id: 'cs_test_123' });
       expect(seen.filter((r) => r.url === '/v1/checkout/sessions')).toHaveLength(1);
     } finally {
@@ -196,13 +202,17 @@ describe('checkout through the official stripe SDK (v23) with the traced fetch',
     const shop = testShop();
     try {
       const order = await createOrder(shop.app);
-      const res = await shop.app.request(`/api/orders/${order.id}/checkout`, { method: 'POST' });
+      const res = await shop.app.request(`/api/orders/${order.id}/checkout`, {
+        method: 'POST',
+        headers: ADMIN,
+      });
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: 'payments_unavailable' });
       shop.services.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
-      expect((await shop.app.request(`/api/orders/${order.id}/checkout`, { method: 'POST' })).status).toBe(
-        409,
-      );
+      expect(
+        (await shop.app.request(`/api/orders/${order.id}/checkout`, { method: 'POST', headers: ADMIN }))
+          .status,
+      ).toBe(409);
     } finally {
       shop.close();
     }

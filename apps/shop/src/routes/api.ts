@@ -1,15 +1,16 @@
 import { ApiError, errors, type ServiceEnv } from '@hooklab/service';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { productById, productBySku } from '../domain/catalog.ts';
+import { listProducts, MAX_PER_DRESS, productById, productBySku, productView } from '../domain/catalog.ts';
 import { startCheckout, startPaymentIntent } from '../domain/checkout.ts';
 import { delayOf, summarize } from '../domain/confirmations.ts';
-import type { OrderChange } from '../domain/order-bus.ts';
 import { isFinal, ORDER_STATUSES } from '../domain/order-status.ts';
-import type { ConfirmationMode, NewOrderInput, OrderView } from '../domain/orders.ts';
+import type { ConfirmationMode, NewOrderInput } from '../domain/orders.ts';
+import { assertAvailable, mergeLines } from '../domain/stock.ts';
 import type { ShopServices } from '../shop.ts';
+import { ensureSession, orderFor, viewerOf } from './access.ts';
+import { streamOrder } from './order-stream.ts';
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
@@ -23,7 +24,7 @@ export const orderInputSchema = z.object({
         .object({
           product_id: text(100).optional(),
           sku: text(100).optional(),
-          quantity: z.number().int().min(1).max(20),
+          quantity: z.number().int().min(1).max(MAX_PER_DRESS),
         })
         .refine((i) => Boolean(i.product_id) !== Boolean(i.sku), {
           message: 'give exactly one of product_id or sku',
@@ -73,7 +74,10 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-/** Turns validated API input into order lines, refusing unknown products with 422. */
+/**
+ * Turns validated API input into order lines (one per dress, quantities summed), refusing unknown products
+ * with 422 and more than MAX_PER_DRESS of one dress with 400.
+ */
 export function resolveOrderInput(
   s: ShopServices,
   input: OrderInput,
@@ -98,19 +102,22 @@ export function resolveOrderInput(
       quantity: item.quantity,
     };
   });
+  const merged = mergeLines(lines);
+  const tooMany = merged.find((l) => l.quantity > MAX_PER_DRESS);
+  if (tooMany)
+    throw new ApiError({
+      status: 400,
+      code: 'quantity_limit_exceeded',
+      message: `At most ${MAX_PER_DRESS} × ${tooMany.name} per order (asked for ${tooMany.quantity})`,
+      param: 'items',
+    });
   return {
-    lines,
+    lines: merged,
     currency: s.config.SHOP_CURRENCY,
     customer: input.customer,
     shipTo: input.ship_to,
     confirmation: input.confirmation ?? fallback,
   };
-}
-
-function orderOr404(s: ShopServices, id: string): OrderView {
-  const order = s.orders.get(id);
-  if (!order) throw errors.notFound(`Order ${id}`);
-  return order;
 }
 
 /** The shop's own JSON API (problem+json errors): orders, checkout, live order events, S02 metrics. */
@@ -135,16 +142,28 @@ export function apiRoutes(s: ShopServices) {
     });
   });
 
-  api.get('/products', (c) => c.json({ object: 'list', data: s.db.query.products.findMany() }));
+  api.get('/products', (c) => c.json({ object: 'list', data: listProducts(s.db).map(productView) }));
 
   api.post('/orders', jsonBodyLimit, async (c) => {
     const input = orderInputSchema.parse(await readJson(c));
-    const order = s.orders.create(resolveOrderInput(s, input, s.config.SHOP_PAYMENT_CONFIRMATION));
+    const resolved = resolveOrderInput(s, input, s.config.SHOP_PAYMENT_CONFIRMATION);
+    // Refused early when gone; the units are held only when the checkout starts.
+    assertAvailable(s.db, resolved.lines);
+    const order = s.orders.create({ ...resolved, sessionId: ensureSession(c, s) });
     s.confirmations.ensure(order.id, order.confirmation);
     return c.json(order, 201, { location: `/api/orders/${order.id}` });
   });
 
+  // The back office sees every order; a customer session its own; anyone else nothing.
   api.get('/orders', (c) => {
+    const viewer = viewerOf(c, s);
+    if (!viewer.admin && !viewer.sessionId)
+      throw new ApiError({
+        status: 401,
+        code: 'unauthorized',
+        message: 'Orders are shown to the session that placed them, or with the back-office key',
+        headers: { 'www-authenticate': 'Bearer realm="Atelier back office"' },
+      });
     const q = z
       .object({
         limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -152,24 +171,29 @@ export function apiRoutes(s: ShopServices) {
         status: z.enum(ORDER_STATUSES).optional(),
       })
       .parse(c.req.query());
-    const page = s.orders.list({ limit: q.limit, startingAfter: q.starting_after, status: q.status });
+    const page = s.orders.list({
+      limit: q.limit,
+      startingAfter: q.starting_after,
+      status: q.status,
+      sessionId: viewer.admin ? undefined : viewer.sessionId,
+    });
     return c.json({ object: 'list', data: page.data, has_more: page.hasMore });
   });
 
-  api.get('/orders/:id', (c) => c.json(orderOr404(s, c.req.param('id'))));
+  api.get('/orders/:id', (c) => c.json(orderFor(c, s, c.req.param('id'))));
 
   api.post('/orders/:id/checkout', async (c) => {
-    const order = orderOr404(s, c.req.param('id'));
+    const order = orderFor(c, s, c.req.param('id'));
     return c.json(await startCheckout(s, order), 201);
   });
 
   api.post('/orders/:id/payment_intent', async (c) => {
-    const order = orderOr404(s, c.req.param('id'));
+    const order = orderFor(c, s, c.req.param('id'));
     return c.json(await startPaymentIntent(s, order), 201);
   });
 
   api.get('/orders/:id/history', (c) => {
-    const order = orderOr404(s, c.req.param('id'));
+    const order = orderFor(c, s, c.req.param('id'));
     const data = s.orders.events(order.id).map((e) => ({
       type: e.type,
       from_status: e.fromStatus,
@@ -181,65 +205,15 @@ export function apiRoutes(s: ShopServices) {
   });
 
   api.get('/orders/:id/events', (c) => {
-    const order = orderOr404(s, c.req.param('id'));
-    const lastEventId = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0);
-    return streamSSE(c, async (stream) => {
-      const queue: OrderChange[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = s.bus.subscribe(order.id, (change) => {
-        queue.push(change);
-        wake?.();
-      });
-      let closed = false;
-      stream.onAbort(() => {
-        closed = true;
-        wake?.();
-      });
-      try {
-        // Missed events first (a reconnect sends Last-Event-ID), then the current state, then live changes.
-        let sentUpTo = Number.isFinite(lastEventId) ? lastEventId : 0;
-        if (sentUpTo > 0) {
-          for (const e of s.orders.events(order.id, sentUpTo)) {
-            await stream.writeSSE({
-              event: 'order',
-              id: String(e.id),
-              data: JSON.stringify({ type: e.type, order: s.orders.get(order.id) }),
-            });
-            sentUpTo = e.id;
-          }
-        }
-        const latest = s.orders.events(order.id).at(-1)?.id ?? 0;
-        sentUpTo = Math.max(sentUpTo, latest);
-        await stream.writeSSE({
-          event: 'order',
-          id: String(sentUpTo),
-          data: JSON.stringify({ type: 'snapshot', order: s.orders.get(order.id) }),
-        });
-        while (!closed) {
-          const change = queue.shift();
-          if (!change) {
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, 15_000);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            if (!queue.length && !closed) await stream.write(': keep-alive\n\n');
-            continue;
-          }
-          if (change.eventId <= sentUpTo) continue;
-          sentUpTo = change.eventId;
-          await stream.writeSSE({
-            event: 'order',
-            id: String(change.eventId),
-            data: JSON.stringify({ type: change.type, order: change.order }),
-          });
-          if (isFinal(change.order.status) && c.req.query('close_when_final') === '1') break;
-        }
-      } finally {
-        unsubscribe();
-      }
+    const order = orderFor(c, s, c.req.param('id'));
+    const after = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0);
+    const closeWhenFinal = c.req.query('close_when_final') === '1';
+    return streamOrder(c, s, order.id, {
+      after,
+      missed: (e, current) => ({ event: 'order', data: JSON.stringify({ type: e.type, order: current }) }),
+      snapshot: (current) => ({ event: 'order', data: JSON.stringify({ type: 'snapshot', order: current }) }),
+      change: (ch) => ({ event: 'order', data: JSON.stringify({ type: ch.type, order: ch.order }) }),
+      closeAfter: (ch) => closeWhenFinal && isFinal(ch.order.status),
     });
   });
 

@@ -3,7 +3,7 @@ import { checkUrl } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { downloadManifest } from '../logistics/manifests.ts';
-import { createOrder, listen, testShop } from '../test-support.ts';
+import { ADMIN, createOrder, listen, testShop } from '../test-support.ts';
 
 const SECRET = 'whsec_aG9va2xhYi1sb2dpc3RpY3MtY2FsbGJhY2stZGV2LXNlY3JldA==';
 let n = 0;
@@ -35,7 +35,7 @@ describe('POST /webhooks/logistics', () => {
   afterEach(() => shop?.close());
   const deliver = (init: RequestInit) => shop.app.request('/webhooks/logistics', init);
   const order = async (id: string) =>
-    (await (await shop.app.request(`/api/orders/${id}`)).json()) as {
+    (await (await shop.app.request(`/api/orders/${id}`, { headers: ADMIN })).json()) as {
       status: string;
       failure_reason: string | null;
       shipment: Record<string, unknown> | null;

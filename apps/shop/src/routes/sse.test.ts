@@ -32,7 +32,9 @@ describe('GET /api/orders/:id/events (SSE)', () => {
     const shop = testShop();
     try {
       const order = await createOrder(shop.app);
-      const res = await shop.app.request(`/api/orders/${order.id}/events`);
+      const res = await shop.app.request(`/api/orders/${order.id}/events`, {
+        headers: { cookie: order.cookie },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const reader = res.body!.getReader();
@@ -56,7 +58,7 @@ describe('GET /api/orders/:id/events (SSE)', () => {
       const created = shop.services.orders.events(order.id)[0]!;
       shop.services.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
       const res = await shop.app.request(`/api/orders/${order.id}/events`, {
-        headers: { 'last-event-id': String(created.id) },
+        headers: { 'last-event-id': String(created.id), cookie: order.cookie },
       });
       const reader = res.body!.getReader();
       const missed = await nextEvent(reader, { text: '' });

@@ -77,9 +77,11 @@ describe('storefront pages', () => {
         'Your bag is empty',
       );
 
-      const page = await (await shop.app.request(`/orders/${order!.id}?session_id=cs_test_page`)).text();
+      const page = await (
+        await shop.app.request(`/orders/${order!.id}?session_id=cs_test_page`, { headers: { cookie } })
+      ).text();
       expect(page).toContain('data-status="pending_payment"');
-      expect(page).toContain(`new EventSource('/api/orders/${order!.id}/events')`);
+      expect(page).toContain(`data-stream="/orders/${order!.id}/live?returned=1"`);
       expect(page).toContain('not because your browser came back');
       expect((await shop.app.request('/admin/manifests')).status).toBe(200);
       expect((await shop.app.request('/orders')).status).toBe(200);

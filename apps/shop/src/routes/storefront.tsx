@@ -1,26 +1,26 @@
-import { ApiError, newId, type ServiceEnv } from '@hooklab/service';
+import { ApiError, type ServiceEnv } from '@hooklab/service';
 import { and, eq, sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie, setCookie } from 'hono/cookie';
-import { cartItems, carts, products } from '../db/schema.ts';
-import { listProducts, productById, productBySlug } from '../domain/catalog.ts';
+import { cartItems, products } from '../db/schema.ts';
+import { listProducts, maxOrderable, productById, productBySlug } from '../domain/catalog.ts';
 import { startCheckout } from '../domain/checkout.ts';
+import { assertAvailable, outOfStock } from '../domain/stock.ts';
 import { listManifests } from '../logistics/manifests.ts';
 import type { ShopServices } from '../shop.ts';
+import { OrderLive, OrderPage, orderFlagsOf } from '../views/order-page.tsx';
 import {
   type CartLine,
   CartPage,
   CatalogPage,
   ManifestsPage,
-  OrderPage,
   OrdersPage,
   ProductPage,
 } from '../views/pages.tsx';
 import { STYLES } from '../views/styles.ts';
+import { ensureSession, orderFor, sessionOf, viewerOf } from './access.ts';
 import { orderInputSchema, resolveOrderInput } from './api.ts';
-
-const CART_COOKIE = 'atelier_cart';
+import { streamOrder } from './order-stream.ts';
 
 const formLimit = bodyLimit({
   maxSize: 16 * 1024,
@@ -38,15 +38,9 @@ function field(form: Record<string, unknown>, name: string): string {
 export function storefrontRoutes(s: ShopServices) {
   const web = new Hono<ServiceEnv>();
 
-  const cartId = (c: Context, create: boolean): string | undefined => {
-    const id = getCookie(c, CART_COOKIE);
-    if (id && s.db.select().from(carts).where(eq(carts.id, id)).get()) return id;
-    if (!create) return undefined;
-    const fresh = newId('cart');
-    s.db.insert(carts).values({ id: fresh, createdAt: s.now() }).run();
-    setCookie(c, CART_COOKIE, fresh, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 30 * 24 * 3600 });
-    return fresh;
-  };
+  // The bag cookie is also the customer's session: the orders placed from this browser.
+  const cartId = (c: Context, create: boolean): string | undefined =>
+    create ? ensureSession(c, s) : sessionOf(c, s);
   const cartLines = (id: string | undefined): CartLine[] => {
     if (!id) return [];
     return s.db
@@ -88,13 +82,16 @@ export function storefrontRoutes(s: ShopServices) {
     if (!product || !Number.isInteger(quantity) || quantity < 1 || quantity > 20) {
       throw new ApiError({ status: 400, code: 'invalid_request', message: 'Unknown dress or quantity' });
     }
+    const most = maxOrderable(product);
+    if (most === 0) throw outOfStock(product, 0);
     const id = cartId(c, true)!;
+    // The bag never holds more of a dress than one order may take, or than is left.
     s.db
       .insert(cartItems)
-      .values({ cartId: id, productId: product.id, quantity })
+      .values({ cartId: id, productId: product.id, quantity: Math.min(quantity, most) })
       .onConflictDoUpdate({
         target: [cartItems.cartId, cartItems.productId],
-        set: { quantity: sql`min(${cartItems.quantity} + ${quantity}, 20)` },
+        set: { quantity: sql`min(${cartItems.quantity} + ${quantity}, ${most})` },
       })
       .run();
     return c.redirect('/cart', 303);
@@ -111,11 +108,25 @@ export function storefrontRoutes(s: ShopServices) {
     return c.redirect('/cart', 303);
   });
 
+  const payOrRedirect = async (c: Context, order: ReturnType<typeof orderFor>) => {
+    try {
+      const { checkout_url } = await startCheckout(s, order);
+      return c.redirect(checkout_url, 303);
+    } catch (err) {
+      s.logger?.warn(
+        { order: order.id, err: err instanceof Error ? err.message : String(err) },
+        'checkout failed',
+      );
+      const why = err instanceof ApiError && err.code === 'out_of_stock' ? 'stock' : 'payments';
+      return c.redirect(`/orders/${order.id}?error=${why}`, 303);
+    }
+  };
+
   web.post('/checkout', formLimit, async (c) => {
     const form = await c.req.parseBody();
     const id = cartId(c, false);
     const lines = cartLines(id);
-    const page = (error: string, status: 400 | 502 | 503) =>
+    const page = (error: string, status: 400 | 409 | 502 | 503) =>
       c.html(
         <CartPage
           lines={lines}
@@ -142,52 +153,71 @@ export function storefrontRoutes(s: ShopServices) {
       const issue = parsed.error.issues[0];
       return page(`Please check ${issue?.path.join('.') ?? 'the form'}: ${issue?.message ?? 'invalid'}`, 400);
     }
-    const order = s.orders.create(resolveOrderInput(s, parsed.data, s.config.SHOP_PAYMENT_CONFIRMATION));
+    let input: ReturnType<typeof resolveOrderInput>;
+    try {
+      input = resolveOrderInput(s, parsed.data, s.config.SHOP_PAYMENT_CONFIRMATION);
+      assertAvailable(s.db, input.lines);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return page(err.message, err.status === 409 ? 409 : 400);
+    }
+    const order = s.orders.create({ ...input, sessionId: id });
     s.confirmations.ensure(order.id, order.confirmation);
     s.db.delete(cartItems).where(eq(cartItems.cartId, id!)).run();
-    try {
-      const { checkout_url } = await startCheckout(s, order);
-      return c.redirect(checkout_url, 303);
-    } catch (err) {
-      s.logger?.warn(
-        { order: order.id, err: err instanceof Error ? err.message : String(err) },
-        'checkout failed',
-      );
-      return c.redirect(`/orders/${order.id}?error=payments`, 303);
-    }
+    return payOrRedirect(c, order);
   });
 
-  web.get('/orders', (c) => c.html(<OrdersPage orders={s.orders.list({ limit: 50 }).data} />));
+  web.get('/orders', (c) => {
+    const viewer = viewerOf(c, s);
+    const orders =
+      viewer.admin || viewer.sessionId
+        ? s.orders.list({ limit: 50, sessionId: viewer.admin ? undefined : viewer.sessionId }).data
+        : [];
+    return c.html(<OrdersPage orders={orders} backOffice={viewer.admin} />);
+  });
 
   web.get('/orders/:id', (c) => {
-    const order = s.orders.get(c.req.param('id'));
-    if (!order) throw new ApiError({ status: 404, code: 'not_found', message: 'No such order' });
-    const error =
-      c.req.query('error') === 'payments'
-        ? 'The payment provider could not be reached. Your order is kept; try again.'
-        : undefined;
+    const order = orderFor(c, s, c.req.param('id'));
     return c.html(
       <OrderPage
         order={order}
         events={s.orders.events(order.id)}
-        returned={Boolean(c.req.query('session_id'))}
-        canceled={c.req.query('canceled') === '1'}
-        error={error}
+        flags={orderFlagsOf((n) => c.req.query(n))}
+        pollIntervalMs={s.config.SHOP_POLL_INTERVAL_MS}
       />,
     );
   });
 
+  // The order page's live region, re-rendered by the page's own component after every change.
+  web.get('/orders/:id/live', (c) => {
+    const order = orderFor(c, s, c.req.param('id'));
+    const flags = orderFlagsOf((n) => c.req.query(n));
+    const render = async (current: typeof order) => ({
+      event: 'order',
+      data: JSON.stringify({
+        status: current.status,
+        html: await (
+          <OrderLive
+            order={current}
+            events={s.orders.events(current.id)}
+            flags={flags}
+            pollIntervalMs={s.config.SHOP_POLL_INTERVAL_MS}
+          />
+        ).toString(),
+      }),
+    });
+    return streamOrder(c, s, order.id, {
+      after: 0,
+      snapshot: render,
+      change: (ch) => render(ch.order),
+    });
+  });
+
   web.post('/orders/:id/pay', async (c) => {
-    const order = s.orders.get(c.req.param('id'));
-    if (!order) throw new ApiError({ status: 404, code: 'not_found', message: 'No such order' });
+    const order = orderFor(c, s, c.req.param('id'));
     if (order.status !== 'pending_payment' && order.status !== 'payment_failed')
       return c.redirect(`/orders/${order.id}`, 303);
-    try {
-      const { checkout_url } = await startCheckout(s, order);
-      return c.redirect(checkout_url, 303);
-    } catch {
-      return c.redirect(`/orders/${order.id}?error=payments`, 303);
-    }
+    return payOrRedirect(c, order);
   });
 
   web.get('/admin/manifests', (c) => c.html(<ManifestsPage manifests={listManifests(s.db)} />));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOrder, piObject, stripeDelivery, stripeEvent, testShop } from '../test-support.ts';
+import { ADMIN, createOrder, piObject, stripeDelivery, stripeEvent, testShop } from '../test-support.ts';
 
 describe('POST /webhooks/stripe', () => {
   let shop: ReturnType<typeof testShop>;
@@ -7,7 +7,8 @@ describe('POST /webhooks/stripe', () => {
 
   const deliver = (init: RequestInit) => shop.app.request('/webhooks/stripe', init);
   const status = async (id: string) =>
-    ((await (await shop.app.request(`/api/orders/${id}`)).json()) as { status: string }).status;
+    ((await (await shop.app.request(`/api/orders/${id}`, { headers: ADMIN })).json()) as { status: string })
+      .status;
   const outboxCount = () =>
     (shop.sqlite.prepare('select count(*) as n from shop_outbox_messages').get() as { n: number }).n;
 
@@ -44,10 +45,14 @@ describe('POST /webhooks/stripe', () => {
     ).toBe(200);
     expect(await status(a.id)).toBe('paid');
     expect(await status(b.id)).toBe('paid');
-    const got = (await (await shop.app.request(`/api/orders/${a.id}`)).json()) as {
+    const got = (await (await shop.app.request(`/api/orders/${a.id}`, { headers: ADMIN })).json()) as {
       payment: Record<string, string>;
     };
-    expect(got.payment).toEqual({ checkout_session_id: `cs_${a.id}`, payment_intent_id: `pi_${a.id}` });
+    expect(got.payment).toEqual({
+      checkout_session_id: `cs_${a.id}`,
+      payment_intent_id: `pi_${a.id}`,
+      processing: false,
+    });
   });
 
   it('handles a replayed event once', async () => {
@@ -89,6 +94,24 @@ describe('POST /webhooks/stripe', () => {
     expect(await status(order.id)).toBe('paid');
   });
 
+  it('refuses a genuinely signed event stamped an hour in the future, and allows a little clock skew', async () => {
+    shop = testShop();
+    const order = await createOrder(shop.app);
+    const event = stripeEvent('payment_intent.succeeded', piObject('pi_future', order.id));
+    const now = Math.floor(Date.now() / 1000);
+    const future = await deliver(stripeDelivery(event, { timestamp: now + 3600 }));
+    expect(future.status).toBe(400);
+    expect(future.headers.get('content-type')).toContain('application/problem+json');
+    expect(await future.json()).toMatchObject({
+      code: 'signature_invalid',
+      title: 'Timestamp outside the tolerance zone',
+    });
+    expect(await status(order.id)).toBe('pending_payment');
+    // A sender whose clock runs a minute ahead is within the same 300 s tolerance, as in the past direction.
+    expect((await deliver(stripeDelivery(event, { timestamp: now + 60 }))).status).toBe(200);
+    expect(await status(order.id)).toBe('paid');
+  });
+
   it('fails an order on payment_failed, accepts the good card after, and ignores a late failure once paid', async () => {
     shop = testShop();
     const order = await createOrder(shop.app);
@@ -100,7 +123,7 @@ describe('POST /webhooks/stripe', () => {
       },
     });
     await deliver(stripeDelivery(stripeEvent('payment_intent.payment_failed', declined)));
-    const failed = (await (await shop.app.request(`/api/orders/${order.id}`)).json()) as {
+    const failed = (await (await shop.app.request(`/api/orders/${order.id}`, { headers: ADMIN })).json()) as {
       status: string;
       failure_reason: string;
     };
@@ -111,7 +134,7 @@ describe('POST /webhooks/stripe', () => {
     const late = await deliver(stripeDelivery(stripeEvent('payment_intent.payment_failed', declined)));
     expect(late.status).toBe(200);
     expect(await late.json()).toMatchObject({ action: 'ignored' });
-    const after = (await (await shop.app.request(`/api/orders/${order.id}`)).json()) as {
+    const after = (await (await shop.app.request(`/api/orders/${order.id}`, { headers: ADMIN })).json()) as {
       status: string;
       failure_reason: string | null;
     };

@@ -23,6 +23,19 @@ const limit = bodyLimit({
 
 const refuse = (message: string, code = 'signature_invalid') => new ApiError({ status: 400, code, message });
 
+/** Stripe receivers accept a timestamp this many seconds away from now (WIRE.md). */
+const STRIPE_TOLERANCE_S = 300;
+
+/** The `t=` of a Stripe-Signature header, read the way the SDK reads it (the last one counts). */
+function signedAt(header: string): number | undefined {
+  let t: number | undefined;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') t = Number.parseInt(value ?? '', 10);
+  }
+  return t !== undefined && Number.isFinite(t) ? t : undefined;
+}
+
 // Verification needs no network and no client state: any instance of the SDK verifies (stripe-node webhooks).
 const verifier = new Stripe('sk_test_verifier_only', { telemetry: false });
 
@@ -46,14 +59,21 @@ export function webhookRoutes(s: ShopServices) {
     }
     let event: Stripe.Event | undefined;
     let lastError = 'signature invalid';
+    const nowMs = s.now();
     for (const secret of secrets) {
       try {
         // The SDK checks the v1 HMAC over the raw bytes and the 300 s timestamp tolerance (WIRE.md).
-        event = verifier.webhooks.constructEvent(raw, header, secret, 300);
+        event = verifier.webhooks.constructEvent(raw, header, secret, STRIPE_TOLERANCE_S, undefined, nowMs);
         break;
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
       }
+    }
+    // The SDK only looks back: a signature stamped hours ahead would stay replayable until then, plus 300 s.
+    const t = event ? signedAt(header) : undefined;
+    if (event && t !== undefined && t - Math.floor(nowMs / 1000) > STRIPE_TOLERANCE_S) {
+      event = undefined;
+      lastError = 'Timestamp outside the tolerance zone (in the future)';
     }
     if (!event) {
       s.logger?.warn({ reason: lastError }, 'refused a Stripe webhook');

@@ -1,17 +1,26 @@
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import type { Manifest, OrderEvent, Product } from '../db/schema.ts';
-import { formatMoney } from '../domain/catalog.ts';
+import type { Manifest, Product } from '../db/schema.ts';
+import { availabilityOf, formatMoney, maxOrderable } from '../domain/catalog.ts';
 import type { OrderView } from '../domain/orders.ts';
+import { statusText } from './order-text.ts';
 
-export const STATUS_TEXT: Record<string, string> = {
-  pending_payment: 'Awaiting payment',
-  payment_failed: 'Payment failed',
-  paid: 'Paid',
-  fulfilled: 'Shipped',
-  delivered: 'Delivered',
-  fulfilment_failed: 'Could not ship',
-};
+/** "Only 2 left" / "Sold out" / nothing, for a dress. */
+function StockBadge(props: { product: Product }) {
+  const a = availabilityOf(props.product);
+  if (a === 'sold_out')
+    return (
+      <p class="stock sold-out" data-testid="stock">
+        Sold out
+      </p>
+    );
+  if (a === 'low_stock')
+    return (
+      <p class="stock low" data-testid="stock">
+        Only {props.product.stock} left
+      </p>
+    );
+  return null;
+}
 
 export function Layout(props: { title: string; cartCount?: number; children: Child }) {
   return (
@@ -52,6 +61,7 @@ export function CatalogPage(props: { products: Product[]; cartCount: number }) {
             <div class="swatch" style={`background:${p.swatch}`} />
             <h3>{p.name}</h3>
             <div class="price">{formatMoney(p.amountCents, p.currency)}</div>
+            <StockBadge product={p} />
           </a>
         ))}
       </div>
@@ -70,20 +80,23 @@ export function ProductPage(props: { product: Product; cartCount: number }) {
           <p class="price">{formatMoney(p.amountCents, p.currency)}</p>
           <p>{p.description}</p>
           {p.sku ? <p class="sku">SKU {p.sku}</p> : <p class="sku">Made to order</p>}
-          <form method="post" action="/cart/items">
-            <input type="hidden" name="product_id" value={p.id} />
-            <label for="quantity">Quantity</label>
-            <select id="quantity" name="quantity" style="width:6rem">
-              {[1, 2, 3].map((n) => (
-                <option value={String(n)}>{n}</option>
-              ))}
-            </select>
-            <p>
-              <button type="submit" data-testid="add-to-bag">
-                Add to bag
-              </button>
-            </p>
-          </form>
+          <StockBadge product={p} />
+          {maxOrderable(p) > 0 ? (
+            <form method="post" action="/cart/items">
+              <input type="hidden" name="product_id" value={p.id} />
+              <label for="quantity">Quantity</label>
+              <select id="quantity" name="quantity" style="width:6rem">
+                {Array.from({ length: maxOrderable(p) }, (_, i) => (
+                  <option value={String(i + 1)}>{i + 1}</option>
+                ))}
+              </select>
+              <p>
+                <button type="submit" data-testid="add-to-bag">
+                  Add to bag
+                </button>
+              </p>
+            </form>
+          ) : null}
         </div>
       </div>
     </Layout>
@@ -126,7 +139,15 @@ export function CartPage(props: {
               <tbody>
                 {props.lines.map((l) => (
                   <tr>
-                    <td>{l.product.name}</td>
+                    <td>
+                      {l.product.name}
+                      {l.product.stock != null && l.product.stock < l.quantity ? (
+                        <span class="stock low">
+                          {' '}
+                          {l.product.stock > 0 ? `only ${l.product.stock} left` : 'sold out'}
+                        </span>
+                      ) : null}
+                    </td>
                     <td>{l.quantity}</td>
                     <td>{formatMoney(l.product.amountCents * l.quantity, l.product.currency)}</td>
                     <td>
@@ -183,184 +204,11 @@ export function CartPage(props: {
   );
 }
 
-const fmtTime = (ms: number) => new Date(ms).toISOString().slice(11, 23);
-
-function describe(o: OrderView): string {
-  switch (o.status) {
-    case 'pending_payment':
-      return 'We are waiting for your payment.';
-    case 'payment_failed':
-      return `The payment did not go through${o.failure_reason ? ` (${o.failure_reason})` : ''}. You can try again.`;
-    case 'paid':
-      return 'Paid, thank you. Our warehouse has your order.';
-    case 'fulfilled':
-      return 'Your dress is on its way.';
-    case 'delivered':
-      return 'Delivered. Enjoy it.';
-    case 'fulfilment_failed':
-      return `We could not ship this order${o.failure_reason ? ` (${o.failure_reason})` : ''}. We will refund you.`;
-    default:
-      return '';
-  }
-}
-
-export function OrderPage(props: {
-  order: OrderView;
-  events: OrderEvent[];
-  returned: boolean;
-  canceled: boolean;
-  error?: string;
-}) {
-  const o = props.order;
-  const payable = o.status === 'pending_payment' || o.status === 'payment_failed';
-  return (
-    <Layout title={`Order ${o.id}`}>
-      <p class="muted" style="margin:0">
-        Order {o.id}
-      </p>
-      <h1>
-        <span id="status" data-testid="order-status" data-status={o.status} class={`status ${o.status}`}>
-          {STATUS_TEXT[o.status] ?? o.status}
-        </span>
-      </h1>
-      <p id="status-text">{describe(o)}</p>
-      {props.returned && payable ? (
-        <div class="notice" id="returned">
-          Back from the payment page. The shop marks the order paid when the payment provider tells it (a
-          webhook), not because your browser came back: this page updates by itself.
-        </div>
-      ) : null}
-      {props.canceled && payable ? <div class="notice">Payment canceled. Your order is kept.</div> : null}
-      {props.error ? <div class="notice bad">{props.error}</div> : null}
-      <div class="two">
-        <div>
-          <table>
-            <thead>
-              <tr>
-                <th>Dress</th>
-                <th>Qty</th>
-                <th>Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {o.items.map((i) => (
-                <tr>
-                  <td>
-                    {i.name} {i.sku ? <span class="sku">{i.sku}</span> : null}
-                  </td>
-                  <td>{i.quantity}</td>
-                  <td>{formatMoney(i.amount, o.currency)}</td>
-                </tr>
-              ))}
-              <tr>
-                <th>Total</th>
-                <td />
-                <th>{formatMoney(o.amount_total, o.currency)}</th>
-              </tr>
-            </tbody>
-          </table>
-          <form
-            id="pay-form"
-            method="post"
-            action={`/orders/${o.id}/pay`}
-            style={payable ? '' : 'display:none'}
-          >
-            <p>
-              <button type="submit" data-testid="pay">
-                {o.status === 'payment_failed' ? 'Try the payment again' : 'Pay now'}
-              </button>
-            </p>
-          </form>
-          <h2>Timeline</h2>
-          <ol class="timeline" id="timeline">
-            {props.events.map((e) => (
-              <li>
-                <time>{fmtTime(e.at)}</time>
-                {e.type}
-                <span class="muted"> · {e.source}</span>
-              </li>
-            ))}
-          </ol>
-        </div>
-        <div class="panel">
-          <h2 style="margin-top:0">Delivery</h2>
-          <dl class="facts">
-            <dt>To</dt>
-            <dd>
-              {o.ship_to.name}, {o.ship_to.line1}, {o.ship_to.postal_code} {o.ship_to.city},{' '}
-              {o.ship_to.country}
-            </dd>
-            <dt>Carrier</dt>
-            <dd id="carrier" data-testid="carrier">
-              {o.shipment?.carrier ?? '—'}
-            </dd>
-            <dt>Tracking</dt>
-            <dd id="tracking" data-testid="tracking-number">
-              {o.shipment?.tracking_number ?? '—'}
-            </dd>
-            <dt>Parcel</dt>
-            <dd id="tracking-status">
-              {o.shipment?.tracking_status ?? '—'}
-              {o.shipment?.location ? ` · ${o.shipment.location}` : ''}
-            </dd>
-            <dt>Label</dt>
-            <dd id="label">{o.shipment?.label_url ? <a href={o.shipment.label_url}>label</a> : '—'}</dd>
-            <dt>Confirmed by</dt>
-            <dd>{o.confirmation}</dd>
-          </dl>
-          <p class="live" id="live">
-            live
-          </p>
-        </div>
-      </div>
-      <script>{raw(orderPageScript(o.id))}</script>
-    </Layout>
-  );
-}
-
-/** The order page's only script: an EventSource on the order's SSE stream that updates the page in place. */
-function orderPageScript(orderId: string): string {
-  return `
-(function () {
-  var TEXT = ${JSON.stringify(STATUS_TEXT)};
-  var $ = function (id) { return document.getElementById(id); };
-  var es = new EventSource('/api/orders/${orderId}/events');
-  es.addEventListener('order', function (msg) {
-    var d = JSON.parse(msg.data), o = d.order;
-    var s = $('status');
-    s.textContent = TEXT[o.status] || o.status; s.className = 'status ' + o.status; s.setAttribute('data-status', o.status);
-    var describe = {
-      pending_payment: 'We are waiting for your payment.',
-      payment_failed: 'The payment did not go through' + (o.failure_reason ? ' (' + o.failure_reason + ')' : '') + '. You can try again.',
-      paid: 'Paid, thank you. Our warehouse has your order.',
-      fulfilled: 'Your dress is on its way.',
-      delivered: 'Delivered. Enjoy it.',
-      fulfilment_failed: 'We could not ship this order' + (o.failure_reason ? ' (' + o.failure_reason + ')' : '') + '. We will refund you.'
-    };
-    $('status-text').textContent = describe[o.status] || '';
-    var payable = o.status === 'pending_payment' || o.status === 'payment_failed';
-    $('pay-form').style.display = payable ? '' : 'none';
-    if (!payable && $('returned')) $('returned').style.display = 'none';
-    var sh = o.shipment || {};
-    $('carrier').textContent = sh.carrier || '—';
-    $('tracking').textContent = sh.tracking_number || '—';
-    $('tracking-status').textContent = (sh.tracking_status || '—') + (sh.location ? ' · ' + sh.location : '');
-    if (sh.label_url) { var a = document.createElement('a'); a.href = sh.label_url; a.textContent = 'label'; $('label').replaceChildren(a); }
-    if (d.type !== 'snapshot') {
-      var li = document.createElement('li'), t = document.createElement('time');
-      t.textContent = new Date().toISOString().slice(11, 23); li.appendChild(t); li.appendChild(document.createTextNode(d.type));
-      $('timeline').appendChild(li);
-    }
-  });
-  es.onerror = function () { $('live').textContent = 'reconnecting…'; };
-  es.onopen = function () { $('live').textContent = 'live'; };
-})();`;
-}
-
-export function OrdersPage(props: { orders: OrderView[] }) {
+export function OrdersPage(props: { orders: OrderView[]; backOffice: boolean }) {
   return (
     <Layout title="Orders">
-      <h1>Orders</h1>
+      <h1>{props.backOffice ? 'All orders' : 'Your orders'}</h1>
+      {props.orders.length === 0 ? <p class="muted">No orders from this browser yet.</p> : null}
       <table>
         <thead>
           <tr>
@@ -378,7 +226,7 @@ export function OrdersPage(props: { orders: OrderView[] }) {
                 <a href={`/orders/${o.id}`}>{o.id}</a>
               </td>
               <td>
-                <span class={`status ${o.status}`}>{STATUS_TEXT[o.status] ?? o.status}</span>
+                <span class={`status ${o.status}`}>{statusText(o)}</span>
               </td>
               <td>{o.customer.name}</td>
               <td>{formatMoney(o.amount_total, o.currency)}</td>

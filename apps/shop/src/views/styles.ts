@@ -31,6 +31,9 @@ th { font-weight:500; color:var(--muted); }
 .status.paid, .status.fulfilled, .status.delivered, .status.ok { background:#dcefe2; color:var(--ok); }
 .status.payment_failed, .status.fulfilment_failed, .status.refused, .status.mismatch, .status.error { background:#f6dcdc; color:var(--bad); }
 .status.pending_payment, .status.pending { background:#f5e8cf; color:var(--warn); }
+.status.refunded { background:#e4e4ee; color:#454566; }
+.stock { margin:.25rem 0; font-size:.9rem; color:var(--warn); }
+.stock.sold-out { color:var(--bad); }
 .notice { padding:.8rem 1rem; border-left:3px solid var(--accent); background:#fff; margin:1rem 0; font-family: system-ui, sans-serif; font-size:.92rem; }
 .notice.bad { border-color: var(--bad); }
 ol.timeline { list-style:none; padding:0; margin:0; font-family: system-ui, sans-serif; font-size:.88rem; }
