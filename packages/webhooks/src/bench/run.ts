@@ -288,16 +288,14 @@ async function main() {
   const loadAtStart = loadavg()[0] ?? 0;
   const rows: Row[] = [];
   try {
-    const peer = (url: string): BullmqCaseOptions | null =>
-      redis && {
-        redis,
-        url,
-        job: (i) => job(url, i),
-        secretsOf: () => [SECRET],
-        workers: BULLMQ_WORKERS,
-        concurrency: CONCURRENCY,
-      };
-    const bullmq = peer(receiver.url);
+    const bullmq: BullmqCaseOptions | null = redis && {
+      redis,
+      url: receiver.url,
+      job: (i) => job(receiver.url, i),
+      secretsOf: () => [SECRET],
+      workers: BULLMQ_WORKERS,
+      concurrency: CONCURRENCY,
+    };
     const mem = await pendingMemory(dir);
     const redisMem = bullmq ? await bullmqPendingMemory(bullmq, PENDING) : null;
     await rawFloor(receiver.url); // warm-up: JIT and sockets
@@ -356,11 +354,11 @@ async function main() {
     const steadyPeer = { latencies: [] as number[], seconds: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const ours = await steady(receiver.url, dir, round);
-      steadyOurs.latencies.push(...ours.latencies);
+      for (const ms of ours.latencies) steadyOurs.latencies.push(ms);
       steadyOurs.seconds += ours.seconds;
       if (bullmq) {
         const theirs = await bullmqSteady(bullmq, STEADY_RATE, STEADY_SECONDS);
-        steadyPeer.latencies.push(...theirs.latencies);
+        for (const ms of theirs.latencies) steadyPeer.latencies.push(ms);
         steadyPeer.seconds += theirs.seconds;
       }
     }
