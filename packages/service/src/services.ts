@@ -60,3 +60,18 @@ export function portOf(name: ServiceName, env: Record<string, string | undefined
     throw new TypeError(`PORT must be 0–65535, got ${raw}`);
   return port;
 }
+
+/** Where a person starts on an app, and what they find there: the `pnpm dev` table and the README say it. */
+export interface ServiceEntry {
+  /** Path to open first in a browser. */
+  path: string;
+  /** What it is for, in a few words. */
+  what: string;
+}
+
+export const SERVICE_ENTRIES: Partial<Record<ServiceName, ServiceEntry>> = {
+  console: { path: '/', what: 'every message between the apps, live; run a scenario' },
+  shop: { path: '/', what: 'buy a dress: card 4242 4242 4242 4242, any future date, any CVC' },
+  payments: { path: '/dashboard', what: 'payments, events and every webhook attempt' },
+  logistics: { path: '/', what: 'its API; shipments start when an order is paid' },
+};

@@ -1,0 +1,71 @@
+// `pnpm dev` (scripts/dev.mjs) as a person meets it: every app up in watch mode, one table saying where to
+// go, and Ctrl-C ending everything with exit code 0.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { portVarOf, SERVICE_ENTRIES, SERVICE_NAMES, type ServiceName } from '@hooklab/service';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './stack.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What dev.mjs should start: every app folder with a `dev` script. */
+const devApps = readdirSync(join(root, 'apps')).filter((name) => {
+  const file = join(root, 'apps', name, 'package.json');
+  return existsSync(file) && Boolean(JSON.parse(readFileSync(file, 'utf8')).scripts?.dev);
+}) as ServiceName[];
+
+let child: ChildProcess | undefined;
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('pnpm dev (scripts/dev.mjs)', () => {
+  it('prints one table once every app answers, then stops them all on SIGINT with exit code 0', async () => {
+    const ports: Record<string, string> = {};
+    for (const name of SERVICE_NAMES) ports[portVarOf(name)] = String(await freePort());
+    child = spawn(process.execPath, ['scripts/dev.mjs'], {
+      cwd: root,
+      env: { ...process.env, ...ports, DATA_DIR: ':memory:', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
+    child.stderr!.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (out.includes('Ctrl-C stops everything.')) resolve();
+      };
+      child!.stdout!.on('data', check);
+      exited.then(() => reject(new Error(`dev.mjs exited before its table:\n${out}`)));
+    });
+
+    expect(out).toContain('Hooklab is up.');
+    const url = (name: ServiceName) => `http://localhost:${ports[portVarOf(name)]}`;
+    for (const name of devApps) {
+      const entry = SERVICE_ENTRIES[name];
+      const open = entry ? `${url(name)}${entry.path === '/' ? '' : entry.path}` : '';
+      expect(out, name).toMatch(new RegExp(`\\n  ${name} +up +${url(name)} +${open}`));
+      // The apps really listen where the table says.
+      expect((await fetch(`${url(name)}/healthz`)).status, name).toBe(200);
+    }
+    if (devApps.includes('shop')) expect(out).toContain(`Start at ${url('shop')}: buy a dress.`);
+    // Raw JSON log lines and bound loopback addresses stay out of a person's way.
+    expect(out).not.toMatch(/^\S+ +│ \{"level"/m);
+    expect(out).not.toContain('http://127.0.0.1:');
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/stopping .+…\nstopped\.\n$/);
+    expect(out).not.toContain('ELIFECYCLE');
+    for (const name of devApps) {
+      await expect(fetch(`${url(name)}/healthz`), `${name} still answering`).rejects.toThrow();
+    }
+  });
+});
