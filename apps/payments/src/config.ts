@@ -31,8 +31,16 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
   PAYMENTS_MAX_BODY_BYTES: intVar(256 * 1024, 1024),
   PAYMENTS_CHECKOUT_EXPIRES_SECONDS: intVar(24 * 3600, 60),
   PAYMENTS_IDEMPOTENCY_TTL_HOURS: intVar(24, 1),
-  /** Consecutive failed deliveries after which an endpoint is disabled (Stripe: days of failures). */
-  PAYMENTS_ENDPOINT_DISABLE_AFTER_FAILURES: intVar(50, 1),
+  /**
+   * Disable an endpoint once its deliveries have failed this long with no success. Unset: the Stripe
+   * profile's window, 3 days with WEBHOOK_RETRY_SCHEDULE=real and 72 minutes in local mode.
+   */
+  PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   PAYMENTS_DASHBOARD: boolVar(true),
 });
 

@@ -12,7 +12,14 @@ import {
   serve,
   ssrfOptionsOf,
 } from '@hooklab/service';
-import { type Clock, checkUrl, createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
+import {
+  type Clock,
+  checkUrl,
+  createDispatcher,
+  createSqliteOutbox,
+  type Dispatcher,
+  type SqliteOutbox,
+} from '@hooklab/webhooks';
 import { createApp, createDomain } from './app.ts';
 import { paymentsConfigSchema } from './config.ts';
 import { markDelivered } from './domain/events.ts';
@@ -22,8 +29,10 @@ import { keyringOf } from './http/auth.ts';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export interface PaymentsStartOptions extends StartOptions {
-  /** Business clock (checkout expiry, bank debits settling); deliveries keep real time. */
+  /** Business clock (checkout expiry, bank debits settling); deliveries keep `deliveryClock`. */
   clock?: Clock;
+  /** Clock of the outbox and its dispatcher: retry schedules and endpoint health. Default: real time. */
+  deliveryClock?: Clock;
   /** Hooks passed to createApp (tests). */
   hooks?: Parameters<typeof createApp>[0]['hooks'];
 }
@@ -32,13 +41,21 @@ export interface PaymentsStartOptions extends StartOptions {
 export async function start(
   env: Record<string, string | undefined>,
   opts: PaymentsStartOptions = {},
-): Promise<RunningApp & { keys: string[] }> {
+): Promise<
+  RunningApp & {
+    keys: string[];
+    outbox: SqliteOutbox;
+    dispatcher: Dispatcher;
+    /** What the dashboard's replay button calls: the endpoint's undelivered messages, sent again. */
+    replayFailedDeliveries: (endpointId: string) => Promise<number>;
+  }
+> {
   const config = loadConfig(paymentsConfigSchema, env);
   const logger = createLogger('payments', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('payments');
   const file = isMemoryDataDir(config.DATA_DIR) ? ':memory:' : databaseFileFor('payments', config.DATA_DIR);
   const { db, sqlite, close } = openDatabase({ file, migrationsFolder });
-  const outbox = createSqliteOutbox(sqlite);
+  const outbox = createSqliteOutbox(sqlite, { clock: opts.deliveryClock });
   let publicUrl = config.PAYMENTS_PUBLIC_URL ?? '';
   const domain = createDomain({
     db,
@@ -50,11 +67,15 @@ export async function start(
     publicUrl: () => publicUrl,
   });
   const ssrf = ssrfOptionsOf(config);
+  const disableAfterSec = config.PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS;
+  // Stripe profile: a 410 is retried like any failure (no onEndpointGone); an endpoint is disabled only
+  // after failing for the profile's window (3 days real), never after a count of failures.
   const dispatcher = createDispatcher({
     store: outbox,
+    clock: opts.deliveryClock,
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
     logger,
-    failingThreshold: config.PAYMENTS_ENDPOINT_DISABLE_AFTER_FAILURES,
+    healthWindowMs: disableAfterSec === undefined ? undefined : disableAfterSec * 1000,
     // Checked again at each attempt, with the resolved addresses pinned (DNS rebinding).
     ssrf: { check: (url) => checkUrl(url, ssrf) },
     resolveEndpoint: (endpointId) => {
@@ -70,12 +91,28 @@ export async function start(
     onAttempt: (e) => {
       if (e.outcome === 'delivered') markDelivered(domain, e.message.eventId);
     },
-    onEndpointFailing: (endpointId, failures) => {
-      if (disableFailingEndpoint(domain, endpointId))
-        logger.warn({ endpointId, failures }, 'webhook endpoint disabled after repeated failures');
+    onEndpointFailing: (endpointId, health) => {
+      if (disableFailingEndpoint(domain, endpointId, health.failingSince ?? undefined)) {
+        const since = new Date(health.failingSince ?? 0).toISOString();
+        logger.warn(
+          { endpointId, failingSince: since },
+          'webhook endpoint disabled: failing with no success',
+        );
+      }
     },
   });
-  const app = createApp({ db, sqlite, config, domain, logger, recorder, hooks: opts.hooks });
+  // Dead (retries spent) and failed (set aside while disabled) deliveries of one endpoint, sent again.
+  const replayFailedDeliveries = (endpointId: string) => dispatcher.replaySince(0, { endpointId });
+  const app = createApp({
+    db,
+    sqlite,
+    config,
+    domain,
+    logger,
+    recorder,
+    hooks: opts.hooks,
+    replayFailedDeliveries,
+  });
   const server = await serve({
     app,
     port: portOf('payments', env),
@@ -95,5 +132,8 @@ export async function start(
     recorder,
     close: server.close,
     keys: [...keyringOf(config).keys()],
+    outbox,
+    dispatcher,
+    replayFailedDeliveries,
   };
 }

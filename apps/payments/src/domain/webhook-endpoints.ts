@@ -122,6 +122,11 @@ export function updateEndpoint(
   if (p.description !== undefined) next.description = p.description || null;
   if (p.metadata !== undefined) next.metadata = mergeMetadata(ep.metadata, p.metadata);
   if (p.disabled !== undefined) next.status = p.disabled ? 'disabled' : 'enabled';
+  if (p.disabled === false && ep.status === 'disabled') {
+    // Enabled again: forget why it was disabled (the dispatcher starts its health afresh too).
+    const { disabledReason: _r, failingSince: _f, ...internal } = d.store.rowById(id)?.internal ?? {};
+    return d.store.update(next, { internal });
+  }
   return d.store.update(next);
 }
 
@@ -131,13 +136,16 @@ export function deleteEndpoint(d: Domain, accountId: string, id: string) {
   return { id, object: 'webhook_endpoint', deleted: true };
 }
 
-/** Called by the dispatcher after a long run of failures: Stripe disables such endpoints. */
-export function disableFailingEndpoint(d: Domain, endpointId: string): boolean {
+/**
+ * Called by the dispatcher once deliveries to the endpoint have failed for its whole health window with
+ * no success (Stripe: days). Its undelivered messages are kept (`failed`) for a replay after re-enabling.
+ */
+export function disableFailingEndpoint(d: Domain, endpointId: string, failingSince?: number): boolean {
   const row = d.store.rowById(endpointId);
   if (!row || row.type !== ENDPOINT_TYPE || row.data.status !== 'enabled') return false;
   d.store.update(
     { ...(row.data as WebhookEndpoint), status: 'disabled' },
-    { internal: { ...row.internal, disabledReason: 'failing' } },
+    { internal: { ...row.internal, disabledReason: 'failing', failingSince: failingSince ?? null } },
   );
   return true;
 }
