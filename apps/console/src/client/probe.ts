@@ -1,0 +1,2 @@
+const x: number = 42;
+document.body.textContent = String(x);

@@ -1,0 +1,520 @@
+// The console's panels, drawn from state. Each function owns one element of the page.
+import type { ScenarioInfo } from '@hooklab/scenarios';
+import { type Counters, countHops, pollSeries } from '../domain/counters.ts';
+import { curlOf } from '../domain/exports.ts';
+import { type Hop, labelOf, outcomeOf } from '../domain/hops.ts';
+import type { RunView, ServiceState } from '../domain/store.ts';
+import { effectOf, RECEIVER_LABELS, type ReceiverMode, type Switch } from '../domain/switches.ts';
+import { fill, h, s } from './dom.ts';
+
+export interface Boot {
+  catalog: ScenarioInfo[];
+  urls: Record<string, string>;
+}
+
+const time = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour12: false });
+
+/** The scenario list: story, steps, parameters and a Run button each; unbuilt ones marked as such. */
+export function renderScenarios(
+  host: HTMLElement,
+  catalog: ScenarioInfo[],
+  onRun: (id: string, params: Record<string, string | boolean>) => void,
+): void {
+  fill(
+    host,
+    catalog.map((sc) => {
+      const form = h('form', {
+        class: 'params',
+        'data-testid': `params-${sc.id}`,
+        onsubmit: ((e: Event) => {
+          e.preventDefault();
+          const params: Record<string, string | boolean> = {};
+          for (const p of sc.params) {
+            const input = (e.currentTarget as HTMLFormElement).elements.namedItem(
+              p.name,
+            ) as HTMLInputElement | null;
+            if (!input) continue;
+            if (p.type === 'boolean') params[p.name] = input.checked;
+            else if (input.value !== '') params[p.name] = input.value;
+          }
+          onRun(sc.id, params);
+        }) as EventListener,
+      });
+      for (const p of sc.params) {
+        const id = `p-${sc.id}-${p.name}`;
+        form.append(
+          h(
+            'label',
+            { for: id, title: p.help ?? '' },
+            p.label,
+            p.type === 'boolean'
+              ? h('input', { id, name: p.name, type: 'checkbox', checked: p.default === true })
+              : h('input', {
+                  id,
+                  name: p.name,
+                  type: p.type === 'number' ? 'number' : p.type === 'url' ? 'url' : 'text',
+                  placeholder: p.default === undefined ? (p.required ? 'required' : '') : String(p.default),
+                  required: p.required === true,
+                  min: p.min,
+                  max: p.max,
+                }),
+          ),
+        );
+      }
+      form.append(
+        h(
+          'button',
+          { type: 'submit', class: 'run', disabled: !sc.built, 'data-testid': `run-${sc.id}` },
+          sc.built ? `Run ${sc.id}` : 'Not built yet',
+        ),
+      );
+      return h(
+        'details',
+        {
+          class: `scenario${sc.built ? '' : ' unbuilt'}`,
+          'data-testid': `scenario-${sc.id}`,
+          'data-built': sc.built,
+        },
+        h(
+          'summary',
+          {},
+          h('span', { class: 'sid' }, sc.id),
+          ' ',
+          sc.title,
+          sc.built ? null : h('span', { class: 'badge' }, 'later milestone'),
+        ),
+        h('p', { class: 'story' }, sc.story),
+        sc.steps.length
+          ? h(
+              'ol',
+              { class: 'steps' },
+              sc.steps.map((st) => h('li', {}, st)),
+            )
+          : null,
+        sc.actors.length ? h('p', { class: 'muted' }, `Needs: ${sc.actors.join(', ')}`) : null,
+        sc.doc ? h('p', { class: 'muted' }, 'Doc: ', h('code', {}, sc.doc)) : null,
+        form,
+      );
+    }),
+  );
+}
+
+/** The selected run: its steps, each lit as it starts, with what was narrated under it. */
+export function renderRun(host: HTMLElement, run: RunView | undefined): void {
+  if (!run) {
+    fill(host, h('p', { class: 'muted' }, 'Run a scenario: its steps are narrated here as they happen.'));
+    return;
+  }
+  const current = [...run.lines].reverse().find((l) => l.step !== null)?.step ?? -1;
+  const items = run.steps.map((title, i) => {
+    const lines = run.lines.filter((l) => l.step === i && !/^step \d+$/.test(l.text));
+    const state =
+      i < current || (i === current && run.status === 'passed')
+        ? 'done'
+        : i === current
+          ? run.status
+          : 'todo';
+    return h(
+      'li',
+      { class: `step ${state}`, 'data-testid': 'run-step', 'data-state': state },
+      h('span', { class: 'title' }, title),
+      lines.length
+        ? h(
+            'ul',
+            { class: 'lines' },
+            lines.map((l) => h('li', {}, h('span', { class: 'at' }, time(l.at)), ' ', l.text)),
+          )
+        : null,
+    );
+  });
+  fill(
+    host,
+    h(
+      'div',
+      { class: 'run-head' },
+      h('strong', {}, `${run.scenario} — ${run.title}`),
+      ' ',
+      h(
+        'span',
+        { class: `badge ${run.status}`, 'data-testid': 'run-status', 'data-status': run.status },
+        run.status,
+      ),
+      h('span', { class: 'muted' }, ` trace ${run.traceId.slice(0, 8)}… · ${time(run.startedAt)}`),
+    ),
+    Object.keys(run.params).length
+      ? h('p', { class: 'muted' }, `params: ${JSON.stringify(run.params)}`)
+      : null,
+    h('ol', { class: 'run-steps' }, items),
+    run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : null,
+  );
+}
+
+const COUNTER_ROWS: [keyof Counters, string, string][] = [
+  ['requests', 'API requests', 'the caller asked'],
+  ['polls', 'of which polls', 'the same GET again'],
+  ['pollsNothingNew', 'polls that told nothing new', 'same answer as the poll before'],
+  ['deliveries', 'webhook deliveries', 'the provider told'],
+  ['deliveryAttempts', 'delivery attempts', 'failed ones included'],
+  ['retries', 'retries', 'attempts after the first'],
+  ['failures', 'failures', 'no answer, or 4xx/5xx'],
+  ['drops', 'drops', 'given up by the sender'],
+  ['duplicatesSuppressed', 'duplicates suppressed', 'the receiver had it already'],
+];
+
+/** Counters for the selected trace beside the same for everything seen. */
+export function renderCounters(host: HTMLElement, traceHops: Hop[] | null, allHops: Hop[]): void {
+  const mine = traceHops ? countHops(traceHops) : null;
+  const all = countHops(allHops);
+  const series = pollSeries(traceHops ?? allHops);
+  fill(
+    host,
+    h(
+      'table',
+      { class: 'counters' },
+      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'this trace'), h('th', {}, 'everything'))),
+      h(
+        'tbody',
+        {},
+        COUNTER_ROWS.map(([key, label, help]) =>
+          h(
+            'tr',
+            { title: help },
+            h('td', {}, label),
+            h(
+              'td',
+              { 'data-testid': `counter-trace-${key}`, 'data-value': mine?.[key] ?? '' },
+              mine ? mine[key] : '—',
+            ),
+            h('td', { 'data-testid': `counter-all-${key}`, 'data-value': all[key] }, all[key]),
+          ),
+        ),
+      ),
+    ),
+    series.length
+      ? h(
+          'p',
+          { class: 'muted' },
+          'Polls: ',
+          series.map((p, i) => [
+            i ? '; ' : '',
+            `${p.from} → ${p.to}: ${p.polls} (${p.nothingNew} told nothing new)`,
+          ]),
+        )
+      : null,
+  );
+}
+
+interface SideFigures {
+  requests_made: number;
+  requests_nothing_new: number;
+  deliveries_received: number;
+  delay_ms: { estimate: number } | null;
+}
+
+/** S02's comparison, from the shop's real counts returned by the run. */
+export function renderS02Chart(host: HTMLElement, run: RunView | undefined): void {
+  const result =
+    run?.scenario === 'S02' && run.status === 'passed'
+      ? (run.result as { polling?: SideFigures; webhook?: SideFigures; intervalMs?: number })
+      : undefined;
+  if (!result?.polling || !result.webhook) {
+    host.hidden = true;
+    return;
+  }
+  host.hidden = false;
+  const p = result.polling;
+  const w = result.webhook;
+  const metrics: [string, number, number][] = [
+    ['requests made', p.requests_made, w.requests_made],
+    ['told nothing new', p.requests_nothing_new, w.requests_nothing_new],
+    ['deliveries received', p.deliveries_received, w.deliveries_received],
+  ];
+  const max = Math.max(1, ...metrics.flatMap(([, a, b]) => [a, b]));
+  const barW = 150;
+  const svg = s(
+    'svg',
+    {
+      viewBox: `0 0 360 ${metrics.length * 46 + 30}`,
+      width: 360,
+      height: metrics.length * 46 + 30,
+      'data-testid': 's02-chart',
+    },
+    s('text', { x: 0, y: 14, class: 'legend' }, `polling (every ${result.intervalMs ?? '?'} ms)`),
+    s('rect', { x: 150, y: 5, width: 10, height: 10, class: 'bar polling' }),
+    s('text', { x: 180, y: 14, class: 'legend' }, 'webhook'),
+    s('rect', { x: 235, y: 5, width: 10, height: 10, class: 'bar webhook' }),
+    metrics.map(([label, a, b], i) => {
+      const y = 30 + i * 46;
+      return [
+        s('text', { x: 0, y: y + 12, class: 'metric' }, label),
+        s('rect', { x: 130, y, width: Math.max(1, (a / max) * barW), height: 14, class: 'bar polling' }),
+        s(
+          'text',
+          { x: 136 + (a / max) * barW, y: y + 11, class: 'value', 'data-testid': `s02-polling-${i}` },
+          a,
+        ),
+        s('rect', {
+          x: 130,
+          y: y + 17,
+          width: Math.max(1, (b / max) * barW),
+          height: 14,
+          class: 'bar webhook',
+        }),
+        s(
+          'text',
+          { x: 136 + (b / max) * barW, y: y + 28, class: 'value', 'data-testid': `s02-webhook-${i}` },
+          b,
+        ),
+      ];
+    }),
+  );
+  fill(
+    host,
+    h('h3', {}, 'S02 — polling versus push, counted by the shop'),
+    svg,
+    h(
+      'p',
+      { class: 'muted' },
+      `Knew the payment succeeded ≈${p.delay_ms?.estimate ?? '?'} ms after it did by polling, ≈${w.delay_ms?.estimate ?? '?'} ms by webhook.`,
+    ),
+  );
+}
+
+export interface ControlSnapshot {
+  service: string;
+  receiver: { mode: ReceiverMode; delay_ms?: number; status?: number; affected: number };
+  senders: { name: string; paused: boolean; stats: Record<string, number> }[];
+}
+
+/** One app's switches: its receiver's fault and its senders' pause buttons. */
+export function renderControl(
+  host: HTMLElement,
+  service: ServiceState,
+  control: ControlSnapshot | undefined,
+  onReceiver: (body: { mode: ReceiverMode; delay_ms?: number; status?: number }) => void,
+  onSender: (name: string, paused: boolean) => void,
+): void {
+  const select = h(
+    'select',
+    { name: 'mode', 'data-testid': `fault-mode-${service.name}` },
+    (Object.keys(RECEIVER_LABELS) as ReceiverMode[]).map((m) =>
+      h('option', { value: m, selected: control?.receiver.mode === m }, RECEIVER_LABELS[m]),
+    ),
+  ) as HTMLSelectElement;
+  const delay = h('input', {
+    name: 'delay_ms',
+    type: 'number',
+    min: 1,
+    max: 120000,
+    placeholder: 'delay ms (5000)',
+    class: 'small',
+  }) as HTMLInputElement;
+  const status = h('input', {
+    name: 'status',
+    type: 'number',
+    min: 400,
+    max: 599,
+    placeholder: 'status (503)',
+    class: 'small',
+  }) as HTMLInputElement;
+  const form = h(
+    'form',
+    {
+      class: 'fault',
+      onsubmit: ((e: Event) => {
+        e.preventDefault();
+        const mode = select.value as ReceiverMode;
+        onReceiver({
+          mode,
+          ...(mode === 'slow' && delay.value ? { delay_ms: Number(delay.value) } : {}),
+          ...(mode === 'failing' && status.value ? { status: Number(status.value) } : {}),
+        });
+      }) as EventListener,
+    },
+    h('label', {}, 'Webhook receiver ', select),
+    delay,
+    status,
+    h('button', { type: 'submit', 'data-testid': `fault-apply-${service.name}` }, 'Apply'),
+  );
+  fill(
+    host,
+    h(
+      'h3',
+      {},
+      service.name,
+      ' ',
+      h('span', { class: 'muted' }, control ? `receiver: ${RECEIVER_LABELS[control.receiver.mode]}` : ''),
+    ),
+    form,
+    (control?.senders ?? []).map((snd) =>
+      h(
+        'div',
+        { class: 'sender' },
+        `Sender “${snd.name}”: ${snd.paused ? 'paused' : 'running'}`,
+        snd.stats.pending !== undefined
+          ? h('span', { class: 'muted' }, ` · ${snd.stats.pending} waiting`)
+          : null,
+        ' ',
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-testid': `sender-${service.name}-${snd.name}`,
+            onclick: () => onSender(snd.name, !snd.paused),
+          },
+          snd.paused ? 'Resume' : 'Pause',
+        ),
+      ),
+    ),
+  );
+}
+
+/** The switches flipped so far, newest first, each with what it did. */
+export function renderSwitches(host: HTMLElement, switches: Switch[], hops: Hop[], now: number): void {
+  const list = [...switches].sort((a, b) => b.at - a.at).slice(0, 20);
+  fill(
+    host,
+    list.length
+      ? h(
+          'ul',
+          { class: 'switches' },
+          list.map((sw) =>
+            h(
+              'li',
+              {
+                'data-testid': 'switch',
+                'data-service': sw.service,
+                'data-mode': sw.mode,
+                'data-open': sw.until === undefined,
+              },
+              h('strong', {}, sw.service),
+              ` ${sw.kind === 'sender' ? `sender ${sw.detail ?? ''} paused` : `receiver ${RECEIVER_LABELS[sw.mode as ReceiverMode] ?? sw.mode}${sw.detail ? ` ${sw.detail}` : ''}`}`,
+              h('span', { class: 'muted' }, ` ${time(sw.at)}${sw.until ? `–${time(sw.until)}` : ' (on)'}`),
+              h('div', { class: 'effect', 'data-testid': 'switch-effect' }, effectOf(sw, hops, now)),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No switch flipped yet.'),
+  );
+}
+
+function table(headers: Record<string, string> | undefined) {
+  const entries = Object.entries(headers ?? {});
+  if (!entries.length) return h('p', { class: 'muted' }, 'none recorded');
+  return h(
+    'table',
+    { class: 'headers' },
+    h(
+      'tbody',
+      {},
+      entries.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v))),
+    ),
+  );
+}
+
+function pretty(body: string | undefined) {
+  if (body === undefined) return h('p', { class: 'muted' }, 'no body recorded');
+  try {
+    return h('pre', {}, JSON.stringify(JSON.parse(body), null, 2));
+  } catch {
+    return h('pre', {}, body);
+  }
+}
+
+/** Everything about one hop: both sides' records, the signature check, and "copy as curl". */
+export function renderDetails(host: HTMLElement, hop: Hop | undefined, onClose: () => void): void {
+  host.hidden = !hop;
+  if (!hop) return;
+  const req = hop.received ?? hop.sent;
+  const res = hop.sent ?? hop.received;
+  const curl = curlOf(hop);
+  const sig = hop.signature
+    ? hop.signature.verified
+      ? `✓ verified${hop.signature.scheme ? ` (${hop.signature.scheme})` : ''}`
+      : `✕ refused${hop.signature.reason ? `: ${hop.signature.reason}` : ''}`
+    : hop.kind === 'webhook'
+      ? 'not reported by the receiver'
+      : 'not signed (an API call)';
+  const copied = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const rows: [string, string | Node][] = [
+    ['from → to', `${hop.from} → ${hop.to}`],
+    ['kind', hop.kind],
+    ['request', `${hop.method} ${hop.url}`],
+    ['status', outcomeOf(hop)],
+    ['started', `${new Date(hop.start).toISOString()}`],
+    ['took', `${hop.durationMs.toFixed(1)} ms`],
+  ];
+  if (hop.eventType || hop.eventId)
+    rows.push(['event', `${hop.eventType ?? ''} ${hop.eventId ?? ''}`.trim()]);
+  if (hop.attempt) rows.push(['attempt', String(hop.attempt)]);
+  if (hop.kind === 'webhook') rows.push(['signature', sig]);
+  if (hop.fault) rows.push(['fault', `${hop.fault} (injected from the console)`]);
+  if (hop.outcome)
+    rows.push([
+      'sender’s verdict',
+      `${hop.outcome}${hop.nextAttemptAt ? `, next attempt at ${time(hop.nextAttemptAt)}` : ''}`,
+    ]);
+  if (hop.duplicate) rows.push(['receiver', 'had it already: duplicate suppressed']);
+  if (hop.error) rows.push(['error', hop.error]);
+  rows.push([
+    'recorded by',
+    [hop.sent ? `${hop.sent.service} (sent)` : '', hop.received ? `${hop.received.service} (received)` : '']
+      .filter(Boolean)
+      .join(' and '),
+  ]);
+  if (hop.traceId) rows.push(['trace', hop.traceId]);
+  fill(
+    host,
+    h(
+      'div',
+      { class: 'detail-head' },
+      h('h2', {}, labelOf(hop)),
+      h('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: onClose }, '×'),
+    ),
+    h(
+      'table',
+      { class: 'summary', 'data-testid': 'hop-detail' },
+      h(
+        'tbody',
+        {},
+        rows.map(([k, v]) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, k),
+            h('td', { 'data-testid': `detail-${k.replaceAll(/[^a-z]+/g, '-')}` }, v),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      {},
+      h(
+        'button',
+        {
+          type: 'button',
+          'data-testid': 'copy-curl',
+          onclick: () => {
+            navigator.clipboard?.writeText(curl).then(
+              () => fill(copied, ' copied'),
+              () => fill(copied, ' select the command below and copy it'),
+            );
+          },
+        },
+        'Copy as curl',
+      ),
+      copied,
+    ),
+    h('pre', { class: 'curl', 'data-testid': 'curl' }, curl),
+    h('p', { class: 'muted' }, 'Values marked [redacted] were masked by the recorder: put your own in.'),
+    h('h3', {}, 'Request headers'),
+    table(req?.requestHeaders),
+    h('h3', {}, 'Request body'),
+    pretty(req?.requestBody),
+    h('h3', {}, 'Response headers'),
+    table(res?.responseHeaders),
+    h('h3', {}, 'Response body'),
+    pretty(res?.responseBody),
+  );
+}

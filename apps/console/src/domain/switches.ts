@@ -1,0 +1,100 @@
+import type { Hop } from './hops.ts';
+
+export type ReceiverMode = 'none' | 'down' | 'slow' | 'failing' | 'drop' | 'gone';
+
+/** A switch a person flipped in the console, and when; `until` once it was flipped back. */
+export interface Switch {
+  id: string;
+  service: string;
+  kind: 'receiver' | 'sender';
+  /** Receiver: the fault mode; sender: `paused`. */
+  mode: string;
+  detail?: string;
+  at: number;
+  until?: number;
+  /** Sender switches: the sender's figures when paused and when resumed (e.g. messages waiting). */
+  statsAtStart?: Record<string, number>;
+  statsAtEnd?: Record<string, number>;
+}
+
+export const RECEIVER_LABELS: Record<ReceiverMode, string> = {
+  none: 'working',
+  down: 'down (connections closed)',
+  slow: 'slow',
+  failing: 'failing (5xx)',
+  drop: 'dropping connections mid-response',
+  gone: 'gone (410)',
+};
+
+/** What happened to one message that met the fault: attempts refused, and whether and when it arrived. */
+export interface MessageFate {
+  key: string;
+  eventType?: string;
+  failedAttempts: number;
+  retries: number;
+  deliveredAfterMs: number | null;
+  gaveUp: boolean;
+}
+
+const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+
+/** The deliveries to the switched service that met the fault, message by message. */
+export function fatesOf(sw: Switch, hops: Hop[], now: number): MessageFate[] {
+  if (sw.kind !== 'receiver') return [];
+  const end = sw.until ?? now;
+  const toIt = hops.filter((h) => h.kind === 'webhook' && h.to === sw.service);
+  const hit = toIt.filter((h) => h.start >= sw.at && h.start <= end && (h.fault || h.failed));
+  const keys = [...new Set(hit.map((h) => h.eventId ?? h.id))];
+  return keys.map((key) => {
+    const mine = toIt.filter((h) => (h.eventId ?? h.id) === key);
+    const first = Math.min(...mine.map((h) => h.start));
+    const delivered = mine.find((h) => !h.failed && h.start > sw.at && !h.fault);
+    return {
+      key,
+      eventType: mine[0]?.eventType,
+      failedAttempts: mine.filter((h) => h.failed || h.fault === 'drop').length,
+      retries: mine.filter((h) => (h.attempt ?? 1) > 1).length,
+      deliveredAfterMs: delivered ? delivered.end - first : null,
+      gaveUp: mine.some((h) => h.outcome === 'dead'),
+    };
+  });
+}
+
+/** One line on what a switch did, from the exchanges it shaped: "2 deliveries, 3 retries, all delivered after 6.2 s". */
+export function effectOf(sw: Switch, hops: Hop[], now: number): string {
+  if (sw.kind === 'sender') {
+    const waiting = sw.statsAtEnd?.pending;
+    if (sw.until === undefined)
+      return `paused: nothing leaves its outbox${sw.statsAtStart?.pending !== undefined ? ` (${sw.statsAtStart.pending} waiting when paused)` : ''}`;
+    const sent = hops.filter(
+      (h) =>
+        h.kind === 'webhook' &&
+        h.from === sw.service &&
+        h.start >= sw.until! &&
+        h.start <= sw.until! + 60_000,
+    ).length;
+    return `resumed after ${seconds(sw.until - sw.at)}${waiting !== undefined ? `: ${waiting} message(s) were waiting` : ''}; ${sent} delivery attempt(s) since`;
+  }
+  if (sw.mode === 'none') return '';
+  if (sw.mode === 'slow') {
+    const slowed = hops.filter(
+      (h) => h.kind === 'webhook' && h.to === sw.service && h.start >= sw.at && h.start <= (sw.until ?? now),
+    );
+    return `${slowed.length} deliveries slowed${slowed.length ? `, the slowest took ${seconds(Math.max(...slowed.map((h) => h.durationMs)))}` : ''}`;
+  }
+  const fates = fatesOf(sw, hops, now);
+  if (fates.length === 0) return 'no delivery has met it yet';
+  const retries = fates.reduce((n, f) => n + f.retries, 0);
+  const delivered = fates.filter((f) => f.deliveredAfterMs !== null);
+  const lost = fates.filter((f) => f.gaveUp && f.deliveredAfterMs === null).length;
+  const parts = [`${fates.length} message(s) refused`, `${retries} retr${retries === 1 ? 'y' : 'ies'}`];
+  if (delivered.length === fates.length)
+    parts.push(
+      `${fates.length === 1 ? 'delivered' : 'all delivered'} after ${seconds(Math.max(...delivered.map((f) => f.deliveredAfterMs!)))}`,
+    );
+  else if (delivered.length)
+    parts.push(`${delivered.length} delivered, ${fates.length - delivered.length} still waiting`);
+  else parts.push('none delivered yet');
+  if (lost) parts.push(`${lost} given up by the sender`);
+  return parts.join(', ');
+}
