@@ -1,2 +1,0 @@
-const x: number = 42;
-document.body.textContent = String(x);
