@@ -1,5 +1,5 @@
 // Cross-app faults on the in-process stack: a provider that is down when the event happens.
-import { buyAndPay, createContext, getOrder, shopReady, waitFor } from '@hooklab/scenarios';
+import { buyAndPay, createContext, getOrder, shopAdminHeaders, shopReady, waitFor } from '@hooklab/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './stack.ts';
 
@@ -32,7 +32,9 @@ describe('logistics is down when the order is paid', () => {
       { timeoutMs: 45_000, intervalMs: 100, what: 'order delivered after logistics came back' },
     );
     expect(delivered.shipment?.tracking_number).toBeTruthy();
-    const history = (await (await fetch(`${stack.urls.shop}/api/orders/${orderId}/history`)).json()) as {
+    const history = (await (
+      await fetch(`${stack.urls.shop}/api/orders/${orderId}/history`, { headers: shopAdminHeaders(ctx) })
+    ).json()) as {
       data: { to_status: string }[];
     };
     expect(history.data.map((h) => h.to_status)).toEqual(

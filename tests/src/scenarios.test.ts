@@ -89,6 +89,7 @@ describe('scenarios on the in-process stack', () => {
     expect(result.statuses).toEqual(expect.arrayContaining(['paid', 'fulfilled', 'delivered']));
     expect(result.shipment?.tracking_number).toBeTruthy();
     expect(result.outOfStock?.reason).toBe('out_of_stock');
+    expect(result.outOfStock?.refunded).toBe(true);
     expect(result.shopCallsToLogistics.length).toBeGreaterThan(0);
     expect(result.shopCallsToLogistics.every((e) => e.url.endsWith('/v1/inbound/orders'))).toBe(true);
   });

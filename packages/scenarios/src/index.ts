@@ -12,4 +12,4 @@ export type { S06Result } from './s06-third-party.ts';
 export type { S07Result } from './s07-claim-check.ts';
 export type { S09Result } from './s09-delivery-guarantees.ts';
 export * from './scenario.ts';
-export { shopReady } from './shop-client.ts';
+export { shopAdminHeaders, shopReady } from './shop-client.ts';

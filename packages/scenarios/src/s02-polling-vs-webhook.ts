@@ -1,6 +1,6 @@
 import { paymentsKeys, stripeFor } from './payments-client.ts';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
-import { shopReady } from './shop-client.ts';
+import { shopAdminHeaders, shopReady } from './shop-client.ts';
 
 interface Side {
   orders: number;
@@ -44,7 +44,11 @@ const ORDER = {
 };
 
 async function shopJson<T>(ctx: ScenarioContext, path: string, init?: RequestInit): Promise<T> {
-  const res = await ctx.fetch(`${ctx.urls.shop}${path}`, init);
+  // The back office's key: it may read and pay any order (a customer only their session's).
+  const res = await ctx.fetch(`${ctx.urls.shop}${path}`, {
+    ...init,
+    headers: { ...shopAdminHeaders(ctx), ...(init?.headers as Record<string, string> | undefined) },
+  });
   const body = (await res.json()) as T;
   check(res.ok, `shop ${init?.method ?? 'GET'} ${path} answered ${res.status}`, body);
   return body;

@@ -1,10 +1,11 @@
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
-import { shopReady } from './shop-client.ts';
+import { shopAdminHeaders, shopReady } from './shop-client.ts';
 
 interface ShopOrder {
   id: string;
   status: string;
   failure_reason: string | null;
+  refund: { status: string; id: string | null; amount_refunded: number } | null;
   shipment: {
     id: string | null;
     carrier: string | null;
@@ -17,7 +18,7 @@ export interface OrderFulfilmentResult {
   orderId: string;
   shipment: ShopOrder['shipment'];
   statuses: string[];
-  outOfStock: { orderId: string; reason: string | null } | null;
+  outOfStock: { orderId: string; reason: string | null; refunded: boolean } | null;
   shopCallsToLogistics: { method: string; url: string; status: number | null }[];
 }
 
@@ -31,7 +32,8 @@ const shipTo = {
 };
 
 export async function getOrder(ctx: ScenarioContext, id: string): Promise<ShopOrder> {
-  const res = await ctx.fetch(`${ctx.urls.shop}/api/orders/${id}`);
+  // The back office reads any order; a customer only the ones placed in their session.
+  const res = await ctx.fetch(`${ctx.urls.shop}/api/orders/${id}`, { headers: shopAdminHeaders(ctx) });
   check(res.ok, `GET /api/orders/${id} answered ${res.status}`);
   return (await res.json()) as ShopOrder;
 }
@@ -50,7 +52,12 @@ export async function buyAndPay(ctx: ScenarioContext, sku: string): Promise<stri
   });
   const order = (await created.json()) as { id: string };
   check(created.status === 201, `order created (${created.status})`, order);
-  const checkout = await ctx.fetch(`${ctx.urls.shop}/api/orders/${order.id}/checkout`, { method: 'POST' });
+  // The customer's session cookie, as a browser keeps it: only that session may pay for (or see) the order.
+  const cookie = created.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const checkout = await ctx.fetch(`${ctx.urls.shop}/api/orders/${order.id}/checkout`, {
+    method: 'POST',
+    headers: { cookie },
+  });
   const session = (await checkout.json()) as { checkout_url: string; session_id: string };
   check(checkout.ok && session.checkout_url, 'the shop made a Checkout Session', session);
   const pay = await ctx.fetch(session.checkout_url, {
@@ -79,7 +86,7 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
     'Payments tells the shop (webhook); the order is paid and order.created goes to logistics',
     'Logistics calls back: shipment.fulfilled with carrier and tracking number',
     'Logistics calls back: shipment.delivered',
-    'An out-of-stock dress: logistics answers shipment.failed, the order says why',
+    'An out-of-stock dress: logistics answers shipment.failed; the shop refunds it (charge.refunded)',
     'Check the shop’s recorded exchanges: it never polled logistics',
   ],
   async run(ctx) {
@@ -134,7 +141,9 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
       { timeoutMs, intervalMs: 100, what: `order ${orderId} delivered` },
     );
     // The shop's own record of every transition (polling above only samples it).
-    const history = (await (await ctx.fetch(`${ctx.urls.shop}/api/orders/${orderId}/history`)).json()) as {
+    const history = (await (
+      await ctx.fetch(`${ctx.urls.shop}/api/orders/${orderId}/history`, { headers: shopAdminHeaders(ctx) })
+    ).json()) as {
       data: { to_status: string; source: string }[];
     };
     statuses.splice(
@@ -152,16 +161,27 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
     ctx.step(4);
     let outOfStock: OrderFulfilmentResult['outOfStock'] = null;
     if (oosId) {
+      // The refund follows within milliseconds: fulfilment_failed may already have become refunded.
       const failed = await waitFor(
         async () => {
           const o = await getOrder(ctx, oosId);
-          return o.status === 'fulfilment_failed' ? o : null;
+          return o.status === 'fulfilment_failed' || o.status === 'refunded' ? o : null;
         },
         { timeoutMs, intervalMs: 100, what: `order ${oosId} fulfilment_failed` },
       );
       check(failed.failure_reason === 'out_of_stock', 'the failed order says out_of_stock', failed);
-      outOfStock = { orderId: oosId, reason: failed.failure_reason };
-      ctx.say(`${oosId} could not ship: ${failed.failure_reason}`);
+      ctx.say(
+        `${oosId} could not ship: ${failed.failure_reason}; the shop refunds it through the payments API`,
+      );
+      const refunded = await waitFor(
+        async () => {
+          const o = await getOrder(ctx, oosId);
+          return o.status === 'refunded' ? o : null;
+        },
+        { timeoutMs, intervalMs: 100, what: `order ${oosId} refunded` },
+      );
+      outOfStock = { orderId: oosId, reason: refunded.failure_reason, refunded: true };
+      ctx.say(`${oosId} refunded: payments told the shop with charge.refunded`, refunded.refund);
     } else {
       ctx.say('skipped');
     }

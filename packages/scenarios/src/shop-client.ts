@@ -1,5 +1,10 @@
 import { type ScenarioContext, waitFor } from './scenario.ts';
 
+/** The shop's back-office key (`SHOP_ADMIN_KEY`; its dev default unless `ctx.keys.shop` says otherwise). */
+export function shopAdminHeaders(ctx: ScenarioContext): Record<string, string> {
+  return { authorization: `Bearer ${ctx.keys.shop ?? 'shop_admin_hooklab'}` };
+}
+
 /** Waits until the shop can receive payments' webhooks (its endpoint is registered, or a fixed secret is set). */
 export async function shopReady(ctx: ScenarioContext, timeoutMs = 15_000): Promise<void> {
   await waitFor(

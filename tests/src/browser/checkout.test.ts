@@ -61,7 +61,10 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(
       await customer.waitForURL(/\/pay\/cs_/);
 
       // A second tab on the order page, opened before paying: it must change by itself (SSE), never reload.
-      const list = (await (await fetch(`${shop}/api/orders?limit=1`)).json()) as { data: { id: string }[] };
+      // The back office (dev key) finds the order; the watcher tab shares the customer's session cookie.
+      const list = (await (
+        await fetch(`${shop}/api/orders?limit=1`, { headers: { authorization: 'Bearer shop_admin_hooklab' } })
+      ).json()) as { data: { id: string }[] };
       const orderId = list.data[0]!.id;
       const watcher = await context.newPage();
       await watcher.goto(`${shop}/orders/${orderId}`);
