@@ -63,7 +63,12 @@ export async function buyAndPay(ctx: ScenarioContext, sku: string): Promise<stri
   const pay = await ctx.fetch(session.checkout_url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ card_number: '4242424242424242', email: customer.email }).toString(),
+    body: new URLSearchParams({
+      card_number: '4242424242424242',
+      card_expiry: `12 / ${(new Date().getUTCFullYear() + 2) % 100}`,
+      card_cvc: '123',
+      email: customer.email,
+    }).toString(),
     redirect: 'manual',
   });
   check(pay.status === 303, `the hosted page accepted the card (${pay.status})`);

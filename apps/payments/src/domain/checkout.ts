@@ -11,7 +11,7 @@ import {
 } from './payment-intents.ts';
 import { loadPriceParam, loadProductParam, PRODUCT_TYPE, type Price, type Product } from './products.ts';
 import type { StripeObject } from './store.ts';
-import { luhnValid, TEST_CARDS } from './test-methods.ts';
+import { checkCardDetails, luhnValid, TEST_CARDS } from './test-methods.ts';
 
 export const SESSION_TYPE = 'checkout.session';
 
@@ -302,7 +302,7 @@ export type PayResult =
 export function payCheckoutSession(
   d: Domain,
   sessionId: string,
-  input: { cardNumber?: string; paymentMethod?: string; email?: string },
+  input: { cardNumber?: string; expiry?: string; cvc?: string; paymentMethod?: string; email?: string },
 ): PayResult {
   const row = d.store.rowById(sessionId);
   if (!row || row.type !== SESSION_TYPE) throw missing('checkout.session', sessionId, 'session');
@@ -314,6 +314,8 @@ export function payCheckoutSession(
     const digits = (input.cardNumber ?? '').replace(/[\s-]/g, '');
     if (!/^\d{12,19}$/.test(digits) || !luhnValid(digits))
       return { kind: 'declined', code: 'incorrect_number', message: 'Your card number is incorrect.' };
+    const fieldError = checkCardDetails(digits, input.expiry, input.cvc, d.clock.now());
+    if (fieldError) return { kind: 'declined', ...fieldError };
     const known = TEST_CARDS[digits];
     if (!known)
       return {

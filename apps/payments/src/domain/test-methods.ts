@@ -84,6 +84,7 @@ export const TEST_METHODS: Readonly<Record<string, TestMethod>> = {
 export const TEST_CARDS: Readonly<Record<string, { method: string; label: string }>> = {
   '4242424242424242': { method: 'pm_card_visa', label: 'Visa — succeeds' },
   '5555555555554444': { method: 'pm_card_mastercard', label: 'Mastercard — succeeds' },
+  '378282246310005': { method: 'pm_card_amex', label: 'American Express — succeeds (4-digit CVC)' },
   '4000000000000077': { method: 'pm_card_bypassPending', label: 'Visa — succeeds (funds available at once)' },
   '4000000000000002': { method: 'pm_card_chargeDeclined', label: 'Declined (generic_decline)' },
   '4000000000009995': {
@@ -111,4 +112,53 @@ export function luhnValid(digits: string): boolean {
     sum += n;
   }
   return digits.length >= 12 && sum % 10 === 0;
+}
+
+export interface CardFieldError {
+  code: string;
+  message: string;
+}
+
+const cardError = (code: string, message: string): CardFieldError => ({ code, message });
+
+/** American Express numbers start 34 or 37 and take a four-digit CVC; other brands take three. */
+export const cvcLength = (digits: string) => (/^3[47]/.test(digits) ? 4 : 3);
+
+/**
+ * Expiry (`MM / YY`, `MM/YYYY`, `MMYY`) and CVC checked the way Stripe's test mode does: a past date is
+ * `expired_card`, a malformed CVC `invalid_cvc`, an unfinished field `incomplete_*`. `now` is epoch ms.
+ */
+export function checkCardDetails(
+  digits: string,
+  expiry: string | undefined,
+  cvc: string | undefined,
+  now: number,
+): CardFieldError | undefined {
+  const exp = (expiry ?? '').replace(/\s/g, '');
+  if (exp === '') return cardError('incomplete_expiry', "Your card's expiration date is incomplete.");
+  const match = /^(\d{1,2})\/?(\d{2}|\d{4})$/.exec(exp);
+  if (!match) {
+    return /^\d{0,2}\/?\d?$/.test(exp)
+      ? cardError('incomplete_expiry', "Your card's expiration date is incomplete.")
+      : cardError('invalid_expiry_month', "Your card's expiration month is invalid.");
+  }
+  const month = Number(match[1]);
+  const year = match[2]!.length === 2 ? 2000 + Number(match[2]) : Number(match[2]);
+  if (month < 1 || month > 12)
+    return cardError('invalid_expiry_month', "Your card's expiration month is invalid.");
+  const today = new Date(now);
+  const thisYear = today.getUTCFullYear();
+  const thisMonth = today.getUTCMonth() + 1;
+  // A card is good through the last day of its expiry month.
+  if (year < thisYear || (year === thisYear && month < thisMonth))
+    return cardError('expired_card', 'Your card has expired.');
+  if (year > thisYear + 50)
+    return cardError('invalid_expiry_year', "Your card's expiration year is invalid.");
+  const code = (cvc ?? '').trim();
+  const wanted = cvcLength(digits);
+  if (code === '' || (/^\d+$/.test(code) && code.length < wanted))
+    return cardError('incomplete_cvc', "Your card's security code is incomplete.");
+  if (!/^\d+$/.test(code) || code.length !== wanted)
+    return cardError('invalid_cvc', "Your card's security code is invalid.");
+  return undefined;
 }

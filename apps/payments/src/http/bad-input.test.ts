@@ -37,6 +37,13 @@ const ROUTES: [string, string][] = [
   ['GET', '/v1/webhook_endpoints'],
   ['POST', '/v1/webhook_endpoints/we_x'],
   ['DELETE', '/v1/webhook_endpoints/we_x'],
+  ['POST', '/v1/products'],
+  ['GET', '/v1/products'],
+  ['POST', '/v1/products/prod_x'],
+  ['DELETE', '/v1/products/prod_x'],
+  ['POST', '/v1/prices'],
+  ['GET', '/v1/prices'],
+  ['POST', '/v1/prices/price_x'],
 ];
 
 async function expectStripeError(res: Response, status?: number) {
@@ -139,6 +146,14 @@ describe('bad input is a Stripe-shaped 4xx, never a 500', () => {
         'payment_method',
         'type',
         'disabled',
+        'created',
+        'off_session',
+        'price',
+        'product',
+        'product_data',
+        'unit_amount',
+        'lookup_keys',
+        'default_price',
       ),
       fc.string({ maxLength: 8 }),
     );
@@ -157,7 +172,19 @@ describe('bad input is a Stripe-shaped 4xx, never a 500', () => {
         suffix,
         fc.oneof(
           fc.string({ maxLength: 12 }),
-          fc.constantFrom('', 'true', '-1', '99999999999999', '2000', 'eur', '%', '%zz', '*'),
+          fc.constantFrom(
+            '',
+            'true',
+            '-1',
+            '99999999999999',
+            '2000',
+            'eur',
+            'zzz',
+            '%',
+            '%zz',
+            '*',
+            'price_x',
+          ),
         ),
       )
       .map(([k, s, v]) => `${encodeURIComponent(k)}${s.join('')}=${v}`);

@@ -7,6 +7,22 @@ import type { PaymentsEnv } from '../http/env.ts';
 import { sameSecret } from '../http/secret-compare.ts';
 import { Layout, money } from './layout.tsx';
 
+interface CheckoutError {
+  message: string;
+  code: string;
+  declineCode?: string;
+}
+
+interface CardInput {
+  number?: string;
+  expiry?: string;
+  cvc?: string;
+}
+
+/** `12 / 29`: December, three years on from the business clock's year. */
+const sampleExpiryAt = (now: number) =>
+  `12 / ${String((new Date(now).getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
+
 interface LineItem {
   description: string;
   quantity: number;
@@ -17,10 +33,13 @@ interface LineItem {
 function CheckoutPage(props: {
   session: CheckoutSession;
   items: LineItem[];
-  error?: { message: string; code: string; declineCode?: string };
-  cardNumber?: string;
+  error?: CheckoutError;
+  card?: CardInput;
+  /** A valid expiry to prefill, like the test card number (business clock). */
+  sampleExpiry: string;
 }) {
   const s = props.session;
+  const card = props.card ?? {};
   return (
     <Layout title="Pay — Hooklab payments">
       <div class="card narrow">
@@ -68,10 +87,41 @@ function CheckoutPage(props: {
             name="card_number"
             inputmode="numeric"
             autocomplete="cc-number"
-            value={props.cardNumber ?? '4242 4242 4242 4242'}
+            value={card.number ?? '4242 4242 4242 4242'}
             required
           />
-          <p class="muted">Any future expiry date and any CVC work in test mode.</p>
+          <div class="row">
+            <div>
+              <label for="card_expiry">Expiry</label>
+              <input
+                type="text"
+                id="card_expiry"
+                name="card_expiry"
+                inputmode="numeric"
+                autocomplete="cc-exp"
+                placeholder="MM / YY"
+                value={card.expiry ?? props.sampleExpiry}
+                required
+              />
+            </div>
+            <div>
+              <label for="card_cvc">CVC</label>
+              <input
+                type="text"
+                id="card_cvc"
+                name="card_cvc"
+                inputmode="numeric"
+                autocomplete="cc-csc"
+                placeholder="CVC"
+                value={card.cvc ?? '123'}
+                required
+              />
+            </div>
+          </div>
+          <p class="muted">
+            Test mode: any future expiry date; a CVC of 3 digits (4 for American Express). A past date is
+            declined as <code>expired_card</code>, a malformed CVC as <code>invalid_cvc</code>.
+          </p>
           <button type="submit">Pay {money(s.amount_total, s.currency)}</button>
         </form>
         <form method="post" action={`/pay/${s.id}`}>
@@ -150,6 +200,16 @@ export function hostedPageRoutes(d: Domain) {
     if (!type.includes('application/x-www-form-urlencoded')) return new URLSearchParams();
     return new URLSearchParams(await req.text());
   };
+  type Found = NonNullable<ReturnType<typeof sessionOf>>;
+  const checkoutPage = (found: Found, error?: CheckoutError, card?: CardInput) => (
+    <CheckoutPage
+      session={found.session}
+      items={found.items}
+      error={error}
+      card={card}
+      sampleExpiry={sampleExpiryAt(d.clock.now())}
+    />
+  );
 
   return new Hono<PaymentsEnv>()
     .get('/pay/:id', (c) => {
@@ -179,50 +239,49 @@ export function hostedPageRoutes(d: Domain) {
               code: 'payment_intent_authentication_failure',
             }
           : undefined;
-      return c.html(<CheckoutPage session={session} items={found.items} error={error} />, error ? 402 : 200);
+      return c.html(checkoutPage(found, error), error ? 402 : 200);
     })
     .post('/pay/:id', async (c) => {
       const found = sessionOf(c.req.param('id'));
       if (!found)
         return c.html(<Message title="Not found" text="There is no checkout session with this id." />, 404);
       const body = await form(c.req.raw);
-      const cardNumber = body.get('card_number') ?? undefined;
+      const card: CardInput = {
+        number: body.get('card_number')?.slice(0, 40) ?? undefined,
+        expiry: body.get('card_expiry')?.slice(0, 20) ?? undefined,
+        cvc: body.get('card_cvc')?.slice(0, 10) ?? undefined,
+      };
       const paymentMethod = body.get('payment_method') ?? undefined;
-      if (!cardNumber && !paymentMethod) {
+      if (!card.number && !paymentMethod) {
         return c.html(
-          <CheckoutPage
-            session={found.session}
-            items={found.items}
-            error={{ message: 'Your card number is incomplete.', code: 'incomplete_number' }}
-          />,
+          checkoutPage(
+            found,
+            { message: 'Your card number is incomplete.', code: 'incomplete_number' },
+            card,
+          ),
           400,
         );
       }
       if (paymentMethod && !/^pm_[A-Za-z0-9_]{1,100}$/.test(paymentMethod)) {
         return c.html(
-          <CheckoutPage
-            session={found.session}
-            items={found.items}
-            error={{ message: 'Unknown payment method.', code: 'resource_missing' }}
-          />,
+          checkoutPage(found, { message: 'Unknown payment method.', code: 'resource_missing' }),
           400,
         );
       }
       const email = body.get('email')?.slice(0, 320) || undefined;
       let result: ReturnType<typeof payCheckoutSession>;
       try {
-        result = payCheckoutSession(d, found.session.id, { cardNumber, paymentMethod, email });
+        result = payCheckoutSession(d, found.session.id, {
+          cardNumber: card.number,
+          expiry: card.expiry,
+          cvc: card.cvc,
+          paymentMethod,
+          email,
+        });
       } catch (err) {
         const e = err as { status?: number; message: string };
         if (e.status && e.status < 500) {
-          return c.html(
-            <CheckoutPage
-              session={found.session}
-              items={found.items}
-              error={{ message: e.message, code: 'invalid_request' }}
-            />,
-            400,
-          );
+          return c.html(checkoutPage(found, { message: e.message, code: 'invalid_request' }, card), 400);
         }
         throw err;
       }
@@ -238,10 +297,8 @@ export function hostedPageRoutes(d: Domain) {
           410,
         );
       }
-      return c.html(
-        <CheckoutPage session={found.session} items={found.items} error={result} cardNumber={cardNumber} />,
-        402,
-      );
+      // Unfinished fields are the customer's typing (400); the rest are declines as Stripe words them (402).
+      return c.html(checkoutPage(found, result, card), result.code.startsWith('incomplete_') ? 400 : 402);
     })
     .get('/3ds/:id', (c) => {
       const row = d.store.rowById(c.req.param('id'));

@@ -3,6 +3,9 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support.ts';
 
+// A valid expiry and CVC for the hosted form (the server runs on the real clock here).
+const CARD = `card_expiry=12%2F${(new Date().getUTCFullYear() + 2) % 100}&card_cvc=123`;
+
 const post = (url: string, body: string) =>
   fetch(url, {
     method: 'POST',
@@ -68,15 +71,15 @@ describe('Checkout Sessions and the hosted page', () => {
 
   it('declined card re-renders the form with 402, then the good card pays and redirects 303', async () => {
     const cs = await session();
-    const declined = await post(cs.url!, 'card_number=4000+0000+0000+0002');
+    const declined = await post(cs.url!, `card_number=4000+0000+0000+0002&${CARD}`);
     expect(declined.status).toBe(402);
     expect(await declined.text()).toContain('Your card was declined.');
-    const insufficient = await post(cs.url!, 'card_number=4000000000009995');
+    const insufficient = await post(cs.url!, `card_number=4000000000009995&${CARD}`);
     expect(await insufficient.text()).toContain('insufficient funds');
-    expect((await post(cs.url!, 'card_number=1234')).status).toBe(402);
+    expect((await post(cs.url!, `card_number=1234&${CARD}`)).status).toBe(402);
     expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('open');
 
-    const paid = await post(cs.url!, 'card_number=4242424242424242&email=ada%40example.com');
+    const paid = await post(cs.url!, `card_number=4242424242424242&email=ada%40example.com&${CARD}`);
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe(`http://shop.test/orders/ord_1?session_id=${cs.id}`);
     const done = await stripe.checkout.sessions.retrieve(cs.id);
@@ -84,12 +87,83 @@ describe('Checkout Sessions and the hosted page', () => {
     expect((await stripe.paymentIntents.retrieve(done.payment_intent as string)).status).toBe('succeeded');
     const completed = await stripe.events.list({ type: 'checkout.session.completed', limit: 100 });
     expect(completed.data.some((e) => (e.data.object as Stripe.Checkout.Session).id === cs.id)).toBe(true);
-    expect((await post(cs.url!, 'card_number=4242424242424242')).status).toBe(303);
+    expect((await post(cs.url!, `card_number=4242424242424242&${CARD}`)).status).toBe(303);
+  });
+
+  it('the hosted form has expiry and CVC fields, checked the way Stripe test mode checks them', async () => {
+    const cs = await session();
+    const html = await (await fetch(cs.url!)).text();
+    expect(html).toContain('name="card_expiry"');
+    expect(html).toContain('name="card_cvc"');
+    const year = new Date().getUTCFullYear() % 100;
+    const cases: [string, number, string, string][] = [
+      [
+        'card_number=4242424242424242&card_cvc=123',
+        400,
+        'incomplete_expiry',
+        'expiration date is incomplete',
+      ],
+      [
+        `card_number=4242424242424242&card_expiry=13%2F${year + 1}&card_cvc=123`,
+        402,
+        'invalid_expiry_month',
+        'month is invalid',
+      ],
+      [
+        'card_number=4242424242424242&card_expiry=01%2F20&card_cvc=123',
+        402,
+        'expired_card',
+        'Your card has expired.',
+      ],
+      [
+        `card_number=4242424242424242&card_expiry=01%2F${year + 1}`,
+        400,
+        'incomplete_cvc',
+        'security code is incomplete',
+      ],
+      [
+        `card_number=4242424242424242&card_expiry=01%2F${year + 1}&card_cvc=12`,
+        400,
+        'incomplete_cvc',
+        'incomplete',
+      ],
+      [
+        `card_number=4242424242424242&card_expiry=01%2F${year + 1}&card_cvc=12a`,
+        402,
+        'invalid_cvc',
+        'security code is invalid',
+      ],
+      [
+        `card_number=4242424242424242&card_expiry=01%2F${year + 1}&card_cvc=1234`,
+        402,
+        'invalid_cvc',
+        'invalid',
+      ],
+      [
+        `card_number=378282246310005&card_expiry=01%2F${year + 1}&card_cvc=123`,
+        400,
+        'incomplete_cvc',
+        'incomplete',
+      ],
+    ];
+    for (const [body, status, code, text] of cases) {
+      const res = await post(cs.url!, body);
+      const page = await res.text();
+      expect(res.status, body).toBe(status);
+      expect(page, body).toContain(`<code>${code}</code>`);
+      expect(page, body).toContain(text.replaceAll("'", '&#39;'));
+    }
+    // Refused in the form: nothing was attempted on the PaymentIntent.
+    expect((await stripe.charges.list({ payment_intent: cs.payment_intent as string })).data).toEqual([]);
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('open');
+    const amex = await post(cs.url!, `card_number=3782+822463+10005&card_expiry=01${year + 1}&card_cvc=1234`);
+    expect(amex.status).toBe(303);
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).payment_status).toBe('paid');
   });
 
   it('3-D Secure card on the hosted page goes through the challenge, then to success_url', async () => {
     const cs = await session();
-    const res = await post(cs.url!, 'card_number=4000002500003155');
+    const res = await post(cs.url!, `card_number=4000002500003155&${CARD}`);
     expect(res.status).toBe(303);
     const challenge = res.headers.get('location')!;
     expect(challenge).toContain('/3ds/');
