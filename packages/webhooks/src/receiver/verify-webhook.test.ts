@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { signers } from '../signing/signers.ts';
 import { signStandard } from '../signing/standard.ts';
 import { signStripe } from '../signing/stripe.ts';
 import type { Inbox } from './inbox.ts';
+import { createSqliteInbox } from './sqlite-inbox.ts';
 import { type VerifyWebhookOptions, verifyWebhook, type WebhookEnv } from './verify-webhook.ts';
 
 const T = 1_700_000_000;
@@ -287,6 +289,96 @@ describe('verifyWebhook secrets', () => {
     expect(() => verifyWebhook({ scheme: 'standard' })).toThrow(TypeError);
     expect(() => verifyWebhook({ scheme: 'md5' as never, secrets: 'x' })).toThrow(TypeError);
   });
+});
+
+describe('verifyWebhook dedupe per sender, inside the handler’s transaction', () => {
+  const body = JSON.stringify({ type: 'order.created', data: { order_id: 'ord_1' } });
+
+  it('scopes ids by sender: the same webhook-id from two merchants reaches the handler twice', async () => {
+    const { app, calls } = createTestApp({
+      inbox: createSqliteInbox(new Database(':memory:')),
+      inboxScope: (c) => c.req.header('x-merchant-id') ?? '',
+    });
+    const headers = standardHeaders(body, 'msg_shared');
+    expect((await post(app, body, { ...headers, 'x-merchant-id': 'mer_a' })).status).toBe(200);
+    expect((await post(app, body, { ...headers, 'x-merchant-id': 'mer_b' })).status).toBe(200);
+    const again = await post(app, body, { ...headers, 'x-merchant-id': 'mer_a' });
+    expect(await again.json()).toEqual({ duplicate: true });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('claim() records the id in the handler’s own transaction: work and inbox row commit together', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE orders (id TEXT PRIMARY KEY)');
+    const inbox = createSqliteInbox(db);
+    let answers = 0;
+    const app = new Hono<WebhookEnv>();
+    app.onError((_err, c) => c.json({ error: 'internal' }, 500));
+    app.post('/hook', verifyWebhook({ scheme: 'standard', secrets: SECRET, now: NOW, inbox }), (c) => {
+      const webhook = c.get('webhook');
+      const fresh = db.transaction(() => {
+        if (!webhook.claim()) return false;
+        db.prepare('INSERT INTO orders VALUES (?)').run(`ord_${answers}`);
+        return true;
+      })();
+      // The first answer is lost after the commit (a crash, a timeout): the sender retries.
+      if (++answers === 1) throw new Error('connection reset after commit');
+      return c.json({ duplicate: !fresh });
+    });
+    const headers = standardHeaders(body, 'msg_tx');
+    expect((await post(app, body, headers)).status).toBe(500);
+    expect(await (await post(app, body, headers)).json()).toEqual({ duplicate: true });
+    expect(db.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 1 });
+  });
+
+  it('a rolled-back handler leaves no inbox row, so the retry runs it again', async () => {
+    const db = new Database(':memory:');
+    const inbox = createSqliteInbox(db);
+    let runs = 0;
+    const app = new Hono<WebhookEnv>();
+    app.onError((_err, c) => c.json({ error: 'internal' }, 500));
+    app.post('/hook', verifyWebhook({ scheme: 'standard', secrets: SECRET, now: NOW, inbox }), (c) => {
+      db.transaction(() => {
+        c.get('webhook').claim();
+        if (++runs === 1) throw new Error('business rule failed');
+      })();
+      return c.json({ ok: true });
+    });
+    const headers = standardHeaders(body, 'msg_rb');
+    expect((await post(app, body, headers)).status).toBe(500);
+    expect((await post(app, body, headers)).status).toBe(200);
+    expect(await (await post(app, body, headers)).json()).toEqual({ duplicate: true });
+    expect(runs).toBe(2);
+  });
+});
+
+describe('verifyWebhook timestamps: the past and the future refused alike', () => {
+  it.each([
+    ['standard', SECRET, (ts: number, b: string) => standardHeaders(b, 'msg_ts', ts)],
+    [
+      'stripe',
+      'whsec_stripe',
+      (ts: number, b: string) => signStripe({ timestampSec: ts, body: b, secrets: 'whsec_stripe' }),
+    ],
+    [
+      'slack',
+      'slack-secret',
+      (ts: number, b: string) =>
+        signers.slack.sign({ id: '', timestampSec: ts, body: b, secrets: ['slack-secret'] }),
+    ],
+  ] as const)(
+    '%s: an hour ahead is refused, the edge of the window accepted',
+    async (scheme, secret, sign) => {
+      const { app, calls } = createTestApp({ scheme, secrets: secret, inbox: null });
+      const b = JSON.stringify({ id: 'evt_ts', event_id: 'Ev_ts' });
+      await expectProblem(await post(app, b, sign(T + 3600, b)), 401, 'timestamp_too_new');
+      await expectProblem(await post(app, b, sign(T + 301, b)), 401, 'timestamp_too_new');
+      await expectProblem(await post(app, b, sign(T - 301, b)), 401, 'timestamp_too_old');
+      expect(calls).toHaveLength(0);
+      expect((await post(app, b, sign(T + 300, b))).status).toBe(200);
+      expect((await post(app, b, sign(T - 300, b))).status).toBe(200);
+    },
+  );
 });
 
 describe('verifyWebhook per scheme', () => {

@@ -18,6 +18,15 @@ export interface ReceivedWebhook {
   /** Request headers, names lowercased. */
   headers: Record<string, string>;
   timestampSec?: number;
+  /** Whose message this is for dedupe (`inboxScope`), '' by default. */
+  scope: string;
+  /**
+   * Records the id in the inbox now and says whether it was new. Call it inside the handler's own
+   * transaction (same SQLite connection as the inbox): the inbox row then commits or rolls back with
+   * the handler's work, and the middleware no longer records after the handler. False: a concurrent
+   * copy got there first; answer as a duplicate. Always true with `inbox: null`.
+   */
+  claim(): boolean;
 }
 
 export type WebhookEnv = { Variables: { webhook: ReceivedWebhook } };
@@ -34,6 +43,8 @@ export interface VerifyWebhookOptions<E extends Env = Env> {
   maxBodyBytes?: number;
   /** Dedupe store; defaults to a memory inbox of 10 000 ids; `null` turns dedupe off. */
   inbox?: Inbox | null;
+  /** The sender a message id belongs to (ids are unique per sender only), e.g. the merchant; default ''. */
+  inboxScope?: (c: Context<E>) => string | Promise<string>;
   /** Clock for tests. */
   now?: () => number | Date;
 }
@@ -151,7 +162,9 @@ export function verifyWebhook<E extends Env = Env>(
 
     const payload = parseJson(rawBody);
     const id = messageId(verified, payload, rawBody);
-    if (inFlight.has(id)) {
+    const scope = options.inboxScope ? await options.inboxScope(c as unknown as Context<E>) : '';
+    const key = `${scope}\u0000${id}`;
+    if (inFlight.has(key)) {
       return problem(
         c,
         409,
@@ -161,9 +174,10 @@ export function verifyWebhook<E extends Env = Env>(
         { 'retry-after': '1' },
       );
     }
-    inFlight.add(id);
+    inFlight.add(key);
     try {
-      if (inbox && (await inbox.seen(id))) return c.json({ duplicate: true }, 200);
+      if (inbox && (await inbox.seen(id, scope))) return c.json({ duplicate: true }, 200);
+      let claimed = false;
       c.set('webhook', {
         id,
         scheme: options.scheme,
@@ -171,12 +185,22 @@ export function verifyWebhook<E extends Env = Env>(
         payload,
         headers: Object.fromEntries(c.req.raw.headers),
         ...(verified.timestampSec === undefined ? {} : { timestampSec: verified.timestampSec }),
+        scope,
+        claim() {
+          if (!inbox) return true;
+          if (!inbox.claim)
+            throw new TypeError('verifyWebhook: this inbox cannot record inside a transaction');
+          claimed = true;
+          return inbox.claim(id, scope);
+        },
       });
       await next();
       // Only a handled message is recorded, so a failed handler lets the sender's retry run it again.
-      if (inbox && !c.error && c.res.status >= 200 && c.res.status < 300) await inbox.record(id);
+      if (inbox && !claimed && !c.error && c.res.status >= 200 && c.res.status < 300) {
+        await inbox.record(id, scope);
+      }
     } finally {
-      inFlight.delete(id);
+      inFlight.delete(key);
     }
   };
 }
