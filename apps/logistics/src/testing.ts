@@ -81,7 +81,7 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
     db: database.db,
     sqlite: database.sqlite,
     blobs,
-    /** Starts the job runner and an outbox dispatcher (retries without jitter: immediate in local mode). */
+    /** Starts the job runner and an outbox dispatcher (jitter fixed at its low edge: 90 % of each delay). */
     async startWorkers() {
       logistics.runner.start();
       dispatcher = createDispatcher({

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const merchants = sqliteTable('merchants', {
   id: text('id').primaryKey(),
@@ -132,6 +132,20 @@ export const idempotencyKeys = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('idempotency_keys_pk').on(t.merchantId, t.key)],
+);
+
+/**
+ * Inbound webhook ids already handled (dedupe). A webhook-id is unique per sender only, so the key is
+ * (merchant, webhook-id); the row is written in the same transaction as the shipment it created.
+ */
+export const inboundWebhooks = sqliteTable(
+  'inbound_webhooks',
+  {
+    merchantId: text('merchant_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.webhookId] })],
 );
 
 /** CloudEvents webhook validation results, one per notify_url origin. */

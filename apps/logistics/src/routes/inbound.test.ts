@@ -75,6 +75,24 @@ describe('POST /v1/inbound/orders (order.created, Standard Webhooks)', () => {
     expect(count()).toBe(1);
   });
 
+  it('keeps webhook-ids per merchant: the same id from two merchants is two messages', async () => {
+    const other = {
+      merchant: 'mer_other',
+      secret: 'whsec_aG9va2xhYi1sb2dpc3RpY3Mtb3RoZXItbWVyY2hhbnQtaW5ib3VuZA==',
+    };
+    const a = await send(signedOrder(event(order({ order_id: 'ord_a' })), { id: 'msg_same' }));
+    const b = await send(signedOrder(event(order({ order_id: 'ord_b' })), { id: 'msg_same', ...other }));
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(count()).toBe(2);
+    // Written with the shipment, in its transaction, under the sender's id.
+    expect(
+      t.sqlite.prepare('SELECT merchant_id, webhook_id FROM inbound_webhooks ORDER BY merchant_id').all(),
+    ).toEqual([
+      { merchant_id: 'mer_atelier', webhook_id: 'msg_same' },
+      { merchant_id: 'mer_other', webhook_id: 'msg_same' },
+    ]);
+  });
+
   it('gives one shipment for a duplicate order.created with a new webhook-id', async () => {
     const o = order({ order_id: 'ord_twice' });
     const a = await (await send(signedOrder(event(o)))).json();

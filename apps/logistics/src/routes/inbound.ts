@@ -12,11 +12,16 @@ type InboundEnv = ServiceEnv &
 
 /**
  * `POST /v1/inbound/orders`: merchants' `order.created` webhooks (Standard Webhooks, signed with the
- * secret of the merchant named by `x-merchant-id`), deduped by webhook-id, answered 202 at once.
+ * secret of the merchant named by `x-merchant-id`), deduped by (merchant, webhook-id), answered 202 at once.
  */
 export function inboundRoutes(ctx: LogisticsContext) {
   const app = new Hono<InboundEnv>();
-  const inbox = createSqliteInbox(ctx.sqlite, 'inbound_webhooks');
+  // The table is the app's (migration 0001); the id is recorded in the shipment's own transaction.
+  const inbox = createSqliteInbox(ctx.sqlite, {
+    table: 'inbound_webhooks',
+    columns: { scope: 'merchant_id', id: 'webhook_id', receivedAt: 'received_at' },
+    create: false,
+  });
 
   app.use('/orders', async (c, next) => {
     const id = c.req.header('x-merchant-id');
@@ -40,6 +45,8 @@ export function inboundRoutes(ctx: LogisticsContext) {
       scheme: 'standard',
       getSecrets: (c) => [c.get('merchant').inboundSecret],
       inbox,
+      // A webhook-id is unique per sender: two merchants may well use the same one.
+      inboxScope: (c) => c.get('merchant').id,
       maxBodyBytes: ctx.config.LOGISTICS_INBOUND_MAX_BYTES,
       now: () => ctx.clock.now(),
     }),
@@ -59,12 +66,19 @@ export function inboundRoutes(ctx: LogisticsContext) {
     }
     const order = orderSchema.parse(envelope.data.data);
     if (order.callback_url) await ctx.guard.assert(order.callback_url, 'callback_url');
-    const { shipment } = createShipment(ctx, {
-      merchant: c.get('merchant'),
-      source: 'webhook',
-      order,
-      traceparent: formatTraceparent(c.get('trace')),
-    });
+    const webhook = c.get('webhook');
+    // The inbox row and the shipment commit together: no window where one exists without the other.
+    const created = ctx.sqlite.transaction(() => {
+      if (!webhook.claim()) return null; // a concurrent copy of this message got here first
+      return createShipment(ctx, {
+        merchant: c.get('merchant'),
+        source: 'webhook',
+        order,
+        traceparent: formatTraceparent(c.get('trace')),
+      });
+    })();
+    if (!created) return c.json({ duplicate: true }, 200);
+    const { shipment } = created;
     c.header('location', `/v1/shipments/${shipment.id}`);
     return c.json({ shipment_id: shipment.id, status_url: `/v1/shipments/${shipment.id}` }, 202);
   });
