@@ -167,6 +167,23 @@ describe('exchange recorder privacy', () => {
       ship_to: { name: '[redacted]' },
       items: [{ name: 'Gown' }],
     });
+    expect(
+      JSON.parse(
+        redactBody(
+          JSON.stringify({
+            address: STREET,
+            customer: 'cus_123',
+            card: { number: '4242424242424242', last4: '4242' },
+            ship_to: { lines: [STREET, 'Apt 3'] },
+          }),
+        ),
+      ),
+    ).toEqual({
+      address: '[redacted]',
+      customer: 'cus_123',
+      card: { number: '[redacted]', last4: '4242' },
+      ship_to: { lines: ['[redacted]', '[redacted]'] },
+    });
     expect(redactBody('hub.mode=subscribe&hub.secret=s3cr3t-value&hub.topic=x')).toBe(
       'hub.mode=subscribe&hub.secret=[redacted]&hub.topic=x',
     );
