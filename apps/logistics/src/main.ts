@@ -5,15 +5,20 @@ import { fileURLToPath } from 'node:url';
 import { type BlobStore, createLocalBlobStore, createS3BlobStore } from '@hooklab/blobstore';
 import { databaseFileFor, dataDirFor, openDatabase } from '@hooklab/db';
 import {
+  appControl,
   createLogger,
   createTracedFetch,
+  dispatcherSender,
   ExchangeRecorder,
   httpTimeoutsOf,
   isMemoryDataDir,
   portOf,
   type RunningApp,
+  recordDeliveryAttempt,
   type StartApp,
   serve,
+  serviceNamer,
+  serviceUrls,
 } from '@hooklab/service';
 import { createDispatcher, systemClock } from '@hooklab/webhooks';
 import { createLogistics } from './app.ts';
@@ -79,31 +84,18 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     fetch: createTracedFetch({ from: 'logistics', recorder, kind: 'handshake' }),
     jobConcurrency: config.LOGISTICS_JOB_CONCURRENCY,
   });
+  const nameOf = serviceNamer(serviceUrls(env));
   const dispatcher = createDispatcher({
     store: logistics.outbox,
     clock: systemClock,
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
     ssrf: { check: (url) => logistics.ctx.guard.check(url) },
     logger,
-    onAttempt: ({ message, attempt, outcome }) => {
-      recorder.record({
-        kind: 'webhook',
-        direction: 'out',
-        from: 'logistics',
-        to: new URL(message.url).host,
-        method: 'POST',
-        url: message.url,
-        status: attempt.statusCode,
-        durationMs: attempt.durationMs,
-        requestHeaders: { 'webhook-id': message.id, 'x-hooklab-event-type': message.eventType },
-        responseHeaders: attempt.responseHeaders,
-        // Raw: the recorder masks secrets and personal data, then cuts the excerpt.
-        requestBody: message.body,
-        responseBody: attempt.responseExcerpt,
-        ...(outcome === 'delivered' ? {} : { error: `${outcome}: ${attempt.failureKind ?? 'failed'}` }),
-      });
-    },
+    // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
+    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
   });
+  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
+  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
 
   const server = await serve({
     app: logistics.app,

@@ -1,15 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { databaseFileFor, openDatabase } from '@hooklab/db';
 import {
+  appControl,
   createLogger,
+  dispatcherSender,
   ExchangeRecorder,
   httpTimeoutsOf,
   isMemoryDataDir,
   loadConfig,
   portOf,
   type RunningApp,
+  recordDeliveryAttempt,
   type StartOptions,
   serve,
+  serviceNamer,
+  serviceUrls,
   ssrfOptionsOf,
 } from '@hooklab/service';
 import {
@@ -67,6 +72,7 @@ export async function start(
     publicUrl: () => publicUrl,
   });
   const ssrf = ssrfOptionsOf(config);
+  const nameOf = serviceNamer(serviceUrls(env));
   const disableAfterSec = config.PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS;
   // Stripe profile: a 410 is retried like any failure (no onEndpointGone); an endpoint is disabled only
   // after failing for the profile's window (3 days real), never after a count of failures.
@@ -90,6 +96,8 @@ export async function start(
     },
     onAttempt: (e) => {
       if (e.outcome === 'delivered') markDelivered(domain, e.message.eventId);
+      // What the console draws as payments' side of each delivery attempt.
+      recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) });
     },
     onEndpointFailing: (endpointId, health) => {
       if (disableFailingEndpoint(domain, endpointId, health.failingSince ?? undefined)) {
@@ -101,6 +109,8 @@ export async function start(
       }
     },
   });
+  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
+  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
   // Dead (retries spent) and failed (set aside while disabled) deliveries of one endpoint, sent again.
   const replayFailedDeliveries = (endpointId: string) => dispatcher.replaySince(0, { endpointId });
   const app = createApp({

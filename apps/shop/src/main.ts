@@ -1,13 +1,16 @@
 import { databaseFileFor } from '@hooklab/db';
 import {
+  appControl,
   createLogger,
   createTracedFetch,
+  dispatcherSender,
   ExchangeRecorder,
   httpTimeoutsOf,
   isMemoryDataDir,
   loadConfig,
   portOf,
   type ExchangeRecorder as Recorder,
+  recordDeliveryAttempt,
   SERVICE_NAMES,
   type StartApp,
   serve,
@@ -61,28 +64,11 @@ export const start: StartApp = async (env, opts = {}) => {
     store: outbox,
     retrySchedule: cfg.WEBHOOK_RETRY_SCHEDULE,
     logger,
-    onAttempt: ({ message, attempt, outcome }) => {
-      recorder.record({
-        kind: 'webhook',
-        direction: 'out',
-        from: 'shop',
-        to: nameOf(new URL(message.url)),
-        method: 'POST',
-        url: message.url,
-        status: attempt.statusCode,
-        durationMs: attempt.durationMs,
-        requestHeaders: {
-          'x-merchant-id': message.headers['x-merchant-id'] ?? '',
-          'x-hooklab-event-type': message.eventType,
-        },
-        responseHeaders: attempt.responseHeaders,
-        // Raw: the recorder masks secrets and personal data, then cuts the excerpt.
-        requestBody: message.body,
-        responseBody: attempt.responseExcerpt,
-        error: outcome === 'delivered' ? undefined : (attempt.failureKind ?? undefined),
-      });
-    },
+    // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
+    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(new URL(e.message.url)) }),
   });
+  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
+  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
 
   const stripe = createStripeClient({
     secretKey: cfg.STRIPE_SECRET_KEY,

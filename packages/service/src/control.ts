@@ -42,7 +42,7 @@ export interface ExchangeNotes {
   /** Webhook deliveries: which attempt this was (1 = first). */
   attempt?: number;
   /** Senders' records: what the dispatcher made of the attempt. */
-  outcome?: 'delivered' | 'retry' | 'dead' | 'dropped';
+  outcome?: 'delivered' | 'retry' | 'dead' | 'failed' | 'dropped';
   nextAttemptAt?: number | null;
   signature?: SignatureNote;
   /** The injected fault that shaped this exchange, if any. */

@@ -22,7 +22,8 @@ export interface DeliveryAttemptLike {
     responseExcerpt: string;
     responseHeaders: Record<string, string>;
   };
-  outcome: 'delivered' | 'retry' | 'dead';
+  /** `failed`: the dispatcher stopped retrying while the endpoint was being disabled (kept for replay). */
+  outcome: 'delivered' | 'retry' | 'dead' | 'failed';
   nextAttemptAt: number | null;
 }
 
@@ -76,16 +77,24 @@ export function recordDeliveryAttempt(
   return recorder.record(deliveryExchange(e, { from: names.from ?? recorder.service, to: names.to }));
 }
 
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/** localhost, 127.0.0.1 and [::1] on one port are one place. */
+function placeOf(url: URL): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return LOOPBACK.test(url.hostname) ? `loopback:${port}` : `${url.hostname}:${port}`;
+}
+
 /**
  * Names the service behind a URL from the service map (`serviceUrls(env)`), for the `to` of a recorded
  * exchange; any other URL is named by its host.
  */
 export function serviceNamer(urls: Record<string, string>): (url: string | URL) => string {
-  const byOrigin = new Map(Object.entries(urls).map(([name, u]) => [new URL(u).origin, name]));
+  const byPlace = new Map(Object.entries(urls).map(([name, u]) => [placeOf(new URL(u)), name]));
   return (url) => {
     try {
       const parsed = new URL(url);
-      return byOrigin.get(parsed.origin) ?? parsed.host;
+      return byPlace.get(placeOf(parsed)) ?? parsed.host;
     } catch {
       return String(url);
     }
