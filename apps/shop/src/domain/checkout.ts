@@ -120,7 +120,7 @@ async function checkoutOnce(
   const reusable =
     row.stockState === 'held' &&
     row.stockHeldUntil != null &&
-    row.stockHeldUntil >= now + STRIPE_MIN_EXPIRY_MS &&
+    row.stockHeldUntil >= now + STRIPE_MIN_EXPIRY_MS + EXPIRY_SLACK_MS / 2 &&
     !order.payment.checkout_session_id;
   const holdMs = config.SHOP_CHECKOUT_HOLD_MINUTES * 60_000 + EXPIRY_SLACK_MS;
   const endMs = reusable

@@ -69,6 +69,34 @@ describe('stock: held at checkout, sold when paid, released when the checkout en
     expect(add.status).toBe(409);
   });
 
+  it('the bag’s checkout says so on the bag page (409, HTML) when the dress went meanwhile, and keeps the bag', async () => {
+    shop = testShop({ paymentsUrl: fake.url });
+    const add = await shop.app.request('/cart/items', {
+      method: 'POST',
+      body: new URLSearchParams({ product_id: 'prd_archive_tulle', quantity: '1' }),
+    });
+    const cookie = add.headers.get('set-cookie')!.split(';')[0]!;
+    const rival = await createOrder(shop.app, GOWN);
+    expect((await checkout(rival)).status).toBe(201);
+    const res = await shop.app.request('/checkout', {
+      method: 'POST',
+      headers: { cookie },
+      body: new URLSearchParams({
+        name: 'Ada',
+        email: 'ada@example.com',
+        line1: '1 Rue',
+        city: 'Paris',
+        postal_code: '75001',
+        country: 'FR',
+      }),
+    });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('Archive tulle gown is sold out');
+    expect(html).toContain('data-testid="cart-total"');
+  });
+
   it('shows "only N left" while few remain', async () => {
     shop = testShop();
     expect(await (await shop.app.request('/')).text()).toContain('Only 1 left');
