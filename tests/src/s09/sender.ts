@@ -89,7 +89,8 @@ export async function startSender(opts: { file?: string } = {}): Promise<Running
   });
   app.post('/replay', async (c) => {
     const since = Number((await c.req.json().catch(() => ({}))).since ?? 0);
-    return c.json({ replayed: await dispatcher.replaySince(since) });
+    // Everything, delivered messages too: the lesson is what a receiver without an inbox then does.
+    return c.json({ replayed: await dispatcher.replaySince(since, { includeDelivered: true }) });
   });
 
   await dispatcher.start();
