@@ -60,6 +60,59 @@ describe('pnpm dev (scripts/dev.mjs)', () => {
     expect(out).not.toMatch(/^\S+ +│ \{"level"/m);
     expect(out).not.toContain('http://127.0.0.1:');
 
+    if (devApps.includes('shop') && devApps.includes('payments')) {
+      // One host name end to end: the bag cookie set on localhost must come back to localhost after paying.
+      const shop = url('shop');
+      const payments = url('payments');
+      const products = (await (await fetch(`${shop}/api/products`)).json()) as {
+        data: { id: string; sku?: string }[];
+      };
+      const dress = products.data.find((p) => p.sku === 'DR-001')!;
+      const added = await fetch(`${shop}/cart/items`, {
+        method: 'POST',
+        body: new URLSearchParams({ product_id: dress.id, quantity: '1' }),
+        redirect: 'manual',
+      });
+      const cookie = added.headers.get('set-cookie')!.split(';')[0]!;
+      const checkout = await fetch(`${shop}/checkout`, {
+        method: 'POST',
+        headers: { cookie },
+        body: new URLSearchParams({
+          name: 'Ada Lovelace',
+          email: 'ada@example.test',
+          line1: '1 Rue de Rivoli',
+          city: 'Paris',
+          postal_code: '75001',
+          country: 'FR',
+        }),
+        redirect: 'manual',
+      });
+      expect(checkout.status).toBe(303);
+      const hosted = new URL(checkout.headers.get('location')!);
+      expect(hosted.origin).toBe(payments);
+      const auth = { authorization: 'Bearer sk_test_hooklab' };
+      const session = (await (
+        await fetch(`${payments}/v1/checkout/sessions/${hosted.pathname.split('/').at(-1)}`, {
+          headers: auth,
+        })
+      ).json()) as { success_url: string };
+      expect(new URL(session.success_url).origin).toBe(shop);
+      // The shop registers its endpoint in the background; wait for it to say so.
+      for (;;) {
+        const status = (await (await fetch(`${shop}/api/status`)).json()) as {
+          stripe_webhook: { ready: boolean };
+        };
+        if (status.stripe_webhook.ready) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const endpoints = (await (
+        await fetch(`${payments}/v1/webhook_endpoints`, { headers: auth })
+      ).json()) as {
+        data: { url: string }[];
+      };
+      expect(endpoints.data.map((e) => new URL(e.url).origin)).toEqual([shop]);
+    }
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(out).toMatch(/stopping .+…\nstopped\.\n$/);
