@@ -8,6 +8,7 @@ import { start } from './main.ts';
 const ORDERS = Number(process.argv[2] ?? 300);
 const CONCURRENCY = Number(process.argv[3] ?? 1);
 const SECRET = 'whsec_bench_secret';
+const ADMIN_KEY = 'bench_admin_key_not_secret';
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -28,11 +29,13 @@ async function main() {
     DATA_DIR: ':memory:',
     LOG_LEVEL: 'silent',
     STRIPE_WEBHOOK_SECRET: SECRET,
+    SHOP_ADMIN_KEY: ADMIN_KEY,
     PAYMENTS_URL: 'http://127.0.0.1:9',
     LOGISTICS_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}`,
   });
   const order = {
-    items: [{ sku: 'DR-001', quantity: 1 }],
+    // Made to order: no stock to run out of, however many orders the bench pays.
+    items: [{ product_id: 'prd_velvet_midi', quantity: 1 }],
     customer: { name: 'Bench', email: 'bench@example.com' },
     ship_to: { name: 'Bench', line1: '1 Rue', city: 'Paris', postal_code: '75001', country: 'FR' },
   };
@@ -61,7 +64,7 @@ async function main() {
           id: `pi_bench_${n}`,
           object: 'payment_intent',
           status: 'succeeded',
-          amount: 12900,
+          amount: 21500,
           currency: 'eur',
           metadata: { order_id: orderId },
         },
@@ -102,7 +105,9 @@ async function main() {
   const wallMs = performance.now() - started;
   for (let i = 0; i < 200 && accepted < ORDERS + 20; i++) await new Promise((r) => setTimeout(r, 25));
   const sorted = latencies.sort((a, b) => a - b);
-  const check = await (await fetch(`${shop.url}/api/orders/${ids[0]}`)).json();
+  const check = await (
+    await fetch(`${shop.url}/api/orders/${ids[0]}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+  ).json();
   console.log(
     JSON.stringify(
       {
