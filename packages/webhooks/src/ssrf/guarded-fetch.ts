@@ -1,8 +1,8 @@
 // Outbound requests to URLs someone else chose: check the URL, then connect only to the addresses the
 // check resolved, so DNS cannot answer differently between the check and the connection (rebinding).
-import { isIP, type LookupFunction } from 'node:net';
 import { Agent } from 'undici';
 import { type CheckUrlResult, checkUrl, type SsrfOptions, UnsafeUrlError } from './check-url.ts';
+import { pinnedLookup } from './pinned-lookup.ts';
 
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -13,22 +13,6 @@ export interface GuardedFetchOptions {
   ssrf?: SsrfOptions;
   /** The fetch to send with (e.g. a tracing wrapper around global fetch); default global fetch. */
   fetch?: FetchFn;
-}
-
-/** A `lookup` for `net.connect` that answers with the given addresses and never asks DNS. */
-export function pinnedLookup(addresses: readonly string[]): LookupFunction {
-  const list = addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
-  return (_hostname, options, callback) => {
-    if (list.length === 0) {
-      const err = Object.assign(new Error('no checked address to connect to'), { code: 'ENOTFOUND' });
-      return (callback as (err: Error) => void)(err);
-    }
-    if ((options as { all?: boolean }).all) {
-      (callback as unknown as (err: null, all: typeof list) => void)(null, list);
-    } else {
-      callback(null, list[0]!.address, list[0]!.family);
-    }
-  };
 }
 
 /**

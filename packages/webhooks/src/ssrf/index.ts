@@ -7,10 +7,6 @@ export {
   type UnsafeUrlCode,
   UnsafeUrlError,
 } from './check-url.ts';
-export {
-  createPinnedDispatcher,
-  type GuardedFetchOptions,
-  guardedFetch,
-  pinnedLookup,
-} from './guarded-fetch.ts';
+export { createPinnedDispatcher, type GuardedFetchOptions, guardedFetch } from './guarded-fetch.ts';
 export { type AddressCategory, classifyAddress } from './ip-ranges.ts';
+export { pinnedLookup } from './pinned-lookup.ts';

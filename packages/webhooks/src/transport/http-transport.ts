@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { pinnedLookup } from '../ssrf/guarded-fetch.ts';
+import { pinnedLookup } from '../ssrf/pinned-lookup.ts';
 import type { Transport, TransportRequest, TransportResult } from './types.ts';
 
 export interface HttpTransportOptions {
