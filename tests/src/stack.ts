@@ -8,6 +8,8 @@ const LOADERS: [ServiceName, Loader][] = [
   ['payments', () => import('@hooklab/payments')],
   ['logistics', () => import('@hooklab/logistics')],
   ['shop', () => import('@hooklab/shop')],
+  // Last: it follows every app above (and shows the ones it cannot reach as down).
+  ['console', () => import('@hooklab/console')],
 ];
 
 /** Every app this launcher can start, in start order. */

@@ -24,10 +24,11 @@ function devConsole(ctx: ConsoleContext): MiddlewareHandler<ServiceEnv> {
 
 /** The console: its page, the scenario runner, the live stream, trace exports and the apps' switches. */
 export function createApp(ctx: ConsoleContext) {
+  // No recorder here: the console records the calls its scenarios make (ctx.recorder, through its traced
+  // fetch), not the browser's traffic to its own page and API.
   const app = createServiceApp({
     name: 'console',
     logger: ctx.logger,
-    recorder: ctx.recorder,
     dev: ctx.config,
     apiPrefixes: ['/api/'],
   });

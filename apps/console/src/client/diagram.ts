@@ -28,6 +28,17 @@ function text(row: Row): string {
   return label;
 }
 
+/** The answer under an arrow, with the attempt number of a retry (the label may be cut short). */
+const outcome = (h: Hop) => `${outcomeOf(h)}${(h.attempt ?? 1) > 1 ? ` · attempt ${h.attempt}` : ''}`;
+
+const pathOf = (url: string) => {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+};
+
 const fit = (t: string, px: number) => {
   const max = Math.max(8, Math.floor(px / 6.3));
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
@@ -104,6 +115,8 @@ export function drawDiagram(
       'data-from': h.from,
       'data-to': h.to,
       'data-kind': h.kind,
+      'data-method': h.method,
+      'data-path': pathOf(h.url),
       'data-status': h.status ?? 'none',
       'data-attempt': h.attempt ?? '',
       'data-event-type': h.eventType ?? '',
@@ -116,7 +129,9 @@ export function drawDiagram(
     const label = text(row);
     g.append(s('title', {}, `${label}\n${outcomeOf(h)}${h.fault ? `\nfault: ${h.fault}` : ''}`));
     g.append(s('rect', { x: 0, y: y - 16, width, height: ROW - 4, class: 'hit' }));
-    g.append(s('text', { x: 6, y: y + 4, class: 'time' }, `+${((h.start - t0) / 1000).toFixed(2)} s`));
+    g.append(
+      s('text', { x: 6, y: y + 4, class: 'time' }, `+${((row.first.start - t0) / 1000).toFixed(2)} s`),
+    );
     if (x1 === x2) {
       g.append(
         s('path', {
@@ -125,7 +140,7 @@ export function drawDiagram(
           'marker-end': `url(#arrow-${marker})`,
         }),
         s('text', { x: x1 + 42, y: y - 2, class: 'label' }, fit(label, COL)),
-        s('text', { x: x1 + 42, y: y + 11, class: 'outcome' }, outcomeOf(h)),
+        s('text', { x: x1 + 42, y: y + 11, class: 'outcome' }, outcome(h)),
       );
     } else {
       const span = Math.abs(x2 - x1);
@@ -148,7 +163,7 @@ export function drawDiagram(
             class: 'outcome',
             'text-anchor': x2 > x1 ? 'end' : 'start',
           },
-          `${h.failed ? '' : ''}${outcomeOf(h)}`,
+          outcome(h),
         ),
       );
       if (h.failed)

@@ -33,6 +33,8 @@ const state = {
   selectedHop: undefined as string | undefined,
   hops: [] as Hop[],
   connected: false,
+  /** Recorded → on this page, in ms, for the last live exchanges (what the header reports). */
+  latencies: [] as number[],
 };
 
 const LINKS: Record<string, [string, string][]> = {
@@ -226,8 +228,21 @@ function render() {
   const traceHops = state.trace ? state.hops.filter((x) => x.traceId === state.trace) : null;
   const shown = traceHops ?? state.hops.slice(-150);
 
-  byId('conn').dataset.state = state.connected ? 'live' : 'offline';
-  fill(byId('conn'), state.connected ? '● live' : '○ reconnecting…');
+  const conn = byId('conn');
+  conn.dataset.state = state.connected ? 'live' : 'offline';
+  const lat = [...state.latencies].sort((a, b) => a - b);
+  const p50 = lat[Math.floor(lat.length / 2)];
+  if (p50 !== undefined) {
+    conn.dataset.latencyP50 = String(p50);
+    conn.dataset.latencyMax = String(lat.at(-1));
+  }
+  fill(
+    conn,
+    state.connected ? '● live' : '○ reconnecting…',
+    p50 === undefined
+      ? ''
+      : ` · exchanges arrive ${p50} ms after they are recorded (median, max ${lat.at(-1)} ms)`,
+  );
   renderServices();
   renderTraceSelect();
   renderRun(byId('run'), run);
@@ -287,7 +302,10 @@ function connect() {
     schedule();
   });
   es.addEventListener('exchange', (ev) => {
-    addExchange(JSON.parse((ev as MessageEvent).data) as RecordedExchange);
+    const e = JSON.parse((ev as MessageEvent).data) as RecordedExchange;
+    addExchange(e);
+    state.latencies.push(Date.now() - e.at);
+    if (state.latencies.length > 200) state.latencies.shift();
     schedule();
   });
   es.addEventListener('service', (ev) => {

@@ -73,7 +73,7 @@ export function renderScenarios(
         {
           class: `scenario${sc.built ? '' : ' unbuilt'}`,
           'data-testid': `scenario-${sc.id}`,
-          'data-built': sc.built,
+          'data-built': String(sc.built),
         },
         h(
           'summary',
@@ -136,7 +136,12 @@ export function renderRun(host: HTMLElement, run: RunView | undefined): void {
       ' ',
       h(
         'span',
-        { class: `badge ${run.status}`, 'data-testid': 'run-status', 'data-status': run.status },
+        {
+          class: `badge ${run.status}`,
+          'data-testid': 'run-status',
+          'data-status': run.status,
+          'data-run-id': run.id,
+        },
         run.status,
       ),
       h('span', { class: 'muted' }, ` trace ${run.traceId.slice(0, 8)}… · ${time(run.startedAt)}`),
@@ -385,7 +390,7 @@ export function renderSwitches(host: HTMLElement, switches: Switch[], hops: Hop[
                 'data-testid': 'switch',
                 'data-service': sw.service,
                 'data-mode': sw.mode,
-                'data-open': sw.until === undefined,
+                'data-open': String(sw.until === undefined),
               },
               h('strong', {}, sw.service),
               ` ${sw.kind === 'sender' ? `sender ${sw.detail ?? ''} paused` : `receiver ${RECEIVER_LABELS[sw.mode as ReceiverMode] ?? sw.mode}${sw.detail ? ` ${sw.detail}` : ''}`}`,

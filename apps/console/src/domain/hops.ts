@@ -258,7 +258,10 @@ export function outcomeOf(h: Hop): string {
 
 /** A row of the diagram: one hop, or a series of polls folded into the row of their latest. */
 export interface Row {
+  /** The latest hop of the row (its answer is the one shown). */
   hop: Hop;
+  /** The first hop of the row (its time places the row). */
+  first: Hop;
   /** Hops in the row (1, or the polls folded into it). */
   count: number;
   nothingNew: number;
@@ -281,7 +284,7 @@ export function foldPolls(hops: Hop[]): Row[] {
       continue;
     }
     if (h.method !== 'GET') open = new Map();
-    const fresh = { hop: h, count: 1, nothingNew: h.nothingNew ? 1 : 0 };
+    const fresh = { hop: h, first: h, count: 1, nothingNew: h.nothingNew ? 1 : 0 };
     rows.push(fresh);
     if (h.method === 'GET') open.set(key, fresh);
   }

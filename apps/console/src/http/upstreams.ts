@@ -38,15 +38,13 @@ export function createUpstreams(opts: UpstreamOptions) {
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      stop.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = () => {
+        clearTimeout(t);
+        stop.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      stop.signal.addEventListener('abort', done, { once: true });
     });
 
   async function follow(name: ServiceName) {
@@ -55,9 +53,7 @@ export function createUpstreams(opts: UpstreamOptions) {
     while (!stop.signal.aborted) {
       let wait = opts.retryMs;
       try {
-        const health = await fetcher(`${url}/healthz`, {
-          signal: AbortSignal.any([stop.signal, AbortSignal.timeout(2000)]),
-        });
+        const health = await fetcher(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
         await health.body?.cancel();
         if (!health.ok) throw new Error(`/healthz answered ${health.status}`);
         const res = await fetcher(`${url}/_hooklab/exchanges/stream?backlog=${lastId ? 0 : opts.backlog}`, {
