@@ -1,5 +1,5 @@
 // The console in the browser: one EventSource on the console server (which follows every app), state
-// kept here, panels redrawn at most every 50 ms.
+// kept here, panels redrawn once per animation frame at most.
 import { buildHops, createNamer, type Hop, labelOf, type RecordedExchange } from '../domain/hops.ts';
 import type { RunView, ServiceState, Snapshot } from '../domain/store.ts';
 import type { Switch } from '../domain/switches.ts';
@@ -269,17 +269,21 @@ function render() {
 }
 
 let scheduled = false;
+/** Redraws on the next animation frame: however many events arrive in between, one redraw. */
 function schedule() {
   if (scheduled) return;
   scheduled = true;
-  setTimeout(() => {
+  requestAnimationFrame(() => {
     scheduled = false;
     render();
-  }, 50);
+  });
 }
 
+const KEEP = 8000;
 function addExchange(e: RecordedExchange) {
   state.exchanges.set(`${e.service}/${e.id}`, e);
+  // The page keeps the newest; the server keeps more, and the exports read the server's.
+  if (state.exchanges.size > KEEP) state.exchanges.delete(state.exchanges.keys().next().value!);
 }
 
 function connect() {
@@ -304,7 +308,7 @@ function connect() {
   es.addEventListener('exchange', (ev) => {
     const e = JSON.parse((ev as MessageEvent).data) as RecordedExchange;
     addExchange(e);
-    state.latencies.push(Date.now() - e.at);
+    state.latencies.push(Math.round(Date.now() - e.at));
     if (state.latencies.length > 200) state.latencies.shift();
     schedule();
   });
