@@ -40,7 +40,7 @@ export function createApp(ctx: ConsoleContext) {
   app.route('/api/control', controlRoutes(ctx));
   app.route('/api', runRoutes(ctx));
   app.route('/api', traceRoutes(ctx));
-  app.get('/api/services', (c) => c.json({ data: ctx.store.snapshot().services }));
+  app.get('/api/services', (c) => c.json({ data: ctx.store.allServices() }));
   app.route('/', pageRoutes(ctx));
   return app;
 }

@@ -61,6 +61,15 @@ export function createNamer(urls: Record<string, string>): (url: string) => stri
 
 const startOf = (e: Exchange) => e.at - e.durationMs;
 const header = (e: Exchange | undefined, name: string) => e?.requestHeaders[name];
+/** Method and URL with localhost, 127.0.0.1 and [::1] folded together: where a request went. */
+const placeKey = (method: string, url: string) => {
+  try {
+    const u = new URL(url);
+    return `${method} ${originKey(u)}${u.pathname}${u.search}`;
+  } catch {
+    return `${method} ${url}`;
+  }
+};
 const samePlace = (a: string, b: string) => {
   try {
     const x = new URL(a);
@@ -93,10 +102,17 @@ function pair(outs: RecordedExchange[], ins: RecordedExchange[]): Map<RecordedEx
   const taken = new Set<RecordedExchange>();
   const byParent = new Map<string, RecordedExchange[]>();
   const byEvent = new Map<string, RecordedExchange[]>();
+  const byPlace = new Map<string, RecordedExchange[]>();
+  const push = (m: Map<string, RecordedExchange[]>, k: string, e: RecordedExchange) => {
+    const list = m.get(k);
+    if (list) list.push(e);
+    else m.set(k, [e]);
+  };
   for (const i of ins) {
-    if (i.parentSpanId) byParent.set(i.parentSpanId, [...(byParent.get(i.parentSpanId) ?? []), i]);
+    if (i.parentSpanId) push(byParent, i.parentSpanId, i);
     const ev = header(i, 'x-hooklab-event-id');
-    if (ev) byEvent.set(ev, [...(byEvent.get(ev) ?? []), i]);
+    if (ev) push(byEvent, ev, i);
+    push(byPlace, placeKey(i.method, i.url), i);
   }
   const pick = (o: RecordedExchange, candidates: RecordedExchange[] | undefined) => {
     const attempt = attemptOf(o);
@@ -112,8 +128,8 @@ function pair(outs: RecordedExchange[], ins: RecordedExchange[]): Map<RecordedEx
       // Senders that record no ids: the same request to the same place, begun within a second.
       let best: RecordedExchange | undefined;
       let bestGap = 1000;
-      for (const i of ins) {
-        if (taken.has(i) || i.method !== o.method || !samePlace(i.url, o.url)) continue;
+      for (const i of byPlace.get(placeKey(o.method, o.url)) ?? []) {
+        if (taken.has(i)) continue;
         if (o.requestBody !== undefined && i.requestBody !== undefined && o.requestBody !== i.requestBody)
           continue;
         const gap = Math.abs(startOf(i) - startOf(o));

@@ -123,6 +123,10 @@ export class ConsoleStore {
     return this.services.get(name);
   }
 
+  allServices(): ServiceState[] {
+    return [...this.services.values()];
+  }
+
   putRun(run: RunView): void {
     this.runs.delete(run.id);
     this.runs.set(run.id, run);
@@ -132,6 +136,11 @@ export class ConsoleStore {
 
   run(id: string): RunView | undefined {
     return this.runs.get(id);
+  }
+
+  /** The run whose calls carry this trace id, if one did. */
+  runOfTrace(traceId: string): RunView | undefined {
+    return [...this.runs.values()].find((r) => r.traceId === traceId);
   }
 
   putSwitch(sw: Switch): void {

@@ -40,7 +40,7 @@ export function traceRoutes(ctx: ConsoleContext) {
     })
     .get('/traces/:id/har', (c) => {
       const id = c.req.param('id');
-      const run = [...(ctx.store.snapshot().runs ?? [])].find((r) => r.traceId === id);
+      const run = ctx.store.runOfTrace(id);
       c.header(
         'content-disposition',
         `attachment; filename="hooklab-${run ? `${run.scenario}-` : ''}${id.slice(0, 8)}.har"`,
