@@ -64,6 +64,35 @@ describe('pausing a sender', () => {
   });
 });
 
+describe('signature notes on the real receivers', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(['shop']);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('the shop’s recorded deliveries say whether their signature held', async () => {
+    const forged = await fetch(`${stack.urls.shop}/webhooks/logistics`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_forged',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      },
+      body: '{"type":"shipment.delivered","data":{}}',
+    });
+    expect(forged.status).toBe(400);
+    const { data } = (await (await fetch(`${stack.urls.shop}/_hooklab/exchanges?limit=1`)).json()) as {
+      data: { url: string; signature?: { verified: boolean; scheme?: string } }[];
+    };
+    expect(data[0]?.url).toMatch(/\/webhooks\/logistics$/);
+    expect(data[0]?.signature).toMatchObject({ verified: false, scheme: 'standard' });
+  });
+});
+
 describe('outside dev mode', () => {
   let app: RunningApp;
   beforeAll(async () => {

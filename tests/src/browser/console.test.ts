@@ -136,6 +136,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console', () => {
     ).toBe(true);
     expect(seen.filter((h) => h.kind === 'webhook').every((h) => h.status.startsWith('2'))).toBe(true);
 
+    await page.locator(`[data-testid="hop"][data-hop-id="${seen[paid]!.id}"]`).click();
+    await expect(page.getByTestId('detail-signature').textContent()).resolves.toBe('✓ verified (stripe)');
     await page.locator(`[data-testid="hop"][data-hop-id="${seen[toLogistics]!.id}"]`).click();
     await expect(page.getByTestId('detail-signature').textContent()).resolves.toMatch(
       /✓ verified \(standard\)/,

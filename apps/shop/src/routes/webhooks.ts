@@ -1,4 +1,4 @@
-import { ApiError, type ServiceEnv } from '@hooklab/service';
+import { ApiError, noteSignature, type ServiceEnv } from '@hooklab/service';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -75,6 +75,11 @@ export function webhookRoutes(s: ShopServices) {
       event = undefined;
       lastError = 'Timestamp outside the tolerance zone (in the future)';
     }
+    // The recorded exchange says whether the signature held (the console shows it on the arrow).
+    noteSignature(
+      c,
+      event ? { verified: true, scheme: 'stripe' } : { verified: false, scheme: 'stripe', reason: lastError },
+    );
     if (!event) {
       s.logger?.warn({ reason: lastError }, 'refused a Stripe webhook');
       throw refuse(
@@ -110,8 +115,10 @@ export function webhookRoutes(s: ShopServices) {
     } catch (err) {
       const message = err instanceof WebhookVerificationError ? err.message : 'Invalid webhook';
       s.logger?.warn({ reason: message }, 'refused a logistics callback');
+      noteSignature(c, { verified: false, scheme: 'standard', reason: message });
       throw refuse(message);
     }
+    noteSignature(c, { verified: true, scheme: 'standard' });
     const parsed = logisticsCallbackSchema.safeParse(payload);
     if (!parsed.success) {
       const known =
