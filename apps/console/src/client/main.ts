@@ -195,10 +195,17 @@ function renderServices() {
   );
 }
 
+const controlAsked = new Map<string, number>();
 function renderControls() {
   const host = byId('controls');
   const up = [...state.services.values()].filter((sv) => sv.status === 'up' && sv.name !== 'console');
-  for (const sv of up) if (!state.controls.has(sv.name)) void loadControl(sv.name);
+  const now = Date.now();
+  for (const sv of up) {
+    // An app whose control API refuses us (not in dev mode) is asked again every few seconds, not every frame.
+    if (state.controls.has(sv.name) || (controlAsked.get(sv.name) ?? 0) > now - 5000) continue;
+    controlAsked.set(sv.name, now);
+    void loadControl(sv.name);
+  }
   const key = up.map((sv) => `${sv.name}:${JSON.stringify(state.controls.get(sv.name) ?? null)}`).join('|');
   if (host.dataset.key === key) return;
   host.dataset.key = key;
