@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLogistics, DEV_KEY } from './testing.ts';
+import { createTestLogistics, DEV_KEY } from './test-support.ts';
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 

@@ -1,26 +1,83 @@
 import type { BlobStore } from '@hooklab/blobstore';
-import type { BetterSQLite3Database, SqliteClient } from '@hooklab/db';
-import type { FetchLike, Logger } from '@hooklab/service';
-import type { Clock, SqliteOutbox } from '@hooklab/webhooks';
+import type { SqliteClient } from '@hooklab/db';
+import { type ExchangeRecorder, type FetchLike, type Logger, ssrfOptionsOf } from '@hooklab/service';
+import {
+  type Clock,
+  createSqliteOutbox,
+  type LookupFn,
+  type SqliteOutbox,
+  systemClock,
+} from '@hooklab/webhooks';
 import type { LogisticsConfig } from './config.ts';
-import type * as schema from './db/schema.ts';
-import type { UrlGuard } from './domain/url-guard.ts';
-import type { IdempotencyStore } from './idempotency.ts';
-import type { JobRunner } from './jobs/runner.ts';
+import type { LogisticsDb } from './db/index.ts';
+import { seedMerchants } from './db/seed.ts';
+import { createJobRunner, type JobRunner } from './domain/job-runner.ts';
+import { createJobHandlers } from './domain/job-steps.ts';
+import { createUrlGuard, type UrlGuard } from './domain/url-guard.ts';
+import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency.ts';
 
-/** Everything routes and job handlers share; built once by createLogistics. */
+/** The one deps container: everything routes, webhook receivers and job steps share. */
 export interface LogisticsContext {
-  db: BetterSQLite3Database<typeof schema>;
-  sqlite: SqliteClient;
   config: LogisticsConfig;
-  outbox: SqliteOutbox;
-  blobs: BlobStore;
+  db: LogisticsDb;
+  sqlite: SqliteClient;
   clock: Clock;
+  logger?: Logger | undefined;
+  /** Dev mode's exchange recorder (the console reads it); absent in tests that do not look. */
+  recorder?: ExchangeRecorder | undefined;
+  /** Callbacks are written here in the caller's transaction; a dispatcher (main.ts) sends them. */
+  outbox: SqliteOutbox;
+  /** The durable job runner (not started: main.ts or a test starts it). */
+  jobs: JobRunner;
+  blobs: BlobStore;
+  /** Used for the CloudEvents handshake (webhooks go through the outbox). */
   fetch: FetchLike;
   guard: UrlGuard;
   idempotency: IdempotencyStore;
-  runner: JobRunner;
-  logger?: Logger;
-  /** Public base URL of this service, without a trailing slash. */
+  /** Public base URL of this service, without a trailing slash (a function: port 0 is known only after listening). */
   publicUrl: () => string;
+}
+
+export interface LogisticsContextInput {
+  config: LogisticsConfig;
+  db: LogisticsDb;
+  sqlite: SqliteClient;
+  blobs: BlobStore;
+  publicUrl: () => string;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  recorder?: ExchangeRecorder | undefined;
+  outbox?: SqliteOutbox | undefined;
+  fetch?: FetchLike | undefined;
+  /** DNS resolver for the SSRF guard (tests). */
+  lookup?: LookupFn | undefined;
+}
+
+/** Builds the context on an open, migrated database: seeds the merchants from config, wires outbox and jobs. */
+export function createLogisticsContext(input: LogisticsContextInput): LogisticsContext {
+  const clock = input.clock ?? systemClock;
+  seedMerchants(input.db, input.config, clock.now());
+  const ctx = {
+    config: input.config,
+    db: input.db,
+    sqlite: input.sqlite,
+    clock,
+    logger: input.logger,
+    recorder: input.recorder,
+    outbox: input.outbox ?? createSqliteOutbox(input.sqlite, { clock }),
+    blobs: input.blobs,
+    fetch: input.fetch ?? globalThis.fetch,
+    guard: createUrlGuard({ ...ssrfOptionsOf(input.config), lookup: input.lookup }),
+    idempotency: createIdempotencyStore(input.sqlite),
+    publicUrl: input.publicUrl,
+  } as LogisticsContext;
+  // The step handlers read the context, so the runner is attached once the rest exists.
+  ctx.jobs = createJobRunner({
+    sqlite: input.sqlite,
+    clock,
+    handlers: createJobHandlers(ctx),
+    logger: input.logger,
+    concurrency: input.config.LOGISTICS_JOB_CONCURRENCY,
+  });
+  return ctx;
 }

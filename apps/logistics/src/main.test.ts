@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { start } from './main.ts';
-import { startReceiver, until } from './testing.ts';
+import { startReceiver, until } from './test-support.ts';
 
 describe('start()', () => {
   it('serves on a free port with an in-memory database, delivers callbacks and closes cleanly', async () => {

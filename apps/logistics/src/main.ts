@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type BlobStore, createLocalBlobStore, createS3BlobStore } from '@hooklab/blobstore';
-import { databaseFileFor, dataDirFor, openDatabase } from '@hooklab/db';
+import { databaseFileFor, dataDirFor } from '@hooklab/db';
 import {
   appControl,
   createLogger,
@@ -21,11 +20,10 @@ import {
   serviceUrls,
 } from '@hooklab/service';
 import { createDispatcher, systemClock } from '@hooklab/webhooks';
-import { createLogistics } from './app.ts';
+import { createApp } from './app.ts';
 import { type LogisticsConfig, loadLogisticsConfig } from './config.ts';
-import * as schema from './db/schema.ts';
-
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
+import { createLogisticsContext } from './context.ts';
+import { openLogisticsDatabase } from './db/index.ts';
 
 function openBlobStore(config: LogisticsConfig, publicUrl: () => string, memory: boolean) {
   if (config.BLOBSTORE === 's3') {
@@ -53,7 +51,7 @@ function openBlobStore(config: LogisticsConfig, publicUrl: () => string, memory:
   };
 }
 
-/** Starts logistics: config → db → migrate → blob store → job worker → outbox dispatcher → serve. */
+/** Starts logistics: config → db (+ migrations) → blob store → context → serve → job worker and outbox dispatcher. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadLogisticsConfig(env);
   const logger = createLogger('logistics', config.LOG_LEVEL);
@@ -63,17 +61,13 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     db,
     sqlite,
     close: closeDb,
-  } = openDatabase({
-    file: memory ? ':memory:' : databaseFileFor('logistics', config.DATA_DIR),
-    schema,
-    migrationsFolder,
-  });
+  } = openLogisticsDatabase(memory ? ':memory:' : databaseFileFor('logistics', config.DATA_DIR));
   let boundUrl = '';
   const publicUrl = () => (config.LOGISTICS_PUBLIC_URL ?? boundUrl).replace(/\/+$/, '');
   const blobs = openBlobStore(config, publicUrl, memory);
   await blobs.ready;
 
-  const logistics = createLogistics({
+  const ctx = createLogisticsContext({
     db,
     sqlite,
     config,
@@ -82,14 +76,13 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     recorder,
     logger,
     fetch: createTracedFetch({ from: 'logistics', recorder, kind: 'handshake' }),
-    jobConcurrency: config.LOGISTICS_JOB_CONCURRENCY,
   });
   const nameOf = serviceNamer(serviceUrls(env));
   const dispatcher = createDispatcher({
-    store: logistics.outbox,
+    store: ctx.outbox,
     clock: systemClock,
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
-    ssrf: { check: (url) => logistics.ctx.guard.check(url) },
+    ssrf: { check: (url) => ctx.guard.check(url) },
     logger,
     // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
     onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
@@ -98,21 +91,21 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
 
   const server = await serve({
-    app: logistics.app,
+    app: createApp(ctx),
     port: portOf('logistics', env),
     hostname: config.HOST,
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
     onShutdown: [
-      () => logistics.runner.stop(),
+      () => ctx.jobs.stop(),
       () => dispatcher.stop({ drainMs: 2000 }),
       () => closeDb(),
       () => blobs.cleanup(),
     ],
   });
   boundUrl = server.url;
-  logistics.runner.start();
+  ctx.jobs.start();
   await dispatcher.start();
   return { name: 'logistics', url: server.url, port: server.port, recorder, close: server.close };
 };

@@ -3,18 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createLocalBlobStore } from '@hooklab/blobstore';
-import { openDatabase } from '@hooklab/db';
 import { type RunningServer, serve } from '@hooklab/service';
 import { type Clock, createDispatcher, type Dispatcher, type LookupFn, systemClock } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
-import { createLogistics } from './app.ts';
+import { createApp } from './app.ts';
 import { loadLogisticsConfig } from './config.ts';
-import * as schema from './db/schema.ts';
-
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
+import { createLogisticsContext } from './context.ts';
+import { openLogisticsDatabase } from './db/index.ts';
 
 export const DEV_KEY = 'lg_test_hooklab';
 export const READONLY_KEY = 'lg_test_readonly';
@@ -53,7 +50,7 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
     SHOP_URL: 'http://127.0.0.1:9',
     ...opts.env,
   });
-  const database = openDatabase({ file: opts.file ?? ':memory:', schema, migrationsFolder });
+  const database = openLogisticsDatabase(opts.file ?? ':memory:');
   const ownDir = !opts.blobDir;
   const dir = opts.blobDir ?? mkdtempSync(join(tmpdir(), 'logistics-test-blobs-'));
   let base = 'http://logistics.test';
@@ -63,7 +60,7 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
     secret: config.BLOBSTORE_SECRET,
     clock,
   });
-  const logistics = createLogistics({
+  const ctx = createLogisticsContext({
     db: database.db,
     sqlite: database.sqlite,
     config,
@@ -72,34 +69,31 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
     publicUrl: () => base,
     lookup: fakeLookup,
   });
+  const app = createApp(ctx);
   let dispatcher: Dispatcher | null = null;
   let server: RunningServer | null = null;
   return {
-    ...logistics,
-    config,
-    clock,
-    db: database.db,
-    sqlite: database.sqlite,
-    blobs,
+    ...ctx,
+    app,
     /** Starts the job runner and an outbox dispatcher (jitter fixed at its low edge: 90 % of each delay). */
     async startWorkers() {
-      logistics.runner.start();
+      ctx.jobs.start();
       dispatcher = createDispatcher({
-        store: logistics.outbox,
+        store: ctx.outbox,
         random: () => 0,
-        ssrf: { check: (u) => logistics.ctx.guard.check(u) },
+        ssrf: { check: (u) => ctx.guard.check(u) },
       });
       await dispatcher.start();
     },
     /** Serves the app on 127.0.0.1:0 (blob URLs then point at it). */
     async listen() {
-      server = await serve({ app: logistics.app, port: 0 });
+      server = await serve({ app, port: 0 });
       base = server.url;
       return server.url;
     },
     async close() {
       await server?.close();
-      await logistics.runner.stop();
+      await ctx.jobs.stop();
       await dispatcher?.stop({ drainMs: 500 });
       database.close();
       if (ownDir) rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import type { BetterSQLite3Database } from '@hooklab/db';
-import { hashApiKey } from '../auth.ts';
 import type { LogisticsConfig } from '../config.ts';
+import { hashApiKey } from '../http/auth.ts';
 import * as schema from './schema.ts';
 
 /** Upserts the dev merchants and their keys from config (docs/contracts.md), so env changes apply on restart. */

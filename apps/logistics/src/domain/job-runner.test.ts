@@ -1,7 +1,7 @@
 import { createManualClock } from '@hooklab/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestLogistics } from '../testing.ts';
-import { createJobRunner, type JobHandler } from './runner.ts';
+import { createTestLogistics } from '../test-support.ts';
+import { createJobRunner, type JobHandler } from './job-runner.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

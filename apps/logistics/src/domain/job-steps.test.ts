@@ -11,7 +11,7 @@ import {
   signedOrder,
   startReceiver,
   until,
-} from '../testing.ts';
+} from '../test-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,5 +1,4 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import { enqueueEvent, merchantTarget, shipmentTargets } from '../callbacks.ts';
 import type { LogisticsContext } from '../context.ts';
 import {
   manifests,
@@ -10,11 +9,13 @@ import {
   type ShipmentEvent,
   shipments,
 } from '../db/schema.ts';
-import { validateWebhookOrigin } from '../domain/handshake.ts';
-import { MANIFEST_CONTENT_TYPE, manifestStream } from '../domain/manifest.ts';
-import { buyLabel, labelPdf, nextTransition, scanLocation, TERMINAL } from '../domain/pipeline.ts';
-import { priceQuote } from '../domain/quotes.ts';
-import type { JobHandler, JobKind } from './runner.ts';
+import { enqueueEvent, merchantTarget, shipmentTargets } from '../webhooks/out/callbacks.ts';
+import { validateWebhookOrigin } from './handshake.ts';
+import type { JobHandler, JobKind } from './job-runner.ts';
+import { MANIFEST_CONTENT_TYPE, manifestStream } from './manifest-file.ts';
+import { urlExpiry } from './manifests.ts';
+import { buyLabel, labelPdf, nextTransition, scanLocation, TERMINAL } from './pipeline.ts';
+import { priceQuote } from './quotes.ts';
 
 const LABEL_URL_TTL_SEC = 7 * 24 * 3600;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -203,7 +204,7 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
     const url = await ctx.blobs.signedUrl(key, { expiresInSec: m.expiresInSec });
 
     return (now) => {
-      const expiresAt = Math.floor(signedAt / 1000) * 1000 + m.expiresInSec * 1000;
+      const expiresAt = urlExpiry(signedAt, m.expiresInSec);
       db.update(manifests)
         .set({
           status: 'ready',

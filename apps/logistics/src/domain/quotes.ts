@@ -1,4 +1,7 @@
-import type { QuoteResult } from '../db/schema.ts';
+import { ApiError, newId } from '@hooklab/service';
+import { and, eq } from 'drizzle-orm';
+import type { LogisticsContext } from '../context.ts';
+import { type Quote, type QuoteResult, quotes } from '../db/schema.ts';
 
 /** A freight price from weight and distance between postal areas; deterministic, so polling and callback agree. */
 export function priceQuote(input: {
@@ -23,3 +26,59 @@ export function priceQuote(input: {
     expires_at: new Date(input.now + 24 * 3600_000).toISOString(),
   };
 }
+
+export interface CreateQuoteInput {
+  merchantId: string;
+  originPostalCode: string;
+  destinationPostalCode: string;
+  destinationCountry: string;
+  weightGrams: number;
+  callbackUrl: string | null;
+  traceparent: string | null;
+  idempotency?: { key: string; body: unknown } | undefined;
+}
+
+/** Creates a pending quote and its job (due after LOGISTICS_QUOTE_MS) in one transaction. */
+export function createQuote(
+  ctx: LogisticsContext,
+  input: CreateQuoteInput,
+): { quote: Quote; created: boolean } {
+  const { idempotency: idem, ...fields } = input;
+  const result = ctx.sqlite.transaction(() => {
+    if (idem) {
+      const id = ctx.idempotency.find(input.merchantId, idem.key, 'POST /v1/quotes', idem.body);
+      if (id) return { quote: findQuote(ctx, input.merchantId, id), created: false };
+    }
+    const now = ctx.clock.now();
+    const row: Quote = {
+      ...fields,
+      id: newId('quo'),
+      status: 'pending',
+      result: null,
+      createdAt: now,
+      completedAt: null,
+    };
+    ctx.db.insert(quotes).values(row).run();
+    ctx.jobs.schedule('quote', row.id, now + ctx.config.LOGISTICS_QUOTE_MS);
+    if (idem) ctx.idempotency.record(input.merchantId, idem.key, 'POST /v1/quotes', idem.body, row.id, now);
+    return { quote: row, created: true };
+  })();
+  if (result.created) ctx.jobs.wake();
+  return result;
+}
+
+/** The merchant's quote, or 404 (another merchant's included). */
+export function findQuote(ctx: LogisticsContext, merchantId: string, id: string): Quote {
+  const q = ctx.db
+    .select()
+    .from(quotes)
+    .where(and(eq(quotes.id, id), eq(quotes.merchantId, merchantId)))
+    .get();
+  if (!q)
+    throw new ApiError({ status: 404, code: 'not_found', message: `Quote ${id.slice(0, 64)} not found` });
+  return q;
+}
+
+/** When a pending quote's price will be known (null once completed). */
+export const quoteReadyAt = (ctx: LogisticsContext, q: Quote) =>
+  q.status === 'pending' ? q.createdAt + ctx.config.LOGISTICS_QUOTE_MS : null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SqliteClient } from '@hooklab/db';
 import { ApiError, errors, type ServiceEnv } from '@hooklab/service';
 import type { MiddlewareHandler } from 'hono';
-import type { Merchant } from './db/schema.ts';
+import type { Merchant } from '../db/schema.ts';
 
 export type AuthEnv = ServiceEnv & {
   Variables: ServiceEnv['Variables'] & { merchant: Merchant; scope: 'read' | 'write' };

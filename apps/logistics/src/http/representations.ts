@@ -1,5 +1,5 @@
-import type { Manifest, Quote, Shipment } from './db/schema.ts';
-import { STAGES, TERMINAL } from './domain/pipeline.ts';
+import type { Manifest, Quote, Shipment } from '../db/schema.ts';
+import { STAGES, TERMINAL } from '../domain/pipeline.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createManualClock } from '@hooklab/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, OTHER_KEY, order, startReceiver, until } from '../testing.ts';
+import { auth, createTestLogistics, json, OTHER_KEY, order, startReceiver, until } from '../test-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -83,7 +83,7 @@ describe('POST /v1/manifests (S07 claim check)', () => {
     const { id } = await (
       await t.app.request('/v1/manifests', json({ expires_in_sec: 60, date: '2026-11-29' }))
     ).json();
-    await t.runner.runDue();
+    await t.jobs.runDue();
     const result = await (await t.app.request(`/v1/manifests/${id}/result`, { headers: auth() })).json();
     expect(result).toMatchObject({ date: '2026-11-29', expires_at: '2026-11-29T18:01:00.000Z', rows: 1 });
     const path = result.url.replace('http://logistics.test', '');

@@ -1,6 +1,6 @@
 import { createManualClock } from '@hooklab/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, OTHER_KEY, startReceiver, until } from '../testing.ts';
+import { auth, createTestLogistics, json, OTHER_KEY, startReceiver, until } from '../test-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -27,7 +27,7 @@ describe('POST /v1/quotes (S05)', () => {
     });
     expect((await t.app.request(`/v1/quotes/${id}/result`, { headers: auth() })).status).toBe(409);
     clock.advance(3000);
-    await t.runner.runDue();
+    await t.jobs.runDue();
     const done = await t.app.request(`/v1/quotes/${id}`, { headers: auth() });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe(`/v1/quotes/${id}/result`);

@@ -1,6 +1,6 @@
 import { createManualClock, type ManualClock } from '@hooklab/webhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, OTHER_KEY, order, READONLY_KEY } from '../testing.ts';
+import { auth, createTestLogistics, json, OTHER_KEY, order, READONLY_KEY } from '../test-support.ts';
 
 let clock: ManualClock;
 let t: ReturnType<typeof createTestLogistics>;
@@ -21,7 +21,7 @@ const count = () => (t.sqlite.prepare('SELECT count(*) AS n FROM shipments').get
 const stage = async (n = 1) => {
   for (let i = 0; i < n; i++) {
     clock.advance(1500);
-    await t.runner.runDue();
+    await t.jobs.runDue();
   }
 };
 

@@ -1,117 +1,15 @@
-import type { SqliteClient } from '@hooklab/db';
-import { ApiError, formatTraceparent, newId } from '@hooklab/service';
+import { ApiError, formatTraceparent } from '@hooklab/service';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { type AuthEnv, requireApiKey } from '../auth.ts';
 import type { LogisticsContext } from '../context.ts';
-import { type Merchant, type Shipment, shipments } from '../db/schema.ts';
-import { CANCELLABLE, TERMINAL } from '../domain/pipeline.ts';
-import { idempotencyKeyOf } from '../idempotency.ts';
-import { shipmentJson } from '../representations.ts';
-import { jsonBody, type orderSchema, shipmentCreateSchema } from './input.ts';
-
-export interface CreateShipmentInput {
-  merchant: Merchant;
-  source: 'api' | 'webhook';
-  order: z.infer<typeof orderSchema>;
-  notifyUrl?: string | undefined;
-  notifySecret?: string | undefined;
-  traceparent: string | null;
-  idempotency?: { key: string; body: unknown } | undefined;
-}
-
-/**
- * Creates a shipment and its pipeline job in one transaction. One shipment per (merchant, order_id):
- * a repeated order.created returns the existing one; an API create of a known order is a 409.
- */
-export function createShipment(
-  ctx: LogisticsContext,
-  input: CreateShipmentInput,
-): { shipment: Shipment; created: boolean } {
-  const { db, idempotency, runner, clock, config } = ctx;
-  const sql = statementsFor(ctx.sqlite);
-  const byId = (id: string) => db.select().from(shipments).where(eq(shipments.id, id)).get()!;
-  const result = ctx.sqlite.transaction(() => {
-    const idem = input.idempotency;
-    if (idem) {
-      const id = idempotency.find(input.merchant.id, idem.key, 'POST /v1/shipments', idem.body);
-      if (id) return { shipment: byId(id), created: false };
-    }
-    const existing = sql.findByOrder.get(input.merchant.id, input.order.order_id);
-    if (existing) {
-      if (input.source === 'webhook') return { shipment: byId(existing.id), created: false };
-      throw new ApiError({
-        status: 409,
-        code: 'duplicate_order',
-        message: `Order ${input.order.order_id} already has shipment ${existing.id}`,
-        param: 'order_id',
-        extra: { shipment_id: existing.id },
-      });
-    }
-    const now = clock.now();
-    const row: Shipment = {
-      id: newId('shp'),
-      merchantId: input.merchant.id,
-      orderId: input.order.order_id,
-      source: input.source,
-      items: input.order.items,
-      shipTo: input.order.ship_to,
-      status: 'picking',
-      failureReason: null,
-      callbackUrl: input.order.callback_url ?? null,
-      notifyUrl: input.notifyUrl ?? null,
-      notifySecret: input.notifySecret ?? null,
-      notifyStatus: input.notifyUrl ? 'pending' : null,
-      carrier: null,
-      service: null,
-      trackingNumber: null,
-      labelUrl: null,
-      events: [{ status: 'picking', at: new Date(now).toISOString() }],
-      traceparent: input.traceparent,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: null,
-    };
-    sql.insert.run({
-      ...row,
-      items: JSON.stringify(row.items),
-      shipTo: JSON.stringify(row.shipTo),
-      events: JSON.stringify(row.events),
-    });
-    runner.schedule('shipment', row.id, now + config.LOGISTICS_STAGE_MS);
-    if (idem) idempotency.record(input.merchant.id, idem.key, 'POST /v1/shipments', idem.body, row.id, now);
-    return { shipment: row, created: true };
-  })();
-  if (result.created) runner.wake();
-  return result;
-}
-
-// The create path is the hot one (target p99 < 5 ms): statements prepared once per connection.
-const prepared = new WeakMap<SqliteClient, ReturnType<typeof prepare>>();
-function prepare(sqlite: SqliteClient) {
-  return {
-    findByOrder: sqlite.prepare<[string, string], { id: string }>(
-      'SELECT id FROM shipments WHERE merchant_id = ? AND order_id = ?',
-    ),
-    insert: sqlite.prepare(
-      `INSERT INTO shipments (id, merchant_id, order_id, source, items, ship_to, status, failure_reason, callback_url,
-         notify_url, notify_secret, notify_status, carrier, service, tracking_number, label_url, events, traceparent,
-         created_at, updated_at, completed_at)
-       VALUES (@id, @merchantId, @orderId, @source, @items, @shipTo, @status, @failureReason, @callbackUrl,
-         @notifyUrl, @notifySecret, @notifyStatus, @carrier, @service, @trackingNumber, @labelUrl, @events, @traceparent,
-         @createdAt, @updatedAt, @completedAt)`,
-    ),
-  };
-}
-function statementsFor(sqlite: SqliteClient) {
-  let s = prepared.get(sqlite);
-  if (!s) {
-    s = prepare(sqlite);
-    prepared.set(sqlite, s);
-  }
-  return s;
-}
+import { type Merchant, shipments } from '../db/schema.ts';
+import { TERMINAL } from '../domain/pipeline.ts';
+import { cancelShipment, createShipment, findShipment } from '../domain/shipments.ts';
+import { type AuthEnv, requireApiKey } from '../http/auth.ts';
+import { idempotencyKeyOf } from '../http/idempotency.ts';
+import { jsonBody, shipmentCreateSchema } from '../http/input.ts';
+import { shipmentJson } from '../http/representations.ts';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -125,21 +23,7 @@ export function shipmentRoutes(ctx: LogisticsContext) {
   const app = new Hono<AuthEnv>();
   app.use('*', requireApiKey(ctx.sqlite));
 
-  const load = (merchant: Merchant, id: string) => {
-    const s = db
-      .select()
-      .from(shipments)
-      .where(and(eq(shipments.id, id), eq(shipments.merchantId, merchant.id)))
-      .get();
-    // Another merchant's shipment is indistinguishable from a missing one.
-    if (!s)
-      throw new ApiError({
-        status: 404,
-        code: 'not_found',
-        message: `Shipment ${id.slice(0, 64)} not found`,
-      });
-    return s;
-  };
+  const load = (merchant: Merchant, id: string) => findShipment(ctx, merchant.id, id);
 
   return app
     .post('/', async (c) => {
@@ -227,35 +111,7 @@ export function shipmentRoutes(ctx: LogisticsContext) {
       }
       return c.json(shipmentJson(s), 200);
     })
-    .delete('/:id', (c) => {
-      const merchant = c.get('merchant');
-      const id = c.req.param('id');
-      const updated = ctx.sqlite.transaction(() => {
-        const s = load(merchant, id);
-        if (s.status === 'canceled') return s;
-        if (!CANCELLABLE.has(s.status)) {
-          throw new ApiError({
-            status: 409,
-            code: 'not_cancellable',
-            message: `Shipment ${s.id} is ${s.status}; it can only be canceled before the label is bought`,
-            extra: { status: s.status },
-          });
-        }
-        const now = ctx.clock.now();
-        const next: Partial<Shipment> = {
-          status: 'canceled',
-          updatedAt: now,
-          completedAt: now,
-          events: [...s.events, { status: 'canceled', at: new Date(now).toISOString() }],
-        };
-        db.update(shipments).set(next).where(eq(shipments.id, s.id)).run();
-        ctx.sqlite
-          .prepare(
-            `UPDATE jobs SET status = 'done', updated_at = ? WHERE kind = 'shipment' AND subject_id = ?`,
-          )
-          .run(now, s.id);
-        return { ...s, ...next } as Shipment;
-      })();
-      return c.json(shipmentJson(updated), 200);
-    });
+    .delete('/:id', (c) =>
+      c.json(shipmentJson(cancelShipment(ctx, c.get('merchant').id, c.req.param('id'))), 200),
+    );
 }

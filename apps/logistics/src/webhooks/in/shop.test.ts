@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, order, signedOrder } from '../testing.ts';
+import { auth, createTestLogistics, order, signedOrder } from '../../test-support.ts';
 
 let t: ReturnType<typeof createTestLogistics>;
 beforeEach(() => {

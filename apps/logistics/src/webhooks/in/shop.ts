@@ -2,10 +2,10 @@ import { ApiError, formatTraceparent, type ServiceEnv } from '@hooklab/service';
 import { createSqliteInbox, verifyWebhook, type WebhookEnv } from '@hooklab/webhooks';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { LogisticsContext } from '../context.ts';
-import { type Merchant, merchants } from '../db/schema.ts';
-import { inboundOrderSchema, orderSchema } from './input.ts';
-import { createShipment } from './shipments.ts';
+import type { LogisticsContext } from '../../context.ts';
+import { type Merchant, merchants } from '../../db/schema.ts';
+import { createShipment } from '../../domain/shipments.ts';
+import { inboundOrderSchema, orderSchema } from '../../http/input.ts';
 
 type InboundEnv = ServiceEnv &
   WebhookEnv & { Variables: ServiceEnv['Variables'] & WebhookEnv['Variables'] & { merchant: Merchant } };
@@ -14,7 +14,7 @@ type InboundEnv = ServiceEnv &
  * `POST /v1/inbound/orders`: merchants' `order.created` webhooks (Standard Webhooks, signed with the
  * secret of the merchant named by `x-merchant-id`), deduped by (merchant, webhook-id), answered 202 at once.
  */
-export function inboundRoutes(ctx: LogisticsContext) {
+export function shopWebhookRoutes(ctx: LogisticsContext) {
   const app = new Hono<InboundEnv>();
   // The table is the app's (migration 0001); the id is recorded in the shipment's own transaction.
   const inbox = createSqliteInbox(ctx.sqlite, {

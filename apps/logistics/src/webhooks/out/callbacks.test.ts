@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, order, type Receiver, startReceiver, until } from '../testing.ts';
+import {
+  auth,
+  createTestLogistics,
+  json,
+  order,
+  type Receiver,
+  startReceiver,
+  until,
+} from '../../test-support.ts';
 
 const NOTIFY_SECRET = 'whsec_dGhpcmQtcGFydHktbm90aWZpZXItc2VjcmV0LWZvci10ZXN0cw==';
 const ORIGIN = 'logistics.hooklab.localhost';

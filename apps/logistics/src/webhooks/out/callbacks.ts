@@ -1,7 +1,7 @@
 import type { SqliteClient } from '@hooklab/db';
 import { childSpan, formatTraceparent, newId, parseTraceparent } from '@hooklab/service';
 import type { SigningScheme, SqliteOutbox } from '@hooklab/webhooks';
-import type { Merchant, Shipment } from './db/schema.ts';
+import type { Merchant, Shipment } from '../../db/schema.ts';
 
 /** Where one callback goes and how it is signed. */
 export interface CallbackTarget {
