@@ -18,7 +18,12 @@ const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
 const COLORS = [36, 35, 33, 32, 34, 31];
 
-/** Apps are the folders of apps/ whose package.json has a `dev` script and whose name the kit knows. */
+/**
+ * Apps are the folders of apps/ whose package.json has a `dev` script and whose name the kit knows: the
+ * console first (the page to open), then the others by port.
+ */
+const rank = (name) => (name === 'console' ? -1 : DEFAULT_PORTS[name]);
+
 function discover() {
   const dir = join(root, 'apps');
   return readdirSync(dir)
@@ -28,7 +33,7 @@ function discover() {
       return { name, cwd: join(dir, name), script: pkg.scripts?.dev };
     })
     .filter((a) => typeof a.script === 'string')
-    .sort((a, b) => DEFAULT_PORTS[a.name] - DEFAULT_PORTS[b.name]);
+    .sort((a, b) => rank(a.name) - rank(b.name));
 }
 
 /** `HOOKLAB_DEV=1 tsx watch src/server.ts` → env + a binary from node_modules/.bin, run without a shell. */
@@ -142,33 +147,47 @@ async function healthy(state) {
   return 'stopped';
 }
 
+/** Where a person goes first on an app: its base URL, plus the entry path (the payments dashboard). */
+function openUrlOf(name) {
+  const entry = SERVICE_ENTRIES[name];
+  return entry && entry.path !== '/' ? `${urlOf(name)}${entry.path}` : urlOf(name);
+}
+
 function table() {
-  const rows = apps.map(({ name }) => {
-    const state = children.get(name);
-    const entry = SERVICE_ENTRIES[name];
-    return [
-      name,
-      state.status,
-      urlOf(name),
-      entry ? `${urlOf(name)}${entry.path === '/' ? '' : entry.path}` : '',
-      entry?.what ?? '',
-    ];
-  });
-  const head = ['app', 'status', 'URL', 'open first', ''];
+  const rows = apps.map(({ name }) => [
+    name,
+    openUrlOf(name),
+    children.get(name).status,
+    SERVICE_ENTRIES[name]?.what ?? '',
+  ]);
+  const head = ['app', 'URL', 'status', ''];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r) =>
-    `  ${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}`.trimEnd();
-  const up = rows.filter((r) => r[1] === 'up').length;
+  // Padded before painting: escape codes would count as width.
+  const line = (r, color = () => null) =>
+    `  ${r
+      .map((cell, c) => {
+        const padded = c === r.length - 1 ? cell : cell.padEnd(widths[c]);
+        return color(cell, c) ? paint(color(cell, c), padded) : padded;
+      })
+      .join('  ')}`.trimEnd();
+  const up = rows.filter((r) => r[2] === 'up').length;
   const isUp = (name) => children.get(name)?.status === 'up';
+  const next = [];
+  if (isUp('console')) next.push(`Open the console first: ${urlOf('console')} shows every message, live.`);
+  if (isUp('shop'))
+    next.push(
+      isUp('console')
+        ? `Then buy a dress at ${urlOf('shop')} and watch the order travel in the console.`
+        : `Start at ${urlOf('shop')}: buy a dress.`,
+    );
   return [
     '',
     paint(1, up === rows.length ? 'Hooklab is up.' : `Hooklab: ${up} of ${rows.length} apps up.`),
     '',
     paint(1, line(head)),
-    ...rows.map((r) => line(r.map((cell, c) => (c === 1 && cell !== 'up' ? paint(31, cell) : cell)))),
+    ...rows.map((r) => line(r, (cell, c) => (c === 2 && cell !== 'up' ? 31 : null))),
     '',
-    ...(isUp('shop') ? [`Start at ${urlOf('shop')}: buy a dress.`] : []),
-    ...(isUp('console') ? [`Watch every message it causes at ${urlOf('console')}.`] : []),
+    ...next,
     'Ctrl-C stops everything.',
     '',
   ].join('\n');

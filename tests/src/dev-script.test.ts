@@ -1,10 +1,10 @@
 // `pnpm dev` (scripts/dev.mjs) as a person meets it: every app up in watch mode, one table saying where to
-// go, and Ctrl-C ending everything with exit code 0.
+// go (the console first), and Ctrl-C ending everything with exit code 0.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { portVarOf, SERVICE_ENTRIES, SERVICE_NAMES, type ServiceName } from '@hooklab/service';
+import { DEFAULT_PORTS, portVarOf, SERVICE_ENTRIES, SERVICE_NAMES, type ServiceName } from '@hooklab/service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './stack.ts';
 
@@ -48,14 +48,27 @@ describe('pnpm dev (scripts/dev.mjs)', () => {
 
     expect(out).toContain('Hooklab is up.');
     const url = (name: ServiceName) => `http://localhost:${ports[portVarOf(name)]}`;
+    const open = (name: ServiceName) => {
+      const path = SERVICE_ENTRIES[name]?.path ?? '/';
+      return `${url(name)}${path === '/' ? '' : path}`;
+    };
     for (const name of devApps) {
-      const entry = SERVICE_ENTRIES[name];
-      const open = entry ? `${url(name)}${entry.path === '/' ? '' : entry.path}` : '';
-      expect(out, name).toMatch(new RegExp(`\\n  ${name} +up +${url(name)} +${open}`));
+      expect(out, name).toMatch(new RegExp(`\\n  ${name} +${open(name)} +up\\b`));
       // The apps really listen where the table says.
       expect((await fetch(`${url(name)}/healthz`)).status, name).toBe(200);
     }
-    if (devApps.includes('shop')) expect(out).toContain(`Start at ${url('shop')}: buy a dress.`);
+    // One table, columns app / URL / status, the console first (the page to open), the others by port.
+    const table = out.slice(out.indexOf('Hooklab is up.'));
+    expect(table).toMatch(/\n {2}app +URL +status\n/);
+    const rows = [...table.matchAll(/^ {2}([a-z]+) +http:\/\/localhost:\d+\S* +up\b/gm)].map((m) => m[1]);
+    const byPort = devApps.filter((n) => n !== 'console').sort((a, b) => DEFAULT_PORTS[a] - DEFAULT_PORTS[b]);
+    expect(rows).toEqual(devApps.includes('console') ? ['console', ...byPort] : byPort);
+    if (devApps.includes('console')) {
+      expect(devApps).toContain('shop');
+      expect(table).toContain(`Open the console first: ${url('console')} shows every message, live.`);
+      expect(table).toContain(`Then buy a dress at ${url('shop')}`);
+      expect(table.indexOf('Open the console first')).toBeLessThan(table.indexOf('Then buy a dress'));
+    } else if (devApps.includes('shop')) expect(out).toContain(`Start at ${url('shop')}: buy a dress.`);
     // Raw JSON log lines and bound loopback addresses stay out of a person's way.
     expect(out).not.toMatch(/^\S+ +│ \{"level"/m);
     expect(out).not.toContain('http://127.0.0.1:');
