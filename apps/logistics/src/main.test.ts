@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { start } from './main.ts';
-import { startReceiver, until } from './test-support.ts';
+import { startReceiver } from './test-support.ts';
 
 describe('start()', () => {
   it('serves on a free port with an in-memory database, delivers callbacks and closes cleanly', async () => {
@@ -26,10 +26,7 @@ describe('start()', () => {
       });
       expect(res.status).toBe(202);
       await res.body?.cancel();
-      const events = await until(() => {
-        const e = shop.events();
-        return e.length >= 3 && e;
-      });
+      const events = await shop.nextEvents(3);
       expect(shop.requests[0]!.url).toBe('/webhooks/logistics');
       const label = await fetch(events[0]!.data.label_url as string);
       expect(label.status).toBe(200);

@@ -75,6 +75,12 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
   return {
     ...ctx,
     app,
+    /** Every callback written to the outbox, in order: rows are committed with the state change that caused them. */
+    outboxMessages() {
+      return ctx.sqlite
+        .prepare('SELECT url, event_type AS type FROM outbox_messages ORDER BY rowid')
+        .all() as { url: string; type: string }[];
+    },
     /** Starts the job runner and an outbox dispatcher (jitter fixed at its low edge: 90 % of each delay). */
     async startWorkers() {
       ctx.jobs.start();
@@ -112,8 +118,18 @@ export interface Receiver {
   url: string;
   requests: ReceivedRequest[];
   /** POSTs only, each verified with the npm `standardwebhooks` library against `secret`. */
-  events(secret?: string): { id: string; type: string; data: Record<string, unknown> }[];
+  events(secret?: string): ReceivedEvent[];
+  /** Resolves on the arrival that makes `ready(requests)` true (checked at each arrival, no polling). */
+  arrival(ready: (requests: ReceivedRequest[]) => boolean, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** Resolves with the verified events once `n` POSTs have arrived. */
+  nextEvents(n: number, secret?: string, timeoutMs?: number): Promise<ReceivedEvent[]>;
   close(): Promise<void>;
+}
+
+export interface ReceivedEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
 }
 
 /** A callback receiver on 127.0.0.1:0 (node:http); `respond` picks each answer. */
@@ -123,6 +139,7 @@ export async function startReceiver(
   },
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
+  const waiters = new Set<() => void>();
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -137,21 +154,44 @@ export async function startReceiver(
       };
       requests.push(r);
       respond(r, res, requests.length);
+      for (const w of [...waiters]) w();
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
+  const events = (secret = CALLBACK_SECRET): ReceivedEvent[] => {
+    const wh = new Webhook(secret);
+    return requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => {
+        const payload = wh.verify(r.body, r.headers) as { type: string; data: Record<string, unknown> };
+        return { id: r.headers['webhook-id']!, type: payload.type, data: payload.data };
+      });
+  };
+  const arrival = (ready: (requests: ReceivedRequest[]) => boolean, timeoutMs = 10_000) =>
+    new Promise<ReceivedRequest[]>((resolve, reject) => {
+      const check = () => {
+        if (!ready(requests)) return;
+        waiters.delete(check);
+        clearTimeout(deadline);
+        resolve(requests);
+      };
+      // Only a generous deadline, so a missing delivery fails the test instead of hanging it.
+      const deadline = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for a delivery (${requests.length} arrived)`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    events(secret = CALLBACK_SECRET) {
-      const wh = new Webhook(secret);
-      return requests
-        .filter((r) => r.method === 'POST')
-        .map((r) => {
-          const payload = wh.verify(r.body, r.headers) as { type: string; data: Record<string, unknown> };
-          return { id: r.headers['webhook-id']!, type: payload.type, data: payload.data };
-        });
+    events,
+    arrival,
+    async nextEvents(n, secret, timeoutMs) {
+      await arrival((all) => all.filter((r) => r.method === 'POST').length >= n, timeoutMs);
+      return events(secret);
     },
     close: () =>
       new Promise<void>((ok) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createManualClock } from '@hooklab/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, OTHER_KEY, order, startReceiver, until } from '../test-support.ts';
+import { auth, createTestLogistics, json, OTHER_KEY, order, startReceiver } from '../test-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -24,10 +24,7 @@ describe('POST /v1/manifests (S07 claim check)', () => {
     );
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toMatch(/^\/v1\/manifests\/man_/);
-    const [event] = await until(() => {
-      const e = r.events();
-      return e.length >= 1 && e;
-    }, 20_000);
+    const [event] = await r.nextEvents(1, undefined, 20_000);
     const callback = r.requests.find((x) => x.method === 'POST')!;
     expect(Buffer.byteLength(callback.body)).toBeLessThan(2048);
     expect(event!.type).toBe('manifest.ready');

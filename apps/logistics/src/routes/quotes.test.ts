@@ -1,6 +1,6 @@
 import { createManualClock } from '@hooklab/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, OTHER_KEY, startReceiver, until } from '../test-support.ts';
+import { auth, createTestLogistics, json, OTHER_KEY, startReceiver } from '../test-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -52,10 +52,7 @@ describe('POST /v1/quotes (S05)', () => {
     const { id } = await (
       await t.app.request('/v1/quotes', json({ ...request, callback_url: `${r.url}/quotes` }))
     ).json();
-    const [event] = await until(() => {
-      const e = r.events();
-      return e.length >= 1 && e;
-    });
+    const [event] = await r.nextEvents(1);
     expect(event!.type).toBe('quote.completed');
     const polled = await (await t.app.request(`/v1/quotes/${id}/result`, { headers: auth() })).json();
     expect(event!.data).toEqual(polled);
