@@ -8,6 +8,7 @@ export * from './errors.ts';
 export * from './exchange-stream.ts';
 export * from './exchanges.ts';
 export * from './http-client.ts';
+export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export * from './random.ts';
