@@ -214,7 +214,11 @@ async function canonicalBody(c: Context): Promise<string> {
   }
   if (/application\/x-www-form-urlencoded/i.test(type)) {
     const fields: Record<string, string[]> = {};
-    for (const [k, v] of new URLSearchParams(text)) (fields[k] ??= []).push(v);
+    for (const [k, v] of new URLSearchParams(text)) {
+      const values = fields[k] ?? [];
+      values.push(v);
+      fields[k] = values;
+    }
     return canonical(fields);
   }
   return text;
