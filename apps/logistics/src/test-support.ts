@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalBlobStore } from '@hooklab/blobstore';
-import { type RunningServer, serve } from '@hooklab/service';
+import { newId, type RunningServer, serve } from '@hooklab/service';
 import { type Clock, createDispatcher, type Dispatcher, type LookupFn, systemClock } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { createApp } from './app.ts';
@@ -37,6 +37,8 @@ export interface TestLogisticsOptions {
   /** A database file (restart tests); default in memory. */
   file?: string;
   blobDir?: string;
+  /** The SSRF guard's resolver; default `fakeLookup`. */
+  lookup?: LookupFn;
 }
 
 /** A logistics instance on a fresh database and blob folder; nothing started. */
@@ -67,7 +69,7 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
     blobs,
     clock,
     publicUrl: () => base,
-    lookup: fakeLookup,
+    lookup: opts.lookup ?? fakeLookup,
   });
   const app = createApp(ctx);
   let dispatcher: Dispatcher | null = null;
@@ -221,7 +223,7 @@ export function signedOrder(
   opts: { id?: string; secret?: string; merchant?: string; at?: Date } = {},
 ) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}`;
+  const id = opts.id ?? newId('msg');
   const at = opts.at ?? new Date();
   const signature = new Webhook(opts.secret ?? INBOUND_SECRET).sign(id, at, raw);
   return {
@@ -239,7 +241,7 @@ export function signedOrder(
 
 export function order(overrides: Record<string, unknown> = {}) {
   return {
-    order_id: `ord_${Math.random().toString(36).slice(2, 12)}`,
+    order_id: newId('ord'),
     items: [{ sku: 'DR-001', name: 'Linen wrap dress', quantity: 1 }],
     ship_to: {
       name: 'Ada Lovelace',
