@@ -1,29 +1,31 @@
 import type { SqliteClient } from '@hooklab/db';
 import type { ExchangeRecorder, FetchLike, Logger } from '@hooklab/service';
+import { type Clock, systemClock } from '@hooklab/webhooks';
 import type Stripe from 'stripe';
+import { createPoller, type Poller } from './clients/stripe-poller.ts';
 import type { ShopConfig } from './config.ts';
 import type { ShopDb } from './db/index.ts';
-import { seedCatalog } from './domain/catalog.ts';
-import { createSingleFlight } from './domain/checkout.ts';
-import { createConfirmations } from './domain/confirmations.ts';
+import { seedCatalog } from './db/seed.ts';
+import { createSingleFlight, type SingleFlight } from './domain/checkout.ts';
+import { type Confirmations, createConfirmations } from './domain/confirmations.ts';
 import { OrderBus } from './domain/order-bus.ts';
-import { createOrders, type OrderOutbox } from './domain/orders.ts';
-import { createRefunds } from './domain/refunds.ts';
+import { createOrders, type Orders } from './domain/orders.ts';
+import { createRefunds, type Refunds } from './domain/refunds.ts';
 import { lapsedHolds, releaseHold } from './domain/stock.ts';
-import { createPoller } from './payments/poller.ts';
+import type { OrderOutbox } from './webhooks/out/order-created.ts';
 
-/** Everything `createApp` needs; tests pass their own clock, fetch, Stripe client and outbox. */
-export interface ShopDeps {
+/** What `createShopContext` is given: main.ts passes the real things, tests their own clock, fetch, Stripe, outbox. */
+export interface ShopContextInput {
+  config: ShopConfig;
   db: ShopDb;
   sqlite: SqliteClient;
-  config: ShopConfig;
   stripe: Stripe;
   outbox: OrderOutbox;
   /** The Stripe endpoint secrets currently valid (from env, or from registration); empty until known. */
   stripeWebhookSecrets: () => string[];
+  clock?: Clock;
   recorder?: ExchangeRecorder;
   logger?: Logger;
-  now?: () => number;
   /** Used for manifest downloads. */
   fetch?: FetchLike;
   /** How the Stripe endpoint stands (for `GET /api/status`): scenarios wait until it is ready. */
@@ -38,58 +40,70 @@ export interface ShopDeps {
   refundRetryMs?: number;
 }
 
-/** Builds the shop's services (orders, confirmations, poller, SSE bus) over one database. */
-export function createShopServices(deps: ShopDeps) {
-  const now = deps.now ?? Date.now;
-  seedCatalog(deps.db, deps.config.SHOP_CURRENCY);
+/** The shop's one deps container: what it was given, and the services built over them. */
+export interface ShopContext extends ShopContextInput {
+  clock: Clock;
+  now: () => number;
+  bus: OrderBus;
+  orders: Orders;
+  confirmations: Confirmations;
+  poller: Poller;
+  refunds: Refunds;
+  /** Frees the dresses of checkouts that ended without a payment (the safety net behind the webhook). */
+  releaseLapsedHolds: () => number;
+  flights: SingleFlight;
+}
+
+export function createShopContext(input: ShopContextInput): ShopContext {
+  const clock = input.clock ?? systemClock;
+  const now = () => clock.now();
+  const { db, config, logger } = input;
+  seedCatalog(db, config.SHOP_CURRENCY);
   const bus = new OrderBus();
   const orders = createOrders({
-    db: deps.db,
-    sqlite: deps.sqlite,
+    db,
+    sqlite: input.sqlite,
     bus,
     now,
-    outbox: deps.outbox,
+    outbox: input.outbox,
     urls: () => ({
-      publicUrl: deps.config.publicUrl,
-      logisticsUrl: deps.config.logisticsUrl,
-      callbackUrl: `${deps.config.shopUrl}/webhooks/logistics`,
+      publicUrl: config.publicUrl,
+      logisticsUrl: config.logisticsUrl,
+      callbackUrl: `${config.shopUrl}/webhooks/logistics`,
     }),
-    logistics: {
-      merchantId: deps.config.LOGISTICS_MERCHANT_ID,
-      inboundSecret: deps.config.LOGISTICS_INBOUND_SECRET,
-    },
+    logistics: { merchantId: config.LOGISTICS_MERCHANT_ID, inboundSecret: config.LOGISTICS_INBOUND_SECRET },
   });
-  const confirmations = createConfirmations(deps.db, now);
+  const confirmations = createConfirmations(db, now);
   const poller = createPoller({
-    stripe: deps.stripe,
+    stripe: input.stripe,
     orders,
     confirmations,
-    intervalMs: deps.config.SHOP_POLL_INTERVAL_MS,
-    timeoutMs: deps.config.SHOP_POLL_TIMEOUT_MS,
-    logger: deps.logger,
+    intervalMs: config.SHOP_POLL_INTERVAL_MS,
+    timeoutMs: config.SHOP_POLL_TIMEOUT_MS,
+    logger,
   });
   const refunds = createRefunds({
-    db: deps.db,
+    db,
     orders,
-    stripe: deps.stripe,
-    logger: deps.logger,
-    pollIntervalMs: deps.config.SHOP_POLL_INTERVAL_MS,
-    pollTimeoutMs: deps.config.SHOP_POLL_TIMEOUT_MS,
-    initialDelayMs: deps.refundRetryMs,
+    stripe: input.stripe,
+    logger,
+    pollIntervalMs: config.SHOP_POLL_INTERVAL_MS,
+    pollTimeoutMs: config.SHOP_POLL_TIMEOUT_MS,
+    initialDelayMs: input.refundRetryMs,
   });
-  /** Frees the dresses of checkouts that ended without a payment (the safety net behind the webhook). */
   const releaseLapsedHolds = (): number => {
     let released = 0;
-    for (const id of lapsedHolds(deps.db, now()))
+    for (const id of lapsedHolds(db, now()))
       orders.inTransaction(() => {
-        if (!releaseHold(deps.db, id)) return;
+        if (!releaseHold(db, id)) return;
         released += 1;
         orders.note(id, 'stock.released', { source: 'shop', detail: { why: 'checkout_ended' } });
       });
     return released;
   };
   return {
-    ...deps,
+    ...input,
+    clock,
     now,
     bus,
     orders,
@@ -100,5 +114,3 @@ export function createShopServices(deps: ShopDeps) {
     flights: createSingleFlight(),
   };
 }
-
-export type ShopServices = ReturnType<typeof createShopServices>;

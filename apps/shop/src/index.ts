@@ -1,3 +1,2 @@
-export { createApp, createShop } from './app.ts';
-export { type ShopConfig, shopConfigSchema } from './config.ts';
+export { type ShopConfig, type ShopConfigInput, shopConfigSchema } from './config.ts';
 export { start } from './main.ts';

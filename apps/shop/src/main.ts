@@ -20,17 +20,15 @@ import {
 } from '@hooklab/service';
 import { checkUrl, createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
 import { and, eq, inArray } from 'drizzle-orm';
-import { createShop } from './app.ts';
+import { createApp } from './app.ts';
+import { checkManifest } from './clients/manifests.ts';
+import { createStripeClient } from './clients/stripe.ts';
+import { ensureWebhookEndpoint, registerInBackground, storedEndpoint } from './clients/stripe-endpoint.ts';
 import { type ShopConfig, shopConfigSchema } from './config.ts';
+import { createShopContext } from './context.ts';
 import { openShopDatabase } from './db/index.ts';
-import { manifests, orders } from './db/schema.ts';
-import { checkManifest } from './logistics/manifests.ts';
-import {
-  ensureWebhookEndpoint,
-  registerInBackground,
-  storedEndpoint,
-} from './payments/endpoint-registration.ts';
-import { createStripeClient } from './payments/stripe-client.ts';
+import { orders } from './db/schema.ts';
+import { pendingManifests } from './domain/manifests.ts';
 
 function nameOfUrl(env: Record<string, string | undefined>): (url: URL) => string {
   const urls = serviceUrls(env);
@@ -92,7 +90,7 @@ export const start: StartApp = async (env, opts = {}) => {
     downloads.add(p);
   };
 
-  const { app, services } = createShop({
+  const ctx = createShopContext({
     db,
     sqlite,
     config,
@@ -115,6 +113,7 @@ export const start: StartApp = async (env, opts = {}) => {
     }),
     onManifest: downloadManifest,
   });
+  const app = createApp(ctx);
 
   await dispatcher.start();
   let registration: { stop(): void } | undefined;
@@ -131,8 +130,8 @@ export const start: StartApp = async (env, opts = {}) => {
       onShutdown: [
         () => registration?.stop(),
         () => clearInterval(holdSweep),
-        () => services.refunds.stop(),
-        () => services.poller.stopAll(),
+        () => ctx.refunds.stop(),
+        () => ctx.poller.stopAll(),
         () => dispatcher.stop({ drainMs: 2000 }),
         async () => {
           await Promise.allSettled([...downloads]);
@@ -181,17 +180,16 @@ export const start: StartApp = async (env, opts = {}) => {
     )
     .all();
   for (const o of unpaid) {
-    services.poller.start(o.id, {
+    ctx.poller.start(o.id, {
       paymentIntentId: o.paymentIntentId ?? undefined,
       checkoutSessionId: o.checkoutSessionId ?? undefined,
     });
   }
-  for (const m of db.select().from(manifests).where(eq(manifests.status, 'pending')).all())
-    downloadManifest(m.id);
+  for (const m of pendingManifests(db)) downloadManifest(m.id);
   // Refunds recorded but not sent yet; dresses held by checkouts that ended while we were down, then every minute.
-  services.refunds.resume();
-  services.releaseLapsedHolds();
-  holdSweep = setInterval(() => services.releaseLapsedHolds(), 60_000);
+  ctx.refunds.resume();
+  ctx.releaseLapsedHolds();
+  holdSweep = setInterval(() => ctx.releaseLapsedHolds(), 60_000);
   holdSweep.unref();
 
   return { name: 'shop', url: server.url, port: server.port, recorder, close: server.close };

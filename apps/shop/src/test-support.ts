@@ -6,10 +6,10 @@ import { ExchangeRecorder, loadConfig } from '@hooklab/service';
 import { createSqliteOutbox } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { createShop } from './app.ts';
+import { createApp } from './app.ts';
 import { type ShopConfig, shopConfigSchema } from './config.ts';
+import { createShopContext, type ShopContextInput } from './context.ts';
 import { openShopDatabase } from './db/index.ts';
-import type { ShopDeps } from './shop.ts';
 
 export const TEST_STRIPE_SECRET = 'whsec_test_shop_secret';
 
@@ -42,7 +42,7 @@ export function testConfig(env: Record<string, string> = {}): ShopConfig {
 
 /** A shop on a fresh `:memory:` database; the Stripe client points nowhere unless `paymentsUrl` is given. */
 export function testShop(
-  opts: { env?: Record<string, string>; paymentsUrl?: string; deps?: Partial<ShopDeps> } = {},
+  opts: { env?: Record<string, string>; paymentsUrl?: string; deps?: Partial<ShopContextInput> } = {},
 ) {
   const config = testConfig({ ...(opts.paymentsUrl ? { PAYMENTS_URL: opts.paymentsUrl } : {}), ...opts.env });
   const { db, sqlite, close } = openShopDatabase(':memory:');
@@ -56,7 +56,7 @@ export function testShop(
     maxNetworkRetries: 0,
   });
   const recorder = new ExchangeRecorder('shop');
-  const shop = createShop({
+  const ctx = createShopContext({
     db,
     sqlite,
     config,
@@ -69,10 +69,10 @@ export function testShop(
   });
   // Background work (refunds) stops before the database closes.
   const closeAll = () => {
-    void shop.services.refunds.stop();
+    void ctx.refunds.stop();
     close();
   };
-  return { ...shop, db, sqlite, outbox, config, recorder, close: closeAll };
+  return { app: createApp(ctx), ctx, db, sqlite, outbox, config, recorder, close: closeAll };
 }
 
 /** Creates an order as a customer would; `cookie` is the customer's session (the bag cookie) it was given. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike, Logger } from '@hooklab/service';
 import { type CheckUrlResult, guardedFetch, UnsafeUrlError } from '@hooklab/webhooks';
-import { desc, eq } from 'drizzle-orm';
 import type { ShopDb } from '../db/index.ts';
-import { type Manifest, manifests } from '../db/schema.ts';
+import type { Manifest } from '../db/schema.ts';
+import { getManifest, recordManifestCheck } from '../domain/manifests.ts';
 
 export type ManifestResult = Pick<
   Manifest,
@@ -122,18 +122,10 @@ export async function checkManifest(
   },
   id: string,
 ): Promise<Manifest | undefined> {
-  const m = deps.db.select().from(manifests).where(eq(manifests.id, id)).get();
+  const m = getManifest(deps.db, id);
   if (!m) return undefined;
   const result = await downloadManifest(deps, { url: m.url, size: m.expectedSize, sha256: m.expectedSha256 });
-  deps.db
-    .update(manifests)
-    .set({ ...result, checkedAt: deps.now() })
-    .where(eq(manifests.id, id))
-    .run();
+  recordManifestCheck(deps.db, id, result, deps.now());
   if (result.status !== 'ok') deps.logger?.warn({ manifest: id, ...result }, 'manifest refused');
-  return deps.db.select().from(manifests).where(eq(manifests.id, id)).get();
-}
-
-export function listManifests(db: ShopDb, limit = 50): Manifest[] {
-  return db.select().from(manifests).orderBy(desc(manifests.receivedAt)).limit(limit).all();
+  return getManifest(deps.db, id);
 }

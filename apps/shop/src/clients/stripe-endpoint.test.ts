@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openShopDatabase } from '../db/index.ts';
 import { json, listen } from '../test-support.ts';
-import { ensureWebhookEndpoint, registerInBackground } from './endpoint-registration.ts';
-import { createStripeClient } from './stripe-client.ts';
+import { createStripeClient } from './stripe.ts';
+import { ensureWebhookEndpoint, registerInBackground } from './stripe-endpoint.ts';
 
 describe('webhook endpoint registration', () => {
   const endpoints = new Map<string, { id: string; url: string; enabled_events: string[]; status: string }>();

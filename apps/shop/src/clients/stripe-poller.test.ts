@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, json, listen, ORDER_BODY, testShop } from '../test-support.ts';
+import { ADMIN, createOrder, json, listen, ORDER_BODY, testShop } from '../test-support.ts';
 
 describe('polling mode (S02)', () => {
   let retrieves = 0;
@@ -47,11 +47,11 @@ describe('polling mode (S02)', () => {
         payment_intent_id: 'pi_poll',
         status: 'requires_payment_method',
       });
-      for (let i = 0; i < 500 && shop.services.orders.get(order.id)?.status !== 'paid'; i++)
+      for (let i = 0; i < 500 && shop.ctx.orders.get(order.id)?.status !== 'paid'; i++)
         await new Promise((r) => setTimeout(r, 10));
-      expect(shop.services.orders.get(order.id)?.status).toBe('paid');
+      expect(shop.ctx.orders.get(order.id)?.status).toBe('paid');
       const metrics = (await (
-        await shop.app.request(`/api/metrics/confirmation?order_ids=${order.id}`)
+        await shop.app.request(`/api/metrics/confirmation?order_ids=${order.id}`, { headers: ADMIN })
       ).json()) as {
         polling: Record<string, unknown>;
         orders: { delay_ms: { min: number; max: number; estimate: number } }[];
@@ -73,9 +73,9 @@ describe('polling mode (S02)', () => {
       expect(delay.max).toBeGreaterThan(delay.min);
       expect(delay.estimate).toBeGreaterThanOrEqual(delay.min);
       expect(retrieves).toBe(4);
-      expect(shop.services.poller.isPolling(order.id)).toBe(false);
+      expect(shop.ctx.poller.isPolling(order.id)).toBe(false);
     } finally {
-      await shop.services.poller.stopAll();
+      await shop.ctx.poller.stopAll();
       shop.close();
     }
   });

@@ -1,6 +1,6 @@
 import { ApiError, errors } from '@hooklab/service';
 import type Stripe from 'stripe';
-import type { ShopServices } from '../shop.ts';
+import type { ShopContext } from '../context.ts';
 import { isPayable } from './order-status.ts';
 import type { OrderView } from './orders.ts';
 import { holdStock, releaseHold } from './stock.ts';
@@ -70,14 +70,14 @@ const intentIdOf = (s: Stripe.Checkout.Session) =>
  * the order and its hold, so a retry after a lost answer gets the same session back rather than a second.
  */
 export function startCheckout(
-  s: ShopServices,
+  s: ShopContext,
   order: OrderView,
 ): Promise<{ checkout_url: string; session_id: string }> {
   return s.flights.run(`checkout:${order.id}`, () => checkoutOnce(s, order.id));
 }
 
 async function checkoutOnce(
-  s: ShopServices,
+  s: ShopContext,
   orderId: string,
 ): Promise<{ checkout_url: string; session_id: string }> {
   const { stripe, config } = s;
@@ -168,14 +168,14 @@ async function checkoutOnce(
 
 /** Creates (or returns) a PaymentIntent for the order, for clients that confirm it themselves (S02). */
 export function startPaymentIntent(
-  s: ShopServices,
+  s: ShopContext,
   order: OrderView,
 ): Promise<{ payment_intent_id: string; client_secret: string | null; status: string }> {
   return s.flights.run(`payment_intent:${order.id}`, () => paymentIntentOnce(s, order.id));
 }
 
 async function paymentIntentOnce(
-  s: ShopServices,
+  s: ShopContext,
   orderId: string,
 ): Promise<{ payment_intent_id: string; client_secret: string | null; status: string }> {
   const order = s.orders.get(orderId);

@@ -1,5 +1,5 @@
 import type { SqliteClient } from '@hooklab/db';
-import { currentTrace, formatTraceparent, newId } from '@hooklab/service';
+import { newId } from '@hooklab/service';
 import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { ShopDb } from '../db/index.ts';
 import {
@@ -11,6 +11,7 @@ import {
   orders,
   type ShipTo,
 } from '../db/schema.ts';
+import { enqueueOrderCreated, type OrderOutbox } from '../webhooks/out/order-created.ts';
 import type { OrderBus } from './order-bus.ts';
 import {
   isOrderStatus,
@@ -22,24 +23,6 @@ import {
 import { restock, sellStock } from './stock.ts';
 
 export type ConfirmationMode = 'webhook' | 'polling';
-
-/** What the delivery engine's outbox offers the shop: an insert that joins our open transaction. */
-export interface OrderOutbox {
-  enqueue(
-    tx: SqliteClient,
-    message: {
-      endpointId: string;
-      url: string;
-      eventType: string;
-      eventId: string;
-      body: string;
-      headers?: Record<string, string>;
-      signing?: { scheme: 'standard'; secrets: string[] };
-      profile?: 'standard';
-      traceparent?: string;
-    },
-  ): unknown;
-}
 
 export interface OrdersDeps {
   db: ShopDb;
@@ -226,35 +209,16 @@ export function createOrders(deps: OrdersDeps) {
     return result;
   }
 
-  function enqueueOrderCreated(order: Order): void {
+  function sendOrderCreated(order: Order): void {
     const items = db
       .select()
       .from(orderItems)
       .where(eq(orderItems.orderId, order.id))
       .orderBy(asc(orderItems.id))
       .all();
-    const body = JSON.stringify({
-      type: 'order.created',
-      timestamp: new Date(deps.now()).toISOString(),
-      data: {
-        order_id: order.id,
-        items: items.map((i) => ({ sku: i.sku ?? i.productId, name: i.name, quantity: i.quantity })),
-        ship_to: order.shipTo,
-        callback_url: deps.urls().callbackUrl,
-      },
-    });
-    const trace = currentTrace();
-    deps.outbox.enqueue(sqlite, {
-      endpointId: `logistics:${deps.logistics.merchantId}`,
-      url: `${deps.urls().logisticsUrl}/v1/inbound/orders`,
-      eventType: 'order.created',
-      eventId: `order.created.${order.id}`,
-      body,
-      headers: { 'x-merchant-id': deps.logistics.merchantId },
-      signing: { scheme: 'standard', secrets: [deps.logistics.inboundSecret] },
-      profile: 'standard',
-      traceparent: trace ? formatTraceparent(trace) : undefined,
-    });
+    const { logisticsUrl, callbackUrl } = deps.urls();
+    const target = { logisticsUrl, callbackUrl, ...deps.logistics };
+    enqueueOrderCreated(deps.outbox, sqlite, order, items, target, deps.now());
   }
 
   return {
@@ -401,7 +365,7 @@ export function createOrders(deps: OrdersDeps) {
             source: opts.source,
             detail,
           });
-          if (t.to === 'paid') enqueueOrderCreated({ ...order, ...patch } as Order);
+          if (t.to === 'paid') sendOrderCreated({ ...order, ...patch } as Order);
         } else if (t.kind === 'ignored') {
           recordEvent({
             orderId,

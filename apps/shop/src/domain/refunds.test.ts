@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { STRIPE_EVENTS } from '../payments/endpoint-registration.ts';
+import { STRIPE_EVENTS } from '../clients/stripe-endpoint.ts';
 import {
   createOrder,
   fakePayments,
@@ -134,7 +134,7 @@ describe('an order that cannot ship is refunded', () => {
   it('polling orders learn the refund from its answer (they take no webhooks)', async () => {
     shop = testShop({ paymentsUrl: fake.url });
     const order = await createOrder(shop.app, { ...GOWN, confirmation: 'polling' });
-    shop.services.orders.signal(order.id, 'payment_succeeded', {
+    shop.ctx.orders.signal(order.id, 'payment_succeeded', {
       source: 'poll:pi_gown_4',
       patch: { paymentIntentId: 'pi_gown_4' },
     });
@@ -153,19 +153,19 @@ describe('an order that cannot ship is refunded', () => {
   it('sends, after a restart, a refund that was recorded but not sent', async () => {
     shop = testShop({ paymentsUrl: fake.url });
     const order = await createOrder(shop.app, GOWN);
-    shop.services.orders.signal(order.id, 'payment_succeeded', {
+    shop.ctx.orders.signal(order.id, 'payment_succeeded', {
       source: 'test',
       patch: { paymentIntentId: 'pi_gown_5' },
     });
-    shop.services.orders.inTransaction(() => {
-      shop.services.orders.signal(order.id, 'shipment_failed', {
+    shop.ctx.orders.inTransaction(() => {
+      shop.ctx.orders.signal(order.id, 'shipment_failed', {
         source: 'test',
         patch: { failureReason: 'out_of_stock' },
       });
       shop.sqlite.prepare("update orders set refund_status = 'pending' where id = ?").run(order.id);
     });
     expect(refundsFor('pi_gown_5')).toHaveLength(0);
-    shop.services.refunds.resume();
+    shop.ctx.refunds.resume();
     await vi.waitFor(() => expect(refundsFor('pi_gown_5')).toHaveLength(1));
   });
 });

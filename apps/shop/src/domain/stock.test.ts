@@ -1,3 +1,4 @@
+import { systemClock } from '@hooklab/webhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -177,7 +178,7 @@ describe('stock: held at checkout, sold when paid, released when the checkout en
 
   it('frees holds whose checkout has ended even without the webhook (polling orders, lost events), never a paid one', async () => {
     let clock = Date.now();
-    shop = testShop({ paymentsUrl: fake.url, deps: { now: () => clock } });
+    shop = testShop({ paymentsUrl: fake.url, deps: { clock: { ...systemClock, now: () => clock } } });
     const abandoned = await createOrder(shop.app, GOWN);
     const knit = await createOrder(shop.app, { ...ORDER_BODY, items: [{ sku: 'DR-005', quantity: 1 }] });
     const { session_id } = (await (await checkout(abandoned)).json()) as { session_id: string };
@@ -190,9 +191,9 @@ describe('stock: held at checkout, sold when paid, released when the checkout en
       stripeDelivery(stripeEvent('payment_intent.succeeded', piObject('pi_knit', knit.id))),
     );
 
-    expect(shop.services.releaseLapsedHolds()).toBe(0);
+    expect(shop.ctx.releaseLapsedHolds()).toBe(0);
     clock = expiresAt * 1000;
-    expect(shop.services.releaseLapsedHolds()).toBe(1);
+    expect(shop.ctx.releaseLapsedHolds()).toBe(1);
     expect((await gownStock()).available).toBe(1);
     const products = (await (await shop.app.request('/api/products')).json()) as {
       data: { sku: string | null; available: number | null }[];

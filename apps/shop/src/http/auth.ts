@@ -6,9 +6,9 @@ import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { adminKeyOf } from '../config.ts';
+import type { ShopContext } from '../context.ts';
 import { carts } from '../db/schema.ts';
 import type { OrderView } from '../domain/orders.ts';
-import type { ShopServices } from '../shop.ts';
 
 /** The bag cookie: it also names the customer's session, whose orders it may read. */
 export const SESSION_COOKIE = 'atelier_cart';
@@ -32,7 +32,7 @@ function offeredKey(c: Context): string | undefined {
  * True when the request carries the back-office key; a wrong key is a 401 (never silently a customer).
  * Compared as sha256 digests in constant time.
  */
-export function isAdmin(c: Context, s: ShopServices): boolean {
+export function isAdmin(c: Context, s: ShopContext): boolean {
   const offered = offeredKey(c);
   if (offered === undefined) return false;
   const key = adminKeyOf(s.config);
@@ -45,15 +45,29 @@ export function isAdmin(c: Context, s: ShopServices): boolean {
   });
 }
 
+/**
+ * Only the back office passes: no key or a wrong one is a 401. Browsers are asked for Basic credentials (any
+ * user name, the key as password), API clients for a Bearer token.
+ */
+export function requireAdmin(c: Context, s: ShopContext, scheme: 'Bearer' | 'Basic' = 'Bearer'): void {
+  if (isAdmin(c, s)) return;
+  throw new ApiError({
+    status: 401,
+    code: 'unauthorized',
+    message: 'This needs the back-office key (SHOP_ADMIN_KEY)',
+    headers: { 'www-authenticate': `${scheme} realm="Atelier back office"` },
+  });
+}
+
 /** The customer's session id from the bag cookie, if it names a session we made. */
-export function sessionOf(c: Context, s: ShopServices): string | undefined {
+export function sessionOf(c: Context, s: ShopContext): string | undefined {
   const id = getCookie(c, SESSION_COOKIE);
   if (!id || id.length > 100) return undefined;
   return s.db.select().from(carts).where(eq(carts.id, id)).get() ? id : undefined;
 }
 
 /** The customer's session, made (and its cookie set) when the request has none. */
-export function ensureSession(c: Context, s: ShopServices): string {
+export function ensureSession(c: Context, s: ShopContext): string {
   const existing = sessionOf(c, s);
   if (existing) return existing;
   const id = newId('cart');
@@ -73,19 +87,19 @@ export interface Viewer {
   sessionId: string | undefined;
 }
 
-export function viewerOf(c: Context, s: ShopServices): Viewer {
+export function viewerOf(c: Context, s: ShopContext): Viewer {
   return { admin: isAdmin(c, s), sessionId: sessionOf(c, s) };
 }
 
 /** May this viewer see the order? */
-export function canSee(s: ShopServices, viewer: Viewer, orderId: string): boolean {
+export function canSee(s: ShopContext, viewer: Viewer, orderId: string): boolean {
   if (viewer.admin) return true;
   const owner = s.orders.sessionOf(orderId);
   return Boolean(owner && viewer.sessionId && owner === viewer.sessionId);
 }
 
 /** The order, if this request may see it; otherwise the same 404 as for an order that does not exist. */
-export function orderFor(c: Context, s: ShopServices, id: string): OrderView {
+export function orderFor(c: Context, s: ShopContext, id: string): OrderView {
   const order = canSee(s, viewerOf(c, s), id) ? s.orders.get(id) : undefined;
   if (!order) throw errors.notFound(`Order ${id}`);
   return order;

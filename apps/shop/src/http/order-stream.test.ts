@@ -41,7 +41,7 @@ describe('GET /api/orders/:id/events (SSE)', () => {
       const buffer = { text: '' };
       const first = await nextEvent(reader, buffer);
       expect(first.data).toMatchObject({ type: 'snapshot', order: { status: 'pending_payment' } });
-      shop.services.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
+      shop.ctx.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
       const second = await nextEvent(reader, buffer);
       expect(second.data).toMatchObject({ type: 'order.paid', order: { status: 'paid' } });
       expect(Number(second.id)).toBeGreaterThan(Number(first.id));
@@ -55,8 +55,8 @@ describe('GET /api/orders/:id/events (SSE)', () => {
     const shop = testShop();
     try {
       const order = await createOrder(shop.app);
-      const created = shop.services.orders.events(order.id)[0]!;
-      shop.services.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
+      const created = shop.ctx.orders.events(order.id)[0]!;
+      shop.ctx.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
       const res = await shop.app.request(`/api/orders/${order.id}/events`, {
         headers: { 'last-event-id': String(created.id), cookie: order.cookie },
       });

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { ShopContext } from '../context.ts';
 import type { OrderEvent } from '../db/schema.ts';
 import type { OrderChange } from '../domain/order-bus.ts';
 import type { OrderView } from '../domain/orders.ts';
-import type { ShopServices } from '../shop.ts';
 
 export interface OrderMessage {
   event: string;
@@ -27,7 +27,7 @@ export interface OrderStreamOptions {
  * An SSE stream of one order: what a reconnecting client missed, the current state, then every change as
  * its transaction commits (the order bus). Subscribes before reading, so nothing falls in between.
  */
-export function streamOrder(c: Context, s: ShopServices, orderId: string, opts: OrderStreamOptions) {
+export function streamOrder(c: Context, s: ShopContext, orderId: string, opts: OrderStreamOptions) {
   return streamSSE(c, async (stream) => {
     const queue: OrderChange[] = [];
     let wake: (() => void) | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testShop } from './test-support.ts';
+import { testShop } from '../test-support.ts';
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 const API = { accept: 'application/json' };

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { Manifest, Product } from '../db/schema.ts';
+import type { CartLine } from '../domain/cart.ts';
 import { availabilityOf, formatMoney, maxOrderable } from '../domain/catalog.ts';
 import type { OrderView } from '../domain/orders.ts';
 import { statusText } from './order-text.ts';
@@ -101,11 +102,6 @@ export function ProductPage(props: { product: Product; cartCount: number }) {
       </div>
     </Layout>
   );
-}
-
-export interface CartLine {
-  product: Product;
-  quantity: number;
 }
 
 export function CartPage(props: {

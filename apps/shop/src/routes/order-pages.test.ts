@@ -45,8 +45,8 @@ describe('the order page', () => {
       const order = await createOrder(shop.app, { ...ORDER_BODY, confirmation: 'polling' });
       const cookie = { cookie: order.cookie };
       await shop.app.request(`/api/orders/${order.id}/payment_intent`, { method: 'POST', headers: cookie });
-      await vi.waitFor(() => expect(shop.services.orders.get(order.id)?.payment.processing).toBe(true));
-      await shop.services.poller.stopAll();
+      await vi.waitFor(() => expect(shop.ctx.orders.get(order.id)?.payment.processing).toBe(true));
+      await shop.ctx.poller.stopAll();
 
       const html = await (
         await shop.app.request(`/orders/${order.id}?session_id=cs_test_back`, { headers: cookie })
@@ -93,7 +93,7 @@ describe('the order page', () => {
     expect(declinedPage).not.toContain('insufficient_funds');
 
     const gown = await createOrder(shop.app, { ...ORDER_BODY, items: [{ sku: 'OOS-TULLE', quantity: 1 }] });
-    shop.services.orders.signal(gown.id, 'payment_succeeded', { source: 'test' });
+    shop.ctx.orders.signal(gown.id, 'payment_succeeded', { source: 'test' });
     await shop.app.request(
       '/webhooks/logistics',
       logisticsCallback('shipment.failed', {
@@ -122,7 +122,7 @@ describe('the order page', () => {
       );
     /** The live message for the order's latest event (a step may publish several). */
     const live = async () => {
-      const latest = String(shop.services.orders.events(order.id).at(-1)!.id);
+      const latest = String(shop.ctx.orders.events(order.id).at(-1)!.id);
       for (;;) {
         const msg = await stream.next();
         if (msg.id === latest) return (JSON.parse(msg.data) as { html: string }).html;

@@ -1,6 +1,6 @@
 import { createTracedFetch, ExchangeRecorder } from '@hooklab/service';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeClient } from '../payments/stripe-client.ts';
+import { createStripeClient } from '../clients/stripe.ts';
 import { ADMIN, createOrder, json, listen, ORDER_BODY, testShop } from '../test-support.ts';
 
 const post = (body: string, type = 'application/json') => ({
@@ -208,7 +208,7 @@ describe('checkout through the official stripe SDK (v23) with the traced fetch',
       });
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: 'payments_unavailable' });
-      shop.services.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
+      shop.ctx.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
       expect(
         (await shop.app.request(`/api/orders/${order.id}/checkout`, { method: 'POST', headers: ADMIN }))
           .status,

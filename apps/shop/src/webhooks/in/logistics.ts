@@ -1,9 +1,16 @@
-import type { Logger } from '@hooklab/service';
+// What the shop RECEIVES from logistics: Standard Webhooks callbacks, verified over the raw body, kept once per
+// `webhook-id` (the inbox row commits with the order change), then applied to the order.
+import { ApiError, type Logger, noteSignature, type ServiceEnv } from '@hooklab/service';
+import { Hono } from 'hono';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
-import type { ShopDb } from '../db/index.ts';
-import { inbox, manifests } from '../db/schema.ts';
-import type { Orders } from '../domain/orders.ts';
-import type { Refunds } from '../domain/refunds.ts';
+import type { ShopContext } from '../../context.ts';
+import type { ShopDb } from '../../db/index.ts';
+import { inbox } from '../../db/schema.ts';
+import { queueManifest } from '../../domain/manifests.ts';
+import type { Orders } from '../../domain/orders.ts';
+import type { Refunds } from '../../domain/refunds.ts';
+import { refuse, webhookBodyLimit } from '../../http/webhook-body.ts';
 
 const str = z.string().min(1).max(2000);
 
@@ -148,32 +155,68 @@ export function handleLogisticsCallback(
       }
       case 'manifest.ready': {
         const d = msg.data;
-        deps.db
-          .insert(manifests)
-          .values({
+        queueManifest(
+          deps.db,
+          {
             id: d.manifest_id,
             date: d.date ?? null,
             url: d.url,
             contentType: d.content_type ?? null,
-            expectedSize: d.size,
-            expectedSha256: d.sha256.toLowerCase(),
+            size: d.size,
+            sha256: d.sha256,
             expiresAt: d.expires_at ?? null,
-            status: 'pending',
-            receivedAt: deps.now(),
-          })
-          .onConflictDoUpdate({
-            target: manifests.id,
-            set: {
-              url: d.url,
-              expectedSize: d.size,
-              expectedSha256: d.sha256.toLowerCase(),
-              status: 'pending',
-              receivedAt: deps.now(),
-            },
-          })
-          .run();
+          },
+          deps.now(),
+        );
         return { duplicate: false, action: 'manifest_queued', manifestId: d.manifest_id };
       }
     }
   });
+}
+
+/** `POST /webhooks/logistics`: verify → dedupe → order change; `manifest.ready` then starts the download. */
+export function logisticsWebhookRoutes(s: ShopContext) {
+  const hooks = new Hono<ServiceEnv>();
+
+  // The secret is fixed config: decode it once, not per callback.
+  const logisticsWebhook = new Webhook(s.config.LOGISTICS_WEBHOOK_SECRET);
+  hooks.post('/', webhookBodyLimit, async (c) => {
+    const raw = await c.req.text();
+    const headers = {
+      'webhook-id': c.req.header('webhook-id') ?? '',
+      'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
+      'webhook-signature': c.req.header('webhook-signature') ?? '',
+    };
+    let payload: unknown;
+    try {
+      payload = logisticsWebhook.verify(raw, headers);
+    } catch (err) {
+      const message = err instanceof WebhookVerificationError ? err.message : 'Invalid webhook';
+      s.logger?.warn({ reason: message }, 'refused a logistics callback');
+      noteSignature(c, { verified: false, scheme: 'standard', reason: message });
+      throw refuse(message);
+    }
+    noteSignature(c, { verified: true, scheme: 'standard' });
+    const parsed = logisticsCallbackSchema.safeParse(payload);
+    if (!parsed.success) {
+      const known =
+        typeof payload === 'object' && payload && 'type' in payload
+          ? String((payload as { type: unknown }).type)
+          : '';
+      // An event type we do not know yet is acknowledged, so the sender does not retry it for days.
+      if (known && !logisticsCallbackSchema.options.some((o) => o.shape.type.value === known)) {
+        return c.json({ received: true, action: 'ignored_type' });
+      }
+      throw new ApiError({
+        status: 422,
+        code: 'invalid_callback',
+        message: parsed.error.issues[0]?.message ?? 'Invalid callback body',
+      });
+    }
+    const outcome = handleLogisticsCallback(s, headers['webhook-id'], parsed.data);
+    if (outcome.manifestId && !outcome.duplicate) s.onManifest?.(outcome.manifestId);
+    return c.json({ received: true, ...outcome });
+  });
+
+  return hooks;
 }

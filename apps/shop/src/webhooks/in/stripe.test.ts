@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, createOrder, piObject, stripeDelivery, stripeEvent, testShop } from '../test-support.ts';
+import { ADMIN, createOrder, piObject, stripeDelivery, stripeEvent, testShop } from '../../test-support.ts';
 
 describe('POST /webhooks/stripe', () => {
   let shop: ReturnType<typeof testShop>;
@@ -65,7 +65,7 @@ describe('POST /webhooks/stripe', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ duplicate: true });
     expect(outboxCount()).toBe(1);
-    const events = shop.services.orders.events(order.id).filter((e) => e.type === 'order.paid');
+    const events = shop.ctx.orders.events(order.id).filter((e) => e.type === 'order.paid');
     expect(events).toHaveLength(1);
   });
 

@@ -1,11 +1,16 @@
-import type { Logger } from '@hooklab/service';
-import type Stripe from 'stripe';
-import type { ShopDb } from '../db/index.ts';
-import { inbox } from '../db/schema.ts';
-import { type Confirmations, preciseNow } from '../domain/confirmations.ts';
-import type { OrderSignal } from '../domain/order-status.ts';
-import type { OrderPatch, Orders } from '../domain/orders.ts';
-import { releaseHold } from '../domain/stock.ts';
+// What the shop RECEIVES from payments (or real Stripe): events verified with the official SDK over the raw
+// body, kept once per event id (the inbox row commits with the order change), then applied to the order.
+import { ApiError, type Logger, noteSignature, type ServiceEnv } from '@hooklab/service';
+import { Hono } from 'hono';
+import Stripe from 'stripe';
+import type { ShopContext } from '../../context.ts';
+import type { ShopDb } from '../../db/index.ts';
+import { inbox } from '../../db/schema.ts';
+import { type Confirmations, preciseNow } from '../../domain/confirmations.ts';
+import type { OrderSignal } from '../../domain/order-status.ts';
+import type { OrderPatch, Orders } from '../../domain/orders.ts';
+import { releaseHold } from '../../domain/stock.ts';
+import { refuse, webhookBodyLimit } from '../../http/webhook-body.ts';
 
 export interface StripeEventOutcome {
   duplicate: boolean;
@@ -162,4 +167,84 @@ export function handleStripeEvent(deps: Deps, event: Stripe.Event, receivedAt: n
   }
   deps.logger?.debug({ event: event.id, type: event.type, ...outcome }, 'stripe event');
   return outcome;
+}
+
+/** Stripe receivers accept a timestamp this many seconds away from now (WIRE.md). */
+const STRIPE_TOLERANCE_S = 300;
+
+/** The `t=` of a Stripe-Signature header, read the way the SDK reads it (the last one counts). */
+function signedAt(header: string): number | undefined {
+  let t: number | undefined;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') t = Number.parseInt(value ?? '', 10);
+  }
+  return t !== undefined && Number.isFinite(t) ? t : undefined;
+}
+
+// Verification needs no network and no client state: any instance of the SDK verifies (stripe-node webhooks).
+const verifier = new Stripe('sk_test_verifier_only', { telemetry: false });
+
+/** `POST /webhooks/stripe`: verify (raw body, SDK) → dedupe → order change; answers once it has committed. */
+export function stripeWebhookRoutes(s: ShopContext) {
+  const hooks = new Hono<ServiceEnv>();
+
+  hooks.post('/', webhookBodyLimit, async (c) => {
+    const receivedAt = preciseNow();
+    const raw = Buffer.from(await c.req.arrayBuffer());
+    const header = c.req.header('stripe-signature');
+    if (!header) throw refuse('Missing Stripe-Signature header', 'signature_missing');
+    const secrets = s.stripeWebhookSecrets();
+    if (!secrets.length) {
+      throw new ApiError({
+        status: 503,
+        code: 'not_ready',
+        message: 'The webhook endpoint is not registered yet',
+        headers: { 'retry-after': '1' },
+      });
+    }
+    let event: Stripe.Event | undefined;
+    let lastError = 'signature invalid';
+    const nowMs = s.now();
+    for (const secret of secrets) {
+      try {
+        // The SDK checks the v1 HMAC over the raw bytes and the 300 s timestamp tolerance (WIRE.md).
+        event = verifier.webhooks.constructEvent(raw, header, secret, STRIPE_TOLERANCE_S, undefined, nowMs);
+        break;
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+      }
+    }
+    // The SDK only looks back: a signature stamped hours ahead would stay replayable until then, plus 300 s.
+    const t = event ? signedAt(header) : undefined;
+    if (event && t !== undefined && t - Math.floor(nowMs / 1000) > STRIPE_TOLERANCE_S) {
+      event = undefined;
+      lastError = 'Timestamp outside the tolerance zone (in the future)';
+    }
+    // The recorded exchange says whether the signature held (the console shows it on the arrow).
+    noteSignature(
+      c,
+      event ? { verified: true, scheme: 'stripe' } : { verified: false, scheme: 'stripe', reason: lastError },
+    );
+    if (!event) {
+      s.logger?.warn({ reason: lastError }, 'refused a Stripe webhook');
+      throw refuse(
+        /timestamp/i.test(lastError)
+          ? 'Timestamp outside the tolerance zone'
+          : 'No signatures found matching the expected signature for payload',
+      );
+    }
+    if (
+      typeof event.id !== 'string' ||
+      typeof event.type !== 'string' ||
+      !event.data ||
+      typeof event.data.object !== 'object'
+    ) {
+      throw refuse('A signed body that is not a Stripe event', 'invalid_event');
+    }
+    const outcome = handleStripeEvent(s, event, receivedAt);
+    return c.json({ received: true, ...outcome });
+  });
+
+  return hooks;
 }

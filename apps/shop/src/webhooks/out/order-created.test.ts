@@ -1,7 +1,7 @@
 import type { RunningApp } from '@hooklab/service';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start } from './main.ts';
+import { start } from '../../main.ts';
 import {
   json,
   listen,
@@ -10,7 +10,7 @@ import {
   stripeDelivery,
   stripeEvent,
   TEST_STRIPE_SECRET,
-} from './test-support.ts';
+} from '../../test-support.ts';
 
 const INBOUND_SECRET = 'whsec_aG9va2xhYi1sb2dpc3RpY3MtaW5ib3VuZC1kZXYtc2VjcmV0';
 
