@@ -1,17 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@hooklab/db';
-import { loadConfig } from '@hooklab/service';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../app.ts';
-import { paymentsConfigSchema } from '../config.ts';
-
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+import { createApp } from './app.ts';
+import { createTestContext } from './test-support.ts';
 
 function testApp() {
-  const { db, sqlite } = openDatabase({ file: ':memory:', migrationsFolder });
-  const config = loadConfig(paymentsConfigSchema, { PAYMENTS_MAX_BODY_BYTES: '4096' });
-  return createApp({ db, sqlite, config, urlCheck: async () => ({ ok: true }) });
+  return createApp(createTestContext({ PAYMENTS_MAX_BODY_BYTES: '4096' }));
 }
 
 const auth = { authorization: 'Bearer sk_test_hooklab' };

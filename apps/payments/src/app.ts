@@ -1,109 +1,38 @@
-import type { SqliteClient } from '@hooklab/db';
-import {
-  createServiceApp,
-  type ExchangeRecorder,
-  type Logger,
-  setResponseHeader,
-  ssrfOptionsOf,
-} from '@hooklab/service';
-import { type Clock, createSqliteOutbox, type SqliteOutbox, systemClock } from '@hooklab/webhooks';
+import { createServiceApp, setResponseHeader } from '@hooklab/service';
 import { bodyLimit } from 'hono/body-limit';
-import type { PaymentsConfig } from './config.ts';
-import { registrationUrlCheck } from './domain/callback-url.ts';
-import { expireCheckoutSession } from './domain/checkout.ts';
-import { BACKGROUND, type Domain } from './domain/context.ts';
-import { API_VERSION } from './domain/events.ts';
-import { createJobRunner } from './domain/jobs.ts';
-import { settleProcessing } from './domain/payment-intents.ts';
-import { createStore, type Db } from './domain/store.ts';
-import type { UrlCheck } from './domain/webhook-endpoints.ts';
+import type { PaymentsContext } from './context.ts';
+import { stripeError } from './domain/errors.ts';
 import { authenticate, keyringOf } from './http/auth.ts';
 import type { PaymentsEnv } from './http/env.ts';
+import { renderStripeError } from './http/errors.ts';
 import { idempotency } from './http/idempotency.ts';
 import { readParams } from './http/params-middleware.ts';
 import { prettyJson } from './http/pretty-json.ts';
-import { renderStripeError, stripeError } from './http/stripe-error.ts';
 import { dashboardRoutes } from './pages/dashboard.tsx';
 import { hostedPageRoutes } from './pages/hosted.tsx';
-import { chargeRoutes, refundRoutes } from './routes/charges-refunds.ts';
+import { chargeRoutes } from './routes/charges.ts';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.ts';
 import { eventRoutes } from './routes/events.ts';
 import { paymentIntentRoutes } from './routes/payment-intents.ts';
-import { priceRoutes, productRoutes } from './routes/products.ts';
+import { priceRoutes } from './routes/prices.ts';
+import { productRoutes } from './routes/products.ts';
+import { refundRoutes } from './routes/refunds.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
-
-export interface DomainDeps {
-  db: Db;
-  sqlite: SqliteClient;
-  config: PaymentsConfig;
-  /** Business time: object timestamps, checkout expiry, bank debits settling. Tests pass a manual clock. */
-  clock?: Clock;
-  /** The outbox on the same connection; created here when not given. */
-  outbox?: SqliteOutbox;
-  logger?: Logger;
-  publicUrl?: () => string;
-}
-
-/** The payments domain (store, outbox, durable jobs) on one database; the job runner is not started. */
-export function createDomain(deps: DomainDeps): Domain {
-  const clock = deps.clock ?? systemClock;
-  const fallbackUrl = deps.config.PAYMENTS_PUBLIC_URL ?? 'http://localhost:3002';
-  const d: Domain = {
-    db: deps.db,
-    sqlite: deps.sqlite,
-    store: createStore(deps.sqlite),
-    outbox: deps.outbox ?? createSqliteOutbox(deps.sqlite),
-    clock,
-    config: deps.config,
-    logger: deps.logger,
-    publicUrl: deps.publicUrl ?? (() => fallbackUrl),
-    jobs: undefined as never,
-  };
-  d.jobs = createJobRunner({
-    db: deps.db,
-    sqlite: deps.sqlite,
-    clock,
-    logger: deps.logger,
-    handlers: {
-      'payment_intent.settle': (job) => settleProcessing(d, job.accountId, job.objectId),
-      'checkout.expire': (job) =>
-        void expireCheckoutSession(d, job.accountId, BACKGROUND, job.objectId, true),
-    },
-  });
-  return d;
-}
-
-export interface PaymentsDeps extends DomainDeps {
-  domain?: Domain;
-  recorder?: ExchangeRecorder;
-  /** Callback-URL check for webhook endpoints; by default the SSRF rules of the config. */
-  urlCheck?: UrlCheck;
-  /**
-   * Requeues the failed and dead deliveries of one webhook endpoint (main wires it to the dispatcher);
-   * resolves to how many were requeued. The dashboard offers it once a disabled endpoint is enabled again.
-   */
-  replayFailedDeliveries?: (endpointId: string) => Promise<number>;
-  hooks?: {
-    /** Runs after an idempotency key is taken and before the handler: tests use it to hold a request open. */
-    beforeIdempotentHandler?: (key: string) => Promise<void>;
-  };
-}
+import { API_VERSION } from './webhooks/out/events.ts';
 
 /** The payments app: Stripe's API under /v1, hosted checkout and 3-D Secure pages, and a dashboard. */
-export function createApp(deps: PaymentsDeps) {
-  const d = deps.domain ?? createDomain(deps);
-  const { config } = deps;
+export function createApp(d: PaymentsContext) {
+  const { config } = d;
   const app = createServiceApp<PaymentsEnv>({
     name: 'payments',
-    logger: deps.logger,
-    recorder: deps.recorder,
+    logger: d.logger,
+    recorder: d.recorder,
     renderError: renderStripeError,
     // /v1 answers in Stripe's JSON whatever Accept says; hosted pages and the dashboard give browsers HTML.
     apiPrefixes: ['/v1/'],
     dev: config,
     requestIdHeader: 'Request-Id',
   });
-  const urlCheck: UrlCheck = deps.urlCheck ?? registrationUrlCheck(ssrfOptionsOf(config));
 
   app.use('/v1/*', async (c, next) => {
     await next();
@@ -115,10 +44,10 @@ export function createApp(deps: PaymentsDeps) {
     authenticate(keyringOf(config)),
     readParams(config.PAYMENTS_MAX_BODY_BYTES),
     idempotency({
-      sqlite: deps.sqlite,
+      sqlite: d.sqlite,
       clock: d.clock,
       ttlMs: config.PAYMENTS_IDEMPOTENCY_TTL_HOURS * 3600_000,
-      beforeHandler: deps.hooks?.beforeIdempotentHandler,
+      beforeHandler: d.hooks?.beforeIdempotentHandler,
     }),
   );
   app.route('/v1/payment_intents', paymentIntentRoutes(d));
@@ -128,7 +57,7 @@ export function createApp(deps: PaymentsDeps) {
   app.route('/v1/products', productRoutes(d));
   app.route('/v1/prices', priceRoutes(d));
   app.route('/v1/events', eventRoutes(d));
-  app.route('/v1/webhook_endpoints', webhookEndpointRoutes(d, urlCheck));
+  app.route('/v1/webhook_endpoints', webhookEndpointRoutes(d));
 
   const pageLimit = bodyLimit({
     maxSize: 64 * 1024,
@@ -148,7 +77,7 @@ export function createApp(deps: PaymentsDeps) {
   const dashboard = config.HOOKLAB_DEV && config.PAYMENTS_DASHBOARD;
   if (dashboard) {
     app.use('/dashboard/*', pageLimit);
-    app.route('/dashboard', dashboardRoutes(d, { replayFailedDeliveries: deps.replayFailedDeliveries }));
+    app.route('/dashboard', dashboardRoutes(d));
   }
   app.get('/', (c) =>
     c.json({

@@ -1,4 +1,4 @@
-import { baseConfigSchema, boolVar } from '@hooklab/service';
+import { baseConfigSchema, boolVar, loadConfig } from '@hooklab/service';
 import { z } from 'zod';
 
 const keyVar = (prefix: string, fallback: string) =>
@@ -45,3 +45,7 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
+
+/** The one place payments reads its environment. */
+export const loadPaymentsConfig = (env: Record<string, string | undefined>): PaymentsConfig =>
+  loadConfig(paymentsConfigSchema, env);

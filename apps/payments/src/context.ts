@@ -1,36 +1,75 @@
 import type { SqliteClient } from '@hooklab/db';
-import type { Logger } from '@hooklab/service';
-import type { Clock, SqliteOutbox } from '@hooklab/webhooks';
-import type { PaymentsConfig } from '../config.ts';
-import type { JobRunner } from './jobs.ts';
-import type { Db, Store } from './store.ts';
+import { type ExchangeRecorder, type Logger, ssrfOptionsOf } from '@hooklab/service';
+import { type Clock, createSqliteOutbox, type SqliteOutbox, systemClock } from '@hooklab/webhooks';
+import type { PaymentsConfig } from './config.ts';
+import type { PaymentsDb } from './db/index.ts';
+import { BACKGROUND } from './domain/base.ts';
+import { registrationUrlCheck } from './domain/callback-url.ts';
+import { expireCheckoutSession } from './domain/checkout.ts';
+import { createJobRunner, type JobRunner } from './domain/jobs.ts';
+import { settleProcessing } from './domain/payment-intents.ts';
+import { createStore, type Store } from './domain/store.ts';
+import type { UrlCheck } from './domain/webhook-endpoints.ts';
 
-/** What every domain function works with; built once by createApp. */
-export interface Domain {
-  db: Db;
+/** What `createPaymentsContext` is given: main.ts passes the real things, tests their own clock or checks. */
+export interface PaymentsContextInput {
+  config: PaymentsConfig;
+  db: PaymentsDb;
   sqlite: SqliteClient;
+  /** Business time: object timestamps, checkout expiry, bank debits settling. Tests pass a manual clock. */
+  clock?: Clock;
+  /** The outbox on the same connection; created here when not given. */
+  outbox?: SqliteOutbox;
+  logger?: Logger;
+  recorder?: ExchangeRecorder;
+  /** Base URL of the hosted pages (known only once the server listens). */
+  publicUrl?: () => string;
+  /** Callback-URL check for webhook endpoints; by default the SSRF rules of the config. */
+  urlCheck?: UrlCheck;
+  /**
+   * Requeues the failed and dead deliveries of one webhook endpoint (main wires it to the dispatcher);
+   * resolves to how many were requeued. The dashboard offers it once a disabled endpoint is enabled again.
+   */
+  replayFailedDeliveries?: (endpointId: string) => Promise<number>;
+  hooks?: {
+    /** Runs after an idempotency key is taken and before the handler: tests use it to hold a request open. */
+    beforeIdempotentHandler?: (key: string) => Promise<void>;
+  };
+}
+
+/** The payments app's one deps container: what it was given, and the store, outbox and job runner over them. */
+export interface PaymentsContext extends PaymentsContextInput {
+  clock: Clock;
   store: Store;
   outbox: SqliteOutbox;
-  clock: Clock;
-  config: PaymentsConfig;
+  /** Durable timers (bank debits settling, sessions expiring); main.ts starts them. */
   jobs: JobRunner;
-  logger?: Logger;
-  /** Base URL of the hosted pages (known only once the server listens). */
-  publicUrl(): string;
+  publicUrl: () => string;
+  urlCheck: UrlCheck;
 }
 
-/** The request an event came from (Stripe's `event.request`); null for background changes. */
-export interface RequestMeta {
-  id: string | null;
-  idempotencyKey: string | null;
-}
-
-export const BACKGROUND: RequestMeta = { id: null, idempotencyKey: null };
-
-/** Unix seconds on the domain's clock. */
-export const nowSec = (d: Domain) => Math.floor(d.clock.now() / 1000);
-
-/** Runs `fn` in one SQLite transaction (state change, events and outbox rows commit together). */
-export function tx<T>(d: Domain, fn: () => T): T {
-  return d.sqlite.transaction(fn)();
+export function createPaymentsContext(input: PaymentsContextInput): PaymentsContext {
+  const clock = input.clock ?? systemClock;
+  const fallbackUrl = input.config.PAYMENTS_PUBLIC_URL ?? 'http://localhost:3002';
+  const d: PaymentsContext = {
+    ...input,
+    clock,
+    store: createStore(input.sqlite),
+    outbox: input.outbox ?? createSqliteOutbox(input.sqlite),
+    publicUrl: input.publicUrl ?? (() => fallbackUrl),
+    urlCheck: input.urlCheck ?? registrationUrlCheck(ssrfOptionsOf(input.config)),
+    jobs: undefined as never,
+  };
+  d.jobs = createJobRunner({
+    db: input.db,
+    sqlite: input.sqlite,
+    clock,
+    logger: input.logger,
+    handlers: {
+      'payment_intent.settle': (job) => settleProcessing(d, job.accountId, job.objectId),
+      'checkout.expire': (job) =>
+        void expireCheckoutSession(d, job.accountId, BACKGROUND, job.objectId, true),
+    },
+  });
+  return d;
 }

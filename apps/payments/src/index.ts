@@ -1,3 +1,2 @@
-export { createApp, createDomain, type PaymentsDeps } from './app.ts';
-export { type PaymentsConfig, paymentsConfigSchema } from './config.ts';
-export { start } from './main.ts';
+export { loadPaymentsConfig, type PaymentsConfig, paymentsConfigSchema } from './config.ts';
+export { type PaymentsStartOptions, start } from './main.ts';

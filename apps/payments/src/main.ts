@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { databaseFileFor, openDatabase } from '@hooklab/db';
+import { databaseFileFor } from '@hooklab/db';
 import {
   appControl,
   createLogger,
@@ -7,7 +6,6 @@ import {
   ExchangeRecorder,
   httpTimeoutsOf,
   isMemoryDataDir,
-  loadConfig,
   portOf,
   type RunningApp,
   recordDeliveryAttempt,
@@ -25,21 +23,21 @@ import {
   type Dispatcher,
   type SqliteOutbox,
 } from '@hooklab/webhooks';
-import { createApp, createDomain } from './app.ts';
-import { paymentsConfigSchema } from './config.ts';
-import { markDelivered } from './domain/events.ts';
+import { createApp } from './app.ts';
+import { loadPaymentsConfig } from './config.ts';
+import { createPaymentsContext, type PaymentsContextInput } from './context.ts';
+import { openPaymentsDatabase } from './db/index.ts';
 import { disableFailingEndpoint, ENDPOINT_TYPE } from './domain/webhook-endpoints.ts';
 import { keyringOf } from './http/auth.ts';
-
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+import { markDelivered } from './webhooks/out/events.ts';
 
 export interface PaymentsStartOptions extends StartOptions {
   /** Business clock (checkout expiry, bank debits settling); deliveries keep `deliveryClock`. */
   clock?: Clock;
   /** Clock of the outbox and its dispatcher: retry schedules and endpoint health. Default: real time. */
   deliveryClock?: Clock;
-  /** Hooks passed to createApp (tests). */
-  hooks?: Parameters<typeof createApp>[0]['hooks'];
+  /** Test hooks, passed into the context. */
+  hooks?: PaymentsContextInput['hooks'];
 }
 
 /** Starts payments: config → db → migrations → job runner and webhook dispatcher → HTTP server. */
@@ -55,21 +53,26 @@ export async function start(
     replayFailedDeliveries: (endpointId: string) => Promise<number>;
   }
 > {
-  const config = loadConfig(paymentsConfigSchema, env);
+  const config = loadPaymentsConfig(env);
   const logger = createLogger('payments', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('payments');
   const file = isMemoryDataDir(config.DATA_DIR) ? ':memory:' : databaseFileFor('payments', config.DATA_DIR);
-  const { db, sqlite, close } = openDatabase({ file, migrationsFolder });
+  const { db, sqlite, close } = openPaymentsDatabase(file);
   const outbox = createSqliteOutbox(sqlite, { clock: opts.deliveryClock });
   let publicUrl = config.PAYMENTS_PUBLIC_URL ?? '';
-  const domain = createDomain({
+  // Main owns the dispatcher that replays; the context (built below) only needs its function.
+  let replay: (endpointId: string) => Promise<number> = async () => 0;
+  const ctx = createPaymentsContext({
     db,
     sqlite,
     config,
     clock: opts.clock,
     outbox,
     logger,
+    recorder,
+    hooks: opts.hooks,
     publicUrl: () => publicUrl,
+    replayFailedDeliveries: (endpointId) => replay(endpointId),
   });
   const ssrf = ssrfOptionsOf(config);
   const nameOf = serviceNamer(serviceUrls(env));
@@ -85,7 +88,7 @@ export async function start(
     // Checked again at each attempt, with the resolved addresses pinned (DNS rebinding).
     ssrf: { check: (url) => checkUrl(url, ssrf) },
     resolveEndpoint: (endpointId) => {
-      const row = domain.store.rowById(endpointId);
+      const row = ctx.store.rowById(endpointId);
       if (!row || row.type !== ENDPOINT_TYPE) return null;
       return {
         url: String(row.data.url),
@@ -95,12 +98,12 @@ export async function start(
       };
     },
     onAttempt: (e) => {
-      if (e.outcome === 'delivered') markDelivered(domain, e.message.eventId);
+      if (e.outcome === 'delivered') markDelivered(ctx, e.message.eventId);
       // What the console draws as payments' side of each delivery attempt.
       recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) });
     },
     onEndpointFailing: (endpointId, health) => {
-      if (disableFailingEndpoint(domain, endpointId, health.failingSince ?? undefined)) {
+      if (disableFailingEndpoint(ctx, endpointId, health.failingSince ?? undefined)) {
         const since = new Date(health.failingSince ?? 0).toISOString();
         logger.warn(
           { endpointId, failingSince: since },
@@ -113,16 +116,8 @@ export async function start(
   appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
   // Dead (retries spent) and failed (set aside while disabled) deliveries of one endpoint, sent again.
   const replayFailedDeliveries = (endpointId: string) => dispatcher.replaySince(0, { endpointId });
-  const app = createApp({
-    db,
-    sqlite,
-    config,
-    domain,
-    logger,
-    recorder,
-    hooks: opts.hooks,
-    replayFailedDeliveries,
-  });
+  replay = replayFailedDeliveries;
+  const app = createApp(ctx);
   const server = await serve({
     app,
     port: portOf('payments', env),
@@ -130,10 +125,10 @@ export async function start(
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
-    onShutdown: [() => domain.jobs.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => close()],
+    onShutdown: [() => ctx.jobs.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => close()],
   });
   publicUrl ||= server.url;
-  domain.jobs.start();
+  ctx.jobs.start();
   await dispatcher.start();
   return {
     name: 'payments',

@@ -1,5 +1,4 @@
-import { loadConfig } from '@hooklab/service';
-import { type PaymentsConfig, paymentsConfigSchema } from './config.ts';
+import { loadPaymentsConfig, type PaymentsConfig } from './config.ts';
 
 const KEY_VARS = [
   'PAYMENTS_SECRET_KEY',
@@ -16,7 +15,7 @@ export function startupBanner(config: PaymentsConfig, url: string): string {
   const lines = [`payments listening on ${url}`];
   if (!config.HOOKLAB_DEV) return lines.join('\n');
   if (config.PAYMENTS_DASHBOARD) lines.push(`dashboard ${url}/dashboard`);
-  const builtIn = loadConfig(paymentsConfigSchema, {});
+  const builtIn = loadPaymentsConfig({});
   const shown = KEY_VARS.filter((v) => config[v] === builtIn[v]).map((v) => config[v]);
   const fromEnv = KEY_VARS.filter((v) => config[v] !== builtIn[v]);
   if (shown.length) lines.push(`dev keys: ${shown.join('  ')}`);

@@ -2,12 +2,33 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { loadPaymentsConfig } from './config.ts';
+import { createPaymentsContext, type PaymentsContext, type PaymentsContextInput } from './context.ts';
+import { openPaymentsDatabase } from './db/index.ts';
 import { type PaymentsStartOptions, start } from './main.ts';
 
 export const SK = 'sk_test_hooklab';
 export const RK = 'rk_test_hooklab';
 export const PK = 'pk_test_hooklab';
 export const SK_OTHER = 'sk_test_other';
+
+/**
+ * A context on a fresh memory database, for tests that drive `createApp(ctx)` with `app.request`;
+ * callback URLs are accepted without an SSRF check unless `urlCheck` is given.
+ */
+export function createTestContext(
+  env: Record<string, string | undefined> = { HOOKLAB_DEV: '1' },
+  input: Partial<Omit<PaymentsContextInput, 'config' | 'db' | 'sqlite'>> = {},
+): PaymentsContext {
+  const { db, sqlite } = openPaymentsDatabase(':memory:');
+  return createPaymentsContext({
+    db,
+    sqlite,
+    config: loadPaymentsConfig({ LOG_LEVEL: 'silent', ...env }),
+    urlCheck: async () => ({ ok: true }),
+    ...input,
+  });
+}
 
 export type TestServer = Awaited<ReturnType<typeof start>> & { stripe: (key?: string) => Stripe };
 

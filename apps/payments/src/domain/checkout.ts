@@ -1,7 +1,8 @@
 import { newId, randomBase62 } from '@hooklab/service';
-import { invalid, missing, stripeError } from '../http/stripe-error.ts';
-import { BACKGROUND, type Domain, nowSec, type RequestMeta, tx } from './context.ts';
-import { emitEvent } from './events.ts';
+import type { PaymentsContext } from '../context.ts';
+import { emitEvent } from '../webhooks/out/events.ts';
+import { BACKGROUND, nowSec, type RequestMeta, tx } from './base.ts';
+import { invalid, missing, stripeError } from './errors.ts';
 import {
   cancelLoaded,
   checkAmount,
@@ -63,7 +64,7 @@ export interface CheckoutSession extends StripeObject {
   expires_at: number;
 }
 
-export function loadSession(d: Domain, accountId: string, id: string): CheckoutSession {
+export function loadSession(d: PaymentsContext, accountId: string, id: string): CheckoutSession {
   const s = d.store.get<CheckoutSession>(accountId, id, SESSION_TYPE);
   if (!s) throw missing('checkout.session', id, 'session');
   return s;
@@ -71,7 +72,7 @@ export function loadSession(d: Domain, accountId: string, id: string): CheckoutS
 
 /** Creates an open session, its PaymentIntent, and the job that expires it. */
 export function createCheckoutSession(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   p: CreateSessionParams,
@@ -162,7 +163,7 @@ export function createCheckoutSession(
 }
 
 /** A line item's price: the stored Price it names, or an inline one built from `price_data`. */
-function resolveLineItem(d: Domain, accountId: string, li: LineItemInput, i: number): ResolvedItem {
+function resolveLineItem(d: PaymentsContext, accountId: string, li: LineItemInput, i: number): ResolvedItem {
   const at = `line_items[${i}]`;
   if (li.price && li.price_data)
     throw invalid(
@@ -225,7 +226,7 @@ function resolveLineItem(d: Domain, accountId: string, li: LineItemInput, i: num
 
 /** Expires an open session (API call or its expiry job); its PaymentIntent is canceled. */
 export function expireCheckoutSession(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   id: string,
@@ -253,7 +254,7 @@ export function expireCheckoutSession(
 
 /** Called on every PaymentIntent change: the session it belongs to (if any) follows it. */
 export function onPaymentIntentChanged(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   pi: PaymentIntent,
@@ -300,7 +301,7 @@ export type PayResult =
 
 /** The hosted page's form post: pays the session with a test card number or test method. */
 export function payCheckoutSession(
-  d: Domain,
+  d: PaymentsContext,
   sessionId: string,
   input: { cardNumber?: string; expiry?: string; cvc?: string; paymentMethod?: string; email?: string },
 ): PayResult {

@@ -1,9 +1,10 @@
 import { newId, randomBase62 } from '@hooklab/service';
-import { invalid, missing, stripeError, unexpectedState } from '../http/stripe-error.ts';
+import type { PaymentsContext } from '../context.ts';
+import { emitEvent } from '../webhooks/out/events.ts';
+import { BACKGROUND, nowSec, type RequestMeta, tx } from './base.ts';
 import { onPaymentIntentChanged } from './checkout.ts';
-import { BACKGROUND, type Domain, nowSec, type RequestMeta, tx } from './context.ts';
 import { formatAmount, MAX_AMOUNT } from './currencies.ts';
-import { emitEvent } from './events.ts';
+import { invalid, missing, stripeError, unexpectedState } from './errors.ts';
 import type { StripeObject } from './store.ts';
 import { type Outcome, TEST_METHODS, type TestMethod } from './test-methods.ts';
 
@@ -110,7 +111,7 @@ function methodOf(pm: string, param = 'payment_method'): TestMethod {
 }
 
 /** Loads a PaymentIntent of this account, or the Stripe 404. */
-export function loadPaymentIntent(d: Domain, accountId: string, id: string): PaymentIntent {
+export function loadPaymentIntent(d: PaymentsContext, accountId: string, id: string): PaymentIntent {
   const pi = d.store.get<PaymentIntent>(accountId, id, PI_TYPE);
   if (!pi) throw missing('payment_intent', id, 'intent');
   return pi;
@@ -118,7 +119,7 @@ export function loadPaymentIntent(d: Domain, accountId: string, id: string): Pay
 
 /** Creates a PaymentIntent; with `confirm: true` it is confirmed at once (a decline commits, then throws 402). */
 export function createPaymentIntent(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   p: CreateParams,
@@ -174,7 +175,7 @@ export function createPaymentIntent(
 }
 
 export function updatePaymentIntent(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   _req: RequestMeta,
   id: string,
@@ -225,7 +226,7 @@ export function mergeMetadata(
 }
 
 export function confirmPaymentIntent(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   id: string,
@@ -266,7 +267,7 @@ function finish(result: AttemptResult): PaymentIntent {
 
 /** One payment attempt with the PaymentIntent's method: the status machine's confirm edge. */
 function attempt(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   pi: PaymentIntent,
@@ -307,12 +308,12 @@ function attempt(
   return charge(d, accountId, req, base, method, outcome);
 }
 
-function internalOf(d: Domain, id: string): Record<string, unknown> {
+function internalOf(d: PaymentsContext, id: string): Record<string, unknown> {
   return d.store.rowById(id)?.internal ?? {};
 }
 
 function newCharge(
-  d: Domain,
+  d: PaymentsContext,
   pi: PaymentIntent,
   method: TestMethod,
   status: Charge['status'],
@@ -377,7 +378,7 @@ function newCharge(
 }
 
 function charge(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   pi: PaymentIntent,
@@ -422,7 +423,7 @@ function charge(
 }
 
 function decline(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   pi: PaymentIntent,
@@ -469,7 +470,7 @@ function decline(
 
 /** The 3-D Secure page's answer: approve charges the card, fail returns to requires_payment_method. */
 export function completeAuthentication(
-  d: Domain,
+  d: PaymentsContext,
   piId: string,
   approve: boolean,
 ): { accountId: string; pi: PaymentIntent; returnUrl: string | null } {
@@ -511,7 +512,7 @@ export function completeAuthentication(
 }
 
 /** Job: a `processing` (bank debit) payment settles, succeeding or failing as its test method says. */
-export function settleProcessing(d: Domain, accountId: string, piId: string): void {
+export function settleProcessing(d: PaymentsContext, accountId: string, piId: string): void {
   const pi = d.store.get<PaymentIntent>(accountId, piId, PI_TYPE);
   if (pi?.status !== 'processing') return;
   const method = methodOf(pi.payment_method!);
@@ -553,7 +554,7 @@ export function settleProcessing(d: Domain, accountId: string, piId: string): vo
 }
 
 export function capturePaymentIntent(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   id: string,
@@ -594,7 +595,7 @@ export const CANCELLATION_REASONS = [
 ] as const;
 
 export function cancelPaymentIntent(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   id: string,
@@ -607,7 +608,7 @@ export function cancelPaymentIntent(
 }
 
 export function cancelLoaded(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   pi: PaymentIntent,

@@ -1,7 +1,8 @@
 import { newId } from '@hooklab/service';
-import { invalid, missing } from '../http/stripe-error.ts';
-import { type Domain, nowSec, type RequestMeta, tx } from './context.ts';
-import { changedFields, emitEvent } from './events.ts';
+import type { PaymentsContext } from '../context.ts';
+import { changedFields, emitEvent } from '../webhooks/out/events.ts';
+import { nowSec, type RequestMeta, tx } from './base.ts';
+import { invalid, missing } from './errors.ts';
 import { mergeMetadata } from './payment-intents.ts';
 import type { StripeObject } from './store.ts';
 
@@ -93,13 +94,13 @@ export interface UpdatePriceParams {
   tax_behavior?: 'inclusive' | 'exclusive' | 'unspecified';
 }
 
-export function loadProduct(d: Domain, accountId: string, id: string): Product {
+export function loadProduct(d: PaymentsContext, accountId: string, id: string): Product {
   const p = d.store.get<Product>(accountId, id, PRODUCT_TYPE);
   if (!p) throw missing('product', id);
   return p;
 }
 
-export function loadPrice(d: Domain, accountId: string, id: string): Price {
+export function loadPrice(d: PaymentsContext, accountId: string, id: string): Price {
   const p = d.store.get<Price>(accountId, id, PRICE_TYPE);
   if (!p) throw missing('price', id);
   return p;
@@ -109,19 +110,19 @@ export function loadPrice(d: Domain, accountId: string, id: string): Price {
 const noSuch = (kind: string, id: string, param: string) =>
   invalid(`No such ${kind}: '${id}'`, param, 'resource_missing');
 
-export function loadPriceParam(d: Domain, accountId: string, id: string, param: string): Price {
+export function loadPriceParam(d: PaymentsContext, accountId: string, id: string, param: string): Price {
   const p = d.store.get<Price>(accountId, id, PRICE_TYPE);
   if (!p) throw noSuch('price', id, param);
   return p;
 }
 
-export function loadProductParam(d: Domain, accountId: string, id: string, param: string): Product {
+export function loadProductParam(d: PaymentsContext, accountId: string, id: string, param: string): Product {
   const p = d.store.get<Product>(accountId, id, PRODUCT_TYPE);
   if (!p) throw noSuch('product', id, param);
   return p;
 }
 
-function newProduct(d: Domain, p: CreateProductParams & { id: string }): Product {
+function newProduct(d: PaymentsContext, p: CreateProductParams & { id: string }): Product {
   const now = nowSec(d);
   return {
     id: p.id,
@@ -145,7 +146,7 @@ function newProduct(d: Domain, p: CreateProductParams & { id: string }): Product
   };
 }
 
-function newPrice(d: Domain, productId: string, p: CreatePriceParams): Price {
+function newPrice(d: PaymentsContext, productId: string, p: CreatePriceParams): Price {
   return {
     id: newId('price'),
     object: 'price',
@@ -178,7 +179,7 @@ function newPrice(d: Domain, productId: string, p: CreatePriceParams): Price {
 
 /** Stripe: a lookup key names one price per account; `transfer_lookup_key` moves it from its current price. */
 function claimLookupKey(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   key: string,
@@ -202,7 +203,7 @@ function claimLookupKey(
 
 /** Creates a product; with `default_price_data` its first price too, which becomes its default price. */
 export function createProduct(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   p: CreateProductParams,
@@ -226,7 +227,7 @@ export function createProduct(
 }
 
 export function updateProduct(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   id: string,
@@ -271,7 +272,7 @@ export function updateProduct(
 }
 
 /** Stripe deletes a product only while no price points at it (archive it with `active=false` otherwise). */
-export function deleteProduct(d: Domain, accountId: string, req: RequestMeta, id: string) {
+export function deleteProduct(d: PaymentsContext, accountId: string, req: RequestMeta, id: string) {
   return tx(d, () => {
     const product = loadProduct(d, accountId, id);
     if (d.store.list(accountId, PRICE_TYPE, { ref: id, limit: 1 }).data.length > 0)
@@ -286,7 +287,12 @@ export function deleteProduct(d: Domain, accountId: string, req: RequestMeta, id
   });
 }
 
-export function createPrice(d: Domain, accountId: string, req: RequestMeta, p: CreatePriceParams): Price {
+export function createPrice(
+  d: PaymentsContext,
+  accountId: string,
+  req: RequestMeta,
+  p: CreatePriceParams,
+): Price {
   if (p.product && p.product_data)
     throw invalid(
       'You may only specify one of these parameters: product, product_data.',
@@ -318,7 +324,7 @@ export function createPrice(d: Domain, accountId: string, req: RequestMeta, p: C
 
 /** Stripe prices are immutable in amount and currency: only these fields change. */
 export function updatePrice(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   req: RequestMeta,
   id: string,

@@ -1,7 +1,8 @@
 import { newId } from '@hooklab/service';
-import { invalid, missing } from '../http/stripe-error.ts';
-import { type Domain, nowSec, type RequestMeta, tx } from './context.ts';
-import { changedFields, emitEvent } from './events.ts';
+import type { PaymentsContext } from '../context.ts';
+import { changedFields, emitEvent } from '../webhooks/out/events.ts';
+import { nowSec, type RequestMeta, tx } from './base.ts';
+import { invalid, missing } from './errors.ts';
 import type { Charge, PaymentIntent } from './payment-intents.ts';
 
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
@@ -15,7 +16,7 @@ export interface CreateRefundParams {
 }
 
 /** Refunds all or part of a captured charge; refusing more than what is left. */
-export function createRefund(d: Domain, accountId: string, req: RequestMeta, p: CreateRefundParams) {
+export function createRefund(d: PaymentsContext, accountId: string, req: RequestMeta, p: CreateRefundParams) {
   if (!p.payment_intent && !p.charge)
     throw invalid(
       'One of the following params should be provided for this request: payment_intent or charge.',

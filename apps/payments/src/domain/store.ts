@@ -1,6 +1,6 @@
 import type { BetterSQLite3Database, SqliteClient } from '@hooklab/db';
 import type { ObjectRow } from '../db/schema.ts';
-import { invalid } from '../http/stripe-error.ts';
+import { invalid } from './errors.ts';
 
 export type Db = BetterSQLite3Database<Record<string, unknown>>;
 export type StripeObject = Record<string, unknown> & { id: string; object: string };

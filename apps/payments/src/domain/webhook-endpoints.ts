@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '@hooklab/service';
-import { invalid, missing } from '../http/stripe-error.ts';
-import { type Domain, nowSec } from './context.ts';
-import { EVENT_TYPES } from './events.ts';
+import type { PaymentsContext } from '../context.ts';
+import { EVENT_TYPES } from '../webhooks/out/events.ts';
+import { nowSec } from './base.ts';
+import { invalid, missing } from './errors.ts';
 import { mergeMetadata } from './payment-intents.ts';
 import type { StripeObject } from './store.ts';
 
@@ -58,7 +59,7 @@ export async function checkEndpointUrl(url: string, guard: UrlCheck): Promise<vo
   if (!verdict.ok) throw invalid(`Invalid URL: ${verdict.reason}`, 'url', 'url_invalid');
 }
 
-function newSecret(d: Domain): string {
+function newSecret(d: PaymentsContext): string {
   return d.config.PAYMENTS_DEV_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
 }
 
@@ -69,7 +70,7 @@ export function publicEndpoint(e: WebhookEndpoint): WebhookEndpoint {
 }
 
 export function createEndpoint(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   p: {
     url: string;
@@ -97,14 +98,14 @@ export function createEndpoint(
   return { ...ep, secret };
 }
 
-export function loadEndpoint(d: Domain, accountId: string, id: string): WebhookEndpoint {
+export function loadEndpoint(d: PaymentsContext, accountId: string, id: string): WebhookEndpoint {
   const ep = d.store.get<WebhookEndpoint>(accountId, id, ENDPOINT_TYPE);
   if (!ep) throw missing('webhook_endpoint', id);
   return ep;
 }
 
 export function updateEndpoint(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   id: string,
   p: {
@@ -130,7 +131,7 @@ export function updateEndpoint(
   return d.store.update(next);
 }
 
-export function deleteEndpoint(d: Domain, accountId: string, id: string) {
+export function deleteEndpoint(d: PaymentsContext, accountId: string, id: string) {
   loadEndpoint(d, accountId, id);
   d.store.delete(id);
   return { id, object: 'webhook_endpoint', deleted: true };
@@ -140,7 +141,11 @@ export function deleteEndpoint(d: Domain, accountId: string, id: string) {
  * Called by the dispatcher once deliveries to the endpoint have failed for its whole health window with
  * no success (Stripe: days). Its undelivered messages are kept (`failed`) for a replay after re-enabling.
  */
-export function disableFailingEndpoint(d: Domain, endpointId: string, failingSince?: number): boolean {
+export function disableFailingEndpoint(
+  d: PaymentsContext,
+  endpointId: string,
+  failingSince?: number,
+): boolean {
   const row = d.store.rowById(endpointId);
   if (!row || row.type !== ENDPOINT_TYPE || row.data.status !== 'enabled') return false;
   d.store.update(

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { PaymentsConfig } from '../config.ts';
+import { stripeError } from '../domain/errors.ts';
 import type { PaymentsEnv } from './env.ts';
-import { stripeError } from './stripe-error.ts';
 
 export type KeyKind = 'secret' | 'restricted' | 'publishable';
 

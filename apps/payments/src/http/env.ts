@@ -1,5 +1,5 @@
 import type { ServiceVariables } from '@hooklab/service';
-import type { RequestMeta } from '../domain/context.ts';
+import type { RequestMeta } from '../domain/base.ts';
 import type { ApiKey } from './auth.ts';
 import type { FormObject } from './form.ts';
 

@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@hooklab/db';
-import { loadConfig, serve } from '@hooklab/service';
+import { serve } from '@hooklab/service';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from './app.ts';
-import { paymentsConfigSchema } from './config.ts';
+import { createApp } from '../app.ts';
+import { createTestContext } from '../test-support.ts';
 
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
 describe('payments errors: Stripe JSON on /v1, HTML pages for browsers elsewhere', () => {
@@ -15,15 +12,9 @@ describe('payments errors: Stripe JSON on /v1, HTML pages for browsers elsewhere
   let close: () => void;
 
   beforeAll(async () => {
-    const database = openDatabase({ file: ':memory:', migrationsFolder });
-    close = database.close;
-    const config = loadConfig(paymentsConfigSchema, { HOOKLAB_DEV: '1', LOG_LEVEL: 'silent' });
-    const app = createApp({
-      db: database.db,
-      sqlite: database.sqlite,
-      config,
-      urlCheck: async () => ({ ok: true }),
-    });
+    const ctx = createTestContext();
+    close = () => ctx.sqlite.close();
+    const app = createApp(ctx);
     server = await serve({ app, port: 0 });
     stripe = new Stripe('sk_test_hooklab', {
       host: '127.0.0.1',

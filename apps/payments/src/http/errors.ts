@@ -1,60 +1,6 @@
-import { ApiError, type ErrorRenderer } from '@hooklab/service';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorRenderer } from '@hooklab/service';
+import type { StripeErrorType } from '../domain/errors.ts';
 import { stringifyPretty } from './pretty-json.ts';
-
-export type StripeErrorType =
-  | 'invalid_request_error'
-  | 'card_error'
-  | 'api_error'
-  | 'idempotency_error'
-  | 'permission_error'
-  | 'authentication_error';
-
-export interface StripeErrorInit {
-  status: ContentfulStatusCode;
-  type: StripeErrorType;
-  message: string;
-  code?: string;
-  param?: string;
-  declineCode?: string;
-  /** The PaymentIntent object a card error is about (Stripe puts the whole object in the error). */
-  paymentIntent?: unknown;
-  charge?: string;
-  headers?: Record<string, string>;
-}
-
-/** Throws in Stripe's wire format: `{error:{type, code, message, param, decline_code, payment_intent}}`. */
-export function stripeError(init: StripeErrorInit): ApiError {
-  return new ApiError({
-    status: init.status,
-    code: init.code ?? init.type,
-    message: init.message,
-    param: init.param,
-    headers: init.headers,
-    extra: {
-      type: init.type,
-      code: init.code,
-      decline_code: init.declineCode,
-      payment_intent: init.paymentIntent,
-      charge: init.charge,
-    },
-  });
-}
-
-export const invalid = (message: string, param?: string, code?: string) =>
-  stripeError({ status: 400, type: 'invalid_request_error', message, param, code });
-
-export const missing = (kind: string, id: string, param = 'id') =>
-  stripeError({
-    status: 404,
-    type: 'invalid_request_error',
-    code: 'resource_missing',
-    message: `No such ${kind}: '${id}'`,
-    param,
-  });
-
-export const unexpectedState = (kind: string, message: string) =>
-  stripeError({ status: 400, type: 'invalid_request_error', code: `${kind}_unexpected_state`, message });
 
 const TYPE_BY_STATUS: Partial<Record<number, StripeErrorType>> = {
   401: 'invalid_request_error',

@@ -1,11 +1,11 @@
-import type { Domain } from '../domain/context.ts';
-import { invalid } from './stripe-error.ts';
+import type { PaymentsContext } from '../context.ts';
+import { invalid } from '../domain/errors.ts';
 
 const EXPANDABLE = new Set(['latest_charge', 'payment_intent', 'charge', 'default_price', 'product']);
 
 /** Applies `expand[]` paths (`latest_charge`, `data.payment_intent`…) by replacing ids with the objects. */
 export function expandObject<T>(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   obj: T,
   paths: readonly string[] | undefined,
@@ -19,7 +19,7 @@ export function expandObject<T>(
 }
 
 function expandPath(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   value: unknown,
   parts: string[],

@@ -3,8 +3,8 @@ import type { SqliteClient } from '@hooklab/db';
 import { peekStringBody } from '@hooklab/service';
 import type { Clock } from '@hooklab/webhooks';
 import type { MiddlewareHandler } from 'hono';
+import { invalid, stripeError } from '../domain/errors.ts';
 import type { PaymentsEnv } from './env.ts';
-import { invalid, stripeError } from './stripe-error.ts';
 
 const ABANDONED_MS = 60_000;
 

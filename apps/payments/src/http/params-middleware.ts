@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
+import { invalid, stripeError } from '../domain/errors.ts';
 import type { PaymentsEnv } from './env.ts';
 import { decodeForm, FormDecodeError } from './form.ts';
-import { invalid, stripeError } from './stripe-error.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CURRENCY_CODES, isCurrency } from '../domain/currencies.ts';
+import { invalid } from '../domain/errors.ts';
 import { type FormValue, formatParam } from './form.ts';
-import { invalid } from './stripe-error.ts';
 
 // Every parameter arrives as a string (or nested strings); these helpers read them Stripe's way.
 
@@ -130,4 +130,31 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     v = (v as Record<PropertyKey, unknown>)[p];
   }
   return v;
+}
+
+const recurring = z.strictObject({
+  interval: z.enum(['day', 'week', 'month', 'year'], {
+    error: 'Invalid interval: must be one of day, week, month or year',
+  }),
+  interval_count: int(1, 1095).optional(),
+});
+export const taxBehavior = z.enum(['inclusive', 'exclusive', 'unspecified'], {
+  error: 'Invalid tax_behavior: must be one of inclusive, exclusive or unspecified',
+});
+/** A price's amount fields, as Prices and a product's `default_price_data` take them. */
+export const priceDataParams = {
+  currency: currency(),
+  unit_amount: int(0),
+  recurring: recurring.optional(),
+  tax_behavior: taxBehavior.optional(),
+};
+
+/** Defined filters only: `where` compares each given field of the stored object. */
+export function definedFilters(
+  fields: Record<string, string | number | boolean | readonly string[] | undefined>,
+) {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | number | boolean | readonly string[]
+  >;
 }

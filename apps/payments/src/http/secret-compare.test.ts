@@ -1,9 +1,6 @@
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@hooklab/db';
-import { loadConfig } from '@hooklab/service';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app.ts';
-import { paymentsConfigSchema } from '../config.ts';
+import { createTestContext } from '../test-support.ts';
 import { sameSecret } from './secret-compare.ts';
 
 // The witness: every client_secret check must reach node:crypto's timingSafeEqual with equal-length inputs.
@@ -17,12 +14,8 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...real, default: { ...real, timingSafeEqual }, timingSafeEqual };
 });
 
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
-
 function testApp() {
-  const { db, sqlite } = openDatabase({ file: ':memory:', migrationsFolder });
-  const config = loadConfig(paymentsConfigSchema, { HOOKLAB_DEV: '1' });
-  return createApp({ db, sqlite, config, urlCheck: async () => ({ ok: true }) });
+  return createApp(createTestContext());
 }
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -1,25 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@hooklab/db';
-import { loadConfig } from '@hooklab/service';
 import { describe, expect, it } from 'vitest';
-import { createApp, createDomain } from '../app.ts';
-import { paymentsConfigSchema } from '../config.ts';
+import { createApp } from '../app.ts';
+import { createTestContext } from '../test-support.ts';
 
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 const api = { authorization: 'Bearer sk_test_hooklab', 'content-type': 'application/x-www-form-urlencoded' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const SAME_ORIGIN = 'http://localhost';
 
 function setup(env: Record<string, string> = { HOOKLAB_DEV: '1' }, replayed?: string[]) {
-  const { db, sqlite } = openDatabase({ file: ':memory:', migrationsFolder });
-  const config = loadConfig(paymentsConfigSchema, env);
-  const domain = createDomain({ db, sqlite, config });
-  const app = createApp({
-    db,
-    sqlite,
-    config,
-    domain,
-    urlCheck: async () => ({ ok: true }),
+  const domain = createTestContext(env, {
     replayFailedDeliveries: replayed
       ? async (id) => {
           replayed.push(id);
@@ -27,6 +15,8 @@ function setup(env: Record<string, string> = { HOOKLAB_DEV: '1' }, replayed?: st
         }
       : undefined,
   });
+  const { sqlite } = domain;
+  const app = createApp(domain);
   const call = async (path: string, body: string) => {
     const res = await app.request(path, { method: 'POST', headers: api, body });
     expect(res.status, `${path} ${await res.clone().text()}`).toBe(200);

@@ -1,21 +1,15 @@
 import type { OutboxMessage } from '@hooklab/webhooks';
 import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { Domain } from '../domain/context.ts';
-import { type StripeEvent, subscribedEndpoints } from '../domain/events.ts';
+import type { PaymentsContext } from '../context.ts';
 import type { PaymentIntent } from '../domain/payment-intents.ts';
 import { ENDPOINT_TYPE } from '../domain/webhook-endpoints.ts';
 import { DEV_ACCOUNT } from '../http/auth.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { stringifyPretty } from '../http/pretty-json.ts';
-import { resendEvent } from '../routes/events.ts';
+import { resendEvent, type StripeEvent, subscribedEndpoints } from '../webhooks/out/events.ts';
 import { createDashboardCsrf } from './dashboard-csrf.ts';
 import { Layout, money } from './layout.tsx';
-
-export interface DashboardDeps {
-  /** Requeues an endpoint's failed deliveries; the button is hidden when it is not wired. */
-  replayFailedDeliveries?: (endpointId: string) => Promise<number>;
-}
 
 // What a replay puts back in line: deliveries that gave up (`failed` while the endpoint was off, `dead`).
 const REPLAYABLE: readonly string[] = ['failed', 'dead'];
@@ -111,7 +105,7 @@ function Deliveries(props: { messages: (OutboxMessage & { attemptLog?: unknown[]
  * `/dashboard` (dev mode only): the dev account's endpoints, payments, events (payload, resend to a
  * subscribed endpoint after a confirmation) and delivery attempts. Every form carries a CSRF token.
  */
-export function dashboardRoutes(d: Domain, deps: DashboardDeps = {}) {
+export function dashboardRoutes(d: PaymentsContext) {
   const guard = createDashboardCsrf();
   const refused = (c: Context) =>
     c.html(
@@ -142,7 +136,7 @@ export function dashboardRoutes(d: Domain, deps: DashboardDeps = {}) {
       const detailed = (await Promise.all(messages.map((m) => d.outbox.getMessage(m.id)))).filter(
         (m) => m !== null,
       );
-      const replay = deps.replayFailedDeliveries;
+      const replay = d.replayFailedDeliveries;
       const failed = new Map<string, number>();
       if (replay)
         for (const e of endpoints) if (e.data.status === 'enabled') failed.set(e.id, await failedOf(e.id));
@@ -341,7 +335,7 @@ export function dashboardRoutes(d: Domain, deps: DashboardDeps = {}) {
       return c.redirect(`/dashboard/events/${event.id}?resent=${target.id}`, 303);
     })
     .post('/endpoints/:id/replay', async (c) => {
-      const replay = deps.replayFailedDeliveries;
+      const replay = d.replayFailedDeliveries;
       const row = d.store.row(DEV_ACCOUNT, c.req.param('id'), ENDPOINT_TYPE);
       if (!replay || !row) return notFound(c, 'webhook endpoint');
       if (row.data.status !== 'enabled')

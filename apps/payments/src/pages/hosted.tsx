@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import type { PaymentsContext } from '../context.ts';
 import { type CheckoutSession, payCheckoutSession, SESSION_TYPE, successUrlOf } from '../domain/checkout.ts';
-import type { Domain } from '../domain/context.ts';
 import { completeAuthentication, type PaymentIntent } from '../domain/payment-intents.ts';
 import { TEST_CARDS } from '../domain/test-methods.ts';
 import type { PaymentsEnv } from '../http/env.ts';
@@ -188,7 +188,7 @@ function ThreeDsPage(props: { pi: PaymentIntent; clientSecret: string }) {
 }
 
 /** The pages a customer sees: hosted checkout (`/pay/:id`) and the 3-D Secure challenge (`/3ds/:id`). */
-export function hostedPageRoutes(d: Domain) {
+export function hostedPageRoutes(d: PaymentsContext) {
   const sessionOf = (id: string) => {
     const row = d.store.rowById(id);
     return row && row.type === SESSION_TYPE

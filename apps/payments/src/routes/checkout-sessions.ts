@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { PaymentsContext } from '../context.ts';
 import {
   createCheckoutSession,
   expireCheckoutSession,
   loadSession,
   SESSION_TYPE,
 } from '../domain/checkout.ts';
-import type { Domain } from '../domain/context.ts';
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
@@ -71,7 +71,7 @@ const listSchema = z.strictObject({
 });
 
 /** `/v1/checkout/sessions`: hosted payment pages backed by a PaymentIntent. */
-export function checkoutSessionRoutes(d: Domain) {
+export function checkoutSessionRoutes(d: PaymentsContext) {
   return new Hono<PaymentsEnv>()
     .post('/', (c) => {
       const { expand: paths, ...p } = parseParams(createSchema, c.get('params'));

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Domain } from '../domain/context.ts';
-import { enqueueDeliveries, type StripeEvent, subscribedEndpoints } from '../domain/events.ts';
+import type { PaymentsContext } from '../context.ts';
+import { invalid } from '../domain/errors.ts';
 import { listObject } from '../domain/store.ts';
-import { ENDPOINT_TYPE } from '../domain/webhook-endpoints.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expand, list, listParams, parseParams, str } from '../http/params.ts';
-import { invalid, missing } from '../http/stripe-error.ts';
+import { loadEvent, resendEvent, type StripeEvent } from '../webhooks/out/events.ts';
 
 const listSchema = z.strictObject({
   ...listParams,
@@ -16,30 +15,8 @@ const listSchema = z.strictObject({
 const retrieveSchema = z.strictObject({ expand: expand() });
 const retrySchema = z.strictObject({ webhook_endpoint: str(255).optional() });
 
-export function loadEvent(d: Domain, accountId: string, id: string): StripeEvent {
-  const e = d.store.get<StripeEvent>(accountId, id, 'event');
-  if (!e) throw missing('event', id);
-  return e;
-}
-
-/** Sends a stored event again to the account's subscribed endpoints (or one of them), through the outbox. */
-export function resendEvent(d: Domain, accountId: string, id: string, endpointId?: string): StripeEvent {
-  return d.sqlite.transaction(() => {
-    const event = loadEvent(d, accountId, id);
-    let targets = subscribedEndpoints(d, accountId, event.type);
-    if (endpointId) {
-      const row = d.store.row(accountId, endpointId, ENDPOINT_TYPE);
-      if (!row) throw missing('webhook_endpoint', endpointId, 'webhook_endpoint');
-      targets = [{ id: row.id, url: row.data.url as string, secret: row.internal.secret as string }];
-    }
-    const next = d.store.update({ ...event, pending_webhooks: event.pending_webhooks + targets.length });
-    enqueueDeliveries(d, next, targets);
-    return next;
-  })();
-}
-
 /** `/v1/events`: every change, newest first; `type` filters (with `*` wildcards like `payment_intent.*`). */
-export function eventRoutes(d: Domain) {
+export function eventRoutes(d: PaymentsContext) {
   return new Hono<PaymentsEnv>()
     .get('/', (c) => {
       const p = parseParams(listSchema, c.get('params'));

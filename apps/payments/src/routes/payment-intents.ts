@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Domain } from '../domain/context.ts';
+import type { PaymentsContext } from '../context.ts';
+import { invalid } from '../domain/errors.ts';
 import {
   CANCELLATION_REASONS,
   cancelPaymentIntent,
@@ -16,7 +17,6 @@ import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
 import { bool, currency, expand, int, list, listParams, metadata, parseParams, str } from '../http/params.ts';
 import { sameSecret } from '../http/secret-compare.ts';
-import { invalid } from '../http/stripe-error.ts';
 
 const captureMethod = z.enum(['automatic', 'automatic_async', 'manual'], {
   error: 'Invalid capture_method: must be one of automatic, automatic_async or manual',
@@ -76,7 +76,7 @@ const retrieveSchema = z.strictObject({ client_secret: str(500).optional(), expa
 const listSchema = z.strictObject({ ...listParams, customer: str(255).optional() });
 
 /** `/v1/payment_intents`: create, retrieve, update, confirm, capture, cancel, list. */
-export function paymentIntentRoutes(d: Domain) {
+export function paymentIntentRoutes(d: PaymentsContext) {
   const pathId = (raw: string) => raw;
   return new Hono<PaymentsEnv>()
     .post('/', (c) => {

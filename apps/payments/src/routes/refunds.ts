@@ -1,17 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Domain } from '../domain/context.ts';
-import type { Charge } from '../domain/payment-intents.ts';
+import type { PaymentsContext } from '../context.ts';
+import { missing } from '../domain/errors.ts';
 import { mergeMetadata } from '../domain/payment-intents.ts';
 import { createRefund, REFUND_REASONS } from '../domain/refunds.ts';
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
 import { expand, int, listParams, metadata, parseParams, str } from '../http/params.ts';
-import { missing } from '../http/stripe-error.ts';
 
 const retrieveSchema = z.strictObject({ expand: expand() });
-const chargeListSchema = z.strictObject({ ...listParams, payment_intent: str(255).optional() });
 const refundCreateSchema = z.strictObject({
   payment_intent: str(255).optional(),
   charge: str(255).optional(),
@@ -31,32 +29,8 @@ const refundListSchema = z.strictObject({
   charge: str(255).optional(),
 });
 
-/** `/v1/charges`: read-only, as charges come from PaymentIntents. */
-export function chargeRoutes(d: Domain) {
-  return new Hono<PaymentsEnv>()
-    .get('/', (c) => {
-      const p = parseParams(chargeListSchema, c.get('params'));
-      const acct = c.get('apiKey').accountId;
-      return c.json(
-        expandObject(
-          d,
-          acct,
-          listObject('/v1/charges', d.store.list(acct, 'charge', { ...p, ref: p.payment_intent })),
-          p.expand,
-        ),
-      );
-    })
-    .get('/:id', (c) => {
-      const p = parseParams(retrieveSchema, c.get('params'));
-      const acct = c.get('apiKey').accountId;
-      const ch = d.store.get<Charge>(acct, c.req.param('id'), 'charge');
-      if (!ch) throw missing('charge', c.req.param('id'));
-      return c.json(expandObject(d, acct, ch, p.expand));
-    });
-}
-
 /** `/v1/refunds`: full or partial refunds of a captured payment. */
-export function refundRoutes(d: Domain) {
+export function refundRoutes(d: PaymentsContext) {
   const load = (acct: string, id: string) => {
     const r = d.store.get<{ id: string; object: 'refund'; metadata: Record<string, string> }>(
       acct,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Domain } from '../domain/context.ts';
+import type { PaymentsContext } from '../context.ts';
 import { listObject } from '../domain/store.ts';
 import {
   checkEndpointUrl,
@@ -9,7 +9,6 @@ import {
   ENDPOINT_TYPE,
   loadEndpoint,
   publicEndpoint,
-  type UrlCheck,
   updateEndpoint,
   type WebhookEndpoint,
 } from '../domain/webhook-endpoints.ts';
@@ -36,11 +35,11 @@ const retrieveSchema = z.strictObject({ expand: expand() });
 const listSchema = z.strictObject({ ...listParams });
 
 /** `/v1/webhook_endpoints`: where events go; the signing secret is shown once, at creation. */
-export function webhookEndpointRoutes(d: Domain, urlCheck: UrlCheck) {
+export function webhookEndpointRoutes(d: PaymentsContext) {
   return new Hono<PaymentsEnv>()
     .post('/', async (c) => {
       const { expand: _e, ...p } = parseParams(createSchema, c.get('params'));
-      await checkEndpointUrl(p.url, urlCheck);
+      await checkEndpointUrl(p.url, d.urlCheck);
       return c.json(createEndpoint(d, c.get('apiKey').accountId, p));
     })
     .get('/', (c) => {
@@ -62,7 +61,7 @@ export function webhookEndpointRoutes(d: Domain, urlCheck: UrlCheck) {
       const acct = c.get('apiKey').accountId;
       // An unknown endpoint is a 404 before anything is said about the new URL.
       loadEndpoint(d, acct, c.req.param('id'));
-      if (p.url !== undefined) await checkEndpointUrl(p.url, urlCheck);
+      if (p.url !== undefined) await checkEndpointUrl(p.url, d.urlCheck);
       return c.json(publicEndpoint(updateEndpoint(d, acct, c.req.param('id'), p)));
     })
     .delete('/:id', (c) => {

@@ -1,6 +1,8 @@
 import { childSpan, currentTrace, formatTraceparent, newId } from '@hooklab/service';
-import { BACKGROUND, type Domain, nowSec, type RequestMeta } from './context.ts';
-import type { StripeObject } from './store.ts';
+import type { PaymentsContext } from '../../context.ts';
+import { BACKGROUND, nowSec, type RequestMeta } from '../../domain/base.ts';
+import { missing } from '../../domain/errors.ts';
+import type { StripeObject } from '../../domain/store.ts';
 
 /** The API version events are rendered with (the one stripe-node 23.1.0 pins). */
 export const API_VERSION = '2026-10-28.endive';
@@ -54,7 +56,7 @@ export function eventMatches(enabled: readonly string[], type: string): boolean 
 }
 
 /** Enabled endpoints of the account that want events of this type. */
-export function subscribedEndpoints(d: Domain, accountId: string, type: string): EndpointTarget[] {
+export function subscribedEndpoints(d: PaymentsContext, accountId: string, type: string): EndpointTarget[] {
   return d.store
     .rows(accountId, 'webhook_endpoint')
     .filter((r) => r.data.status === 'enabled' && eventMatches(r.data.enabled_events as string[], type))
@@ -76,7 +78,7 @@ export function changedFields(
  * (the outbox rows commit with the state change or not at all).
  */
 export function emitEvent(
-  d: Domain,
+  d: PaymentsContext,
   accountId: string,
   type: EventType,
   object: StripeObject,
@@ -101,7 +103,11 @@ export function emitEvent(
 }
 
 /** Queues `event` to each endpoint through the outbox; Stripe-Signature is computed per attempt. */
-export function enqueueDeliveries(d: Domain, event: StripeEvent, endpoints: readonly EndpointTarget[]): void {
+export function enqueueDeliveries(
+  d: PaymentsContext,
+  event: StripeEvent,
+  endpoints: readonly EndpointTarget[],
+): void {
   if (endpoints.length === 0) return;
   const body = JSON.stringify(event);
   // The delivery continues the trace of the API call that caused the event (none for background jobs).
@@ -123,9 +129,37 @@ export function enqueueDeliveries(d: Domain, event: StripeEvent, endpoints: read
 }
 
 /** Counts one delivery done: `pending_webhooks` goes down (never below zero). */
-export function markDelivered(d: Domain, eventId: string): void {
+export function markDelivered(d: PaymentsContext, eventId: string): void {
   const row = d.store.rowById(eventId);
   if (row?.type !== 'event') return;
   const event = row.data as StripeEvent;
   d.store.update({ ...event, pending_webhooks: Math.max(0, event.pending_webhooks - 1) });
+}
+
+/** A stored event of the account, or Stripe's 404. */
+export function loadEvent(d: PaymentsContext, accountId: string, id: string): StripeEvent {
+  const e = d.store.get<StripeEvent>(accountId, id, 'event');
+  if (!e) throw missing('event', id);
+  return e;
+}
+
+/** Sends a stored event again to the account's subscribed endpoints (or one of them), through the outbox. */
+export function resendEvent(
+  d: PaymentsContext,
+  accountId: string,
+  id: string,
+  endpointId?: string,
+): StripeEvent {
+  return d.sqlite.transaction(() => {
+    const event = loadEvent(d, accountId, id);
+    let targets = subscribedEndpoints(d, accountId, event.type);
+    if (endpointId) {
+      const row = d.store.row(accountId, endpointId, 'webhook_endpoint');
+      if (!row) throw missing('webhook_endpoint', endpointId, 'webhook_endpoint');
+      targets = [{ id: row.id, url: row.data.url as string, secret: row.internal.secret as string }];
+    }
+    const next = d.store.update({ ...event, pending_webhooks: event.pending_webhooks + targets.length });
+    enqueueDeliveries(d, next, targets);
+    return next;
+  })();
 }
