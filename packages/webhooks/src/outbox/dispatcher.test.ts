@@ -60,7 +60,9 @@ describe('dispatcher on SQLite', () => {
     const [req] = t.hits();
     expect(req?.headers['content-type']).toBe('application/json');
     expect(req?.headers['user-agent']).toBe('Hooklab-Webhooks/1.0');
-    expect(req?.headers.traceparent).toBe(traceparent);
+    // The message's trace, under a span of the attempt's own (a retry would send another).
+    expect(req?.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(req?.headers.traceparent).not.toBe(traceparent);
     expect(req?.headers['x-shop']).toBe('atelier');
     expect(req?.headers['x-hooklab-event-id']).toBe(msg.eventId);
     expect(req?.headers['webhook-id']).toBe(msg.id);

@@ -15,7 +15,7 @@ import {
   mergeEndpointHealth,
   nextEndpointHealth,
 } from './policy.ts';
-import { type AttemptTarget, attemptHeaders } from './request.ts';
+import { type AttemptTarget, attemptHeaders, attemptTraceparent } from './request.ts';
 import { RETRY_JITTER, type RetryMode, retrySchedule } from './schedules.ts';
 import type { SigningScheme } from './signing.ts';
 import type {
@@ -57,6 +57,8 @@ export interface AttemptEvent {
   /** `failed`: the attempt failed while its endpoint was being disabled, so no retry is scheduled. */
   outcome: 'delivered' | 'retry' | 'dead' | 'failed';
   nextAttemptAt: number | null;
+  /** The `traceparent` this attempt sent (its own span under the message's), null without a trace. */
+  traceparent: string | null;
 }
 
 export interface DispatcherOptions {
@@ -473,6 +475,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
 
     const startedAt = clock.now();
+    const traceparent = message.traceparent ? attemptTraceparent(message.traceparent) : null;
     let result: TransportResult;
     let facts: AttemptFacts;
     const verdict = options.ssrf ? await options.ssrf.check(target.url) : null;
@@ -489,7 +492,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     } else {
       result = await transport.send({
         url: target.url,
-        headers: attemptHeaders(message, target, attemptNo, startedAt),
+        headers: attemptHeaders(message, target, attemptNo, startedAt, traceparent),
         body: message.body,
         timeoutMs,
         maxResponseBytes,
@@ -546,7 +549,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     counters[outcome === 'retry' ? 'retried' : outcome]++;
     if (options.onAttempt) {
-      const event: AttemptEvent = { message, attempt, outcome, nextAttemptAt };
+      const event: AttemptEvent = { message, attempt, outcome, nextAttemptAt, traceparent };
       safely(() => options.onAttempt?.(event));
     }
   }

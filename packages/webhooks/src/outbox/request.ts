@@ -1,4 +1,5 @@
 // The headers of one attempt, shared by the outbox dispatcher and the fire-and-forget sender.
+import { randomBytes } from 'node:crypto';
 import { type SigningScheme, signHeaders } from './signing.ts';
 
 export const USER_AGENT = 'Hooklab-Webhooks/1.0';
@@ -21,6 +22,7 @@ export function attemptHeaders(
   target: AttemptTarget,
   attemptNo: number,
   nowMs: number,
+  traceparent: string | null = msg.traceparent,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -30,7 +32,7 @@ export function attemptHeaders(
     'x-hooklab-event-type': msg.eventType,
     'x-hooklab-attempt': String(attemptNo),
   };
-  if (msg.traceparent) headers.traceparent = msg.traceparent;
+  if (traceparent) headers.traceparent = traceparent;
   // Signed at send time, never at enqueue: a retry needs a fresh timestamp and the current secrets.
   const signature = signHeaders(target.scheme, {
     id: msg.id,
@@ -39,4 +41,12 @@ export function attemptHeaders(
     secrets: target.secrets,
   });
   return Object.assign(headers, signature);
+}
+
+/**
+ * The `traceparent` one attempt sends: the message's trace, with a span id of the attempt's own, so each
+ * attempt is a span under the message's (W3C: a new parent-id per outgoing request).
+ */
+export function attemptTraceparent(messageTraceparent: string): string {
+  return `${messageTraceparent.slice(0, 36)}${randomBytes(8).toString('hex')}${messageTraceparent.slice(52)}`;
 }
