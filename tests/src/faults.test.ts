@@ -1,5 +1,6 @@
 // Cross-app faults on the in-process stack: a provider that is down when the event happens.
 import { buyAndPay, createContext, getOrder, shopAdminHeaders, shopReady, waitFor } from '@hooklab/scenarios';
+import type { Exchange, ExchangeNotes } from '@hooklab/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './stack.ts';
 
@@ -19,8 +20,22 @@ describe('logistics is down when the order is paid', () => {
 
     const orderId = await buyAndPay(ctx, 'DR-001');
     await waitFor(async () => (await getOrder(ctx, orderId)).status === 'paid', { what: 'order paid' });
-    // The first delivery attempt has nowhere to go: the order stays paid, the event waits in the outbox.
-    await new Promise((r) => setTimeout(r, 300));
+    // The witness: the shop's own record of an order.created attempt for this order that found nobody
+    // listening and was kept for a retry. Only after it do we know the outage was met, not raced past.
+    const refused = await waitFor(
+      () =>
+        stack.apps.shop?.recorder
+          .list()
+          .find(
+            (e: Exchange & ExchangeNotes) =>
+              e.direction === 'out' &&
+              e.requestHeaders['x-hooklab-event-type'] === 'order.created' &&
+              e.requestBody?.includes(orderId) &&
+              e.outcome === 'retry',
+          ),
+      { timeoutMs: 30_000, what: 'a refused order.created attempt recorded by the shop' },
+    );
+    expect(refused).toMatchObject({ to: 'logistics', status: null, attempt: 1 });
     expect((await getOrder(ctx, orderId)).status).toBe('paid');
 
     await restartLogistics();
