@@ -1,6 +1,13 @@
 import type { BlobStore } from '@hooklab/blobstore';
 import type { SqliteClient } from '@hooklab/db';
-import { type ExchangeRecorder, type FetchLike, type Logger, ssrfOptionsOf } from '@hooklab/service';
+import {
+  createIdempotencyStore,
+  type ExchangeRecorder,
+  type FetchLike,
+  type IdempotencyStore,
+  type Logger,
+  ssrfOptionsOf,
+} from '@hooklab/service';
 import {
   type Clock,
   createSqliteOutbox,
@@ -14,7 +21,6 @@ import { seedMerchants } from './db/seed.ts';
 import { createJobRunner, type JobRunner } from './domain/job-runner.ts';
 import { createJobHandlers } from './domain/job-steps.ts';
 import { createUrlGuard, type UrlGuard } from './domain/url-guard.ts';
-import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency.ts';
 
 /** The one deps container: everything routes, webhook receivers and job steps share. */
 export interface LogisticsContext {
@@ -33,6 +39,7 @@ export interface LogisticsContext {
   /** Used for the CloudEvents handshake (webhooks go through the outbox). */
   fetch: FetchLike;
   guard: UrlGuard;
+  /** Stored responses of requests sent with an Idempotency-Key (the shared store, table `idempotency_requests`). */
   idempotency: IdempotencyStore;
   /** Public base URL of this service, without a trailing slash (a function: port 0 is known only after listening). */
   publicUrl: () => string;

@@ -11,20 +11,11 @@ export interface CreateManifestInput {
   minBytes: number;
   expiresInSec: number | undefined;
   traceparent: string | null;
-  idempotency?: { key: string; body: unknown } | undefined;
 }
 
 /** Creates a pending manifest and its job (due now) in one transaction. */
-export function createManifest(
-  ctx: LogisticsContext,
-  input: CreateManifestInput,
-): { manifest: Manifest; created: boolean } {
-  const idem = input.idempotency;
+export function createManifest(ctx: LogisticsContext, input: CreateManifestInput): Manifest {
   const result = ctx.sqlite.transaction(() => {
-    if (idem) {
-      const id = ctx.idempotency.find(input.merchantId, idem.key, 'POST /v1/manifests', idem.body);
-      if (id) return { manifest: findManifest(ctx, input.merchantId, id), created: false };
-    }
     const now = ctx.clock.now();
     const row: Manifest = {
       id: newId('man'),
@@ -47,11 +38,9 @@ export function createManifest(
     };
     ctx.db.insert(manifests).values(row).run();
     ctx.jobs.schedule('manifest', row.id, now);
-    if (idem)
-      ctx.idempotency.record(input.merchantId, idem.key, 'POST /v1/manifests', idem.body, row.id, now);
-    return { manifest: row, created: true };
+    return row;
   })();
-  if (result.created) ctx.jobs.wake();
+  ctx.jobs.wake();
   return result;
 }
 

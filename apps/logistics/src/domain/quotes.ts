@@ -35,23 +35,14 @@ export interface CreateQuoteInput {
   weightGrams: number;
   callbackUrl: string | null;
   traceparent: string | null;
-  idempotency?: { key: string; body: unknown } | undefined;
 }
 
 /** Creates a pending quote and its job (due after LOGISTICS_QUOTE_MS) in one transaction. */
-export function createQuote(
-  ctx: LogisticsContext,
-  input: CreateQuoteInput,
-): { quote: Quote; created: boolean } {
-  const { idempotency: idem, ...fields } = input;
+export function createQuote(ctx: LogisticsContext, input: CreateQuoteInput): Quote {
   const result = ctx.sqlite.transaction(() => {
-    if (idem) {
-      const id = ctx.idempotency.find(input.merchantId, idem.key, 'POST /v1/quotes', idem.body);
-      if (id) return { quote: findQuote(ctx, input.merchantId, id), created: false };
-    }
     const now = ctx.clock.now();
     const row: Quote = {
-      ...fields,
+      ...input,
       id: newId('quo'),
       status: 'pending',
       result: null,
@@ -60,10 +51,9 @@ export function createQuote(
     };
     ctx.db.insert(quotes).values(row).run();
     ctx.jobs.schedule('quote', row.id, now + ctx.config.LOGISTICS_QUOTE_MS);
-    if (idem) ctx.idempotency.record(input.merchantId, idem.key, 'POST /v1/quotes', idem.body, row.id, now);
-    return { quote: row, created: true };
+    return row;
   })();
-  if (result.created) ctx.jobs.wake();
+  ctx.jobs.wake();
   return result;
 }
 

@@ -20,7 +20,6 @@ export interface CreateShipmentInput {
   notifyUrl?: string | undefined;
   notifySecret?: string | undefined;
   traceparent: string | null;
-  idempotency?: { key: string; body: unknown } | undefined;
 }
 
 /**
@@ -31,15 +30,10 @@ export function createShipment(
   ctx: LogisticsContext,
   input: CreateShipmentInput,
 ): { shipment: Shipment; created: boolean } {
-  const { db, idempotency, jobs, clock, config } = ctx;
+  const { db, jobs, clock, config } = ctx;
   const sql = statementsFor(ctx.sqlite);
   const byId = (id: string) => db.select().from(shipments).where(eq(shipments.id, id)).get()!;
   const result = ctx.sqlite.transaction(() => {
-    const idem = input.idempotency;
-    if (idem) {
-      const id = idempotency.find(input.merchant.id, idem.key, 'POST /v1/shipments', idem.body);
-      if (id) return { shipment: byId(id), created: false };
-    }
     const existing = sql.findByOrder.get(input.merchant.id, input.order.order_id);
     if (existing) {
       if (input.source === 'webhook') return { shipment: byId(existing.id), created: false };
@@ -82,7 +76,6 @@ export function createShipment(
       events: JSON.stringify(row.events),
     });
     jobs.schedule('shipment', row.id, now + config.LOGISTICS_STAGE_MS);
-    if (idem) idempotency.record(input.merchant.id, idem.key, 'POST /v1/shipments', idem.body, row.id, now);
     return { shipment: row, created: true };
   })();
   if (result.created) jobs.wake();

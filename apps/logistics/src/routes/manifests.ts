@@ -3,31 +3,28 @@ import { Hono } from 'hono';
 import type { LogisticsContext } from '../context.ts';
 import { createManifest, findManifest, freshManifestUrl } from '../domain/manifests.ts';
 import { type AuthEnv, requireApiKey } from '../http/auth.ts';
-import { idempotencyKeyOf } from '../http/idempotency.ts';
+import { apiIdempotency } from '../http/idempotency.ts';
 import { jsonBody, manifestCreateSchema } from '../http/input.ts';
 import { manifestResultJson, manifestStatusJson } from '../http/representations.ts';
 
 /** `/v1/manifests`: the end-of-day manifest, written to the blob store and announced by reference (S07). */
 export function manifestRoutes(ctx: LogisticsContext) {
   const app = new Hono<AuthEnv>();
-  app.use('*', requireApiKey(ctx.sqlite));
+  app.use('*', requireApiKey(ctx.sqlite), apiIdempotency(ctx));
 
   return app
     .post('/', async (c) => {
       const merchant = c.get('merchant');
-      const key = idempotencyKeyOf(c.req.header('idempotency-key'));
       const body = await jsonBody(c, manifestCreateSchema);
       if (body.callback_url) await ctx.guard.assert(body.callback_url, 'callback_url');
-      const { manifest, created } = createManifest(ctx, {
+      const manifest = createManifest(ctx, {
         merchantId: merchant.id,
         date: body.date,
         callbackUrl: body.callback_url ?? null,
         minBytes: body.min_bytes,
         expiresInSec: body.expires_in_sec,
         traceparent: formatTraceparent(c.get('trace')),
-        idempotency: key ? { key, body } : undefined,
       });
-      if (!created) c.header('idempotent-replayed', 'true');
       c.header('location', `/v1/manifests/${manifest.id}`);
       c.header('retry-after', '1');
       return c.json(manifestStatusJson(manifest), 202);

@@ -4,14 +4,14 @@ import type { LogisticsContext } from '../context.ts';
 import type { Quote } from '../db/schema.ts';
 import { createQuote, findQuote, quoteReadyAt } from '../domain/quotes.ts';
 import { type AuthEnv, requireApiKey } from '../http/auth.ts';
-import { idempotencyKeyOf } from '../http/idempotency.ts';
+import { apiIdempotency } from '../http/idempotency.ts';
 import { jsonBody, quoteCreateSchema } from '../http/input.ts';
 import { quoteStatusJson } from '../http/representations.ts';
 
 /** `/v1/quotes`: freight quotes, a job of a few seconds behind the 202/Location/Retry-After/303 contract (S05). */
 export function quoteRoutes(ctx: LogisticsContext) {
   const app = new Hono<AuthEnv>();
-  app.use('*', requireApiKey(ctx.sqlite));
+  app.use('*', requireApiKey(ctx.sqlite), apiIdempotency(ctx));
   const readyAt = (q: Quote) => quoteReadyAt(ctx, q);
   const retryAfter = (q: Quote) =>
     String(Math.max(1, Math.ceil(((readyAt(q) ?? 0) - ctx.clock.now()) / 1000)));
@@ -19,10 +19,9 @@ export function quoteRoutes(ctx: LogisticsContext) {
   return app
     .post('/', async (c) => {
       const merchant = c.get('merchant');
-      const key = idempotencyKeyOf(c.req.header('idempotency-key'));
       const body = await jsonBody(c, quoteCreateSchema);
       if (body.callback_url) await ctx.guard.assert(body.callback_url, 'callback_url');
-      const { quote, created } = createQuote(ctx, {
+      const quote = createQuote(ctx, {
         merchantId: merchant.id,
         originPostalCode: body.origin_postal_code,
         destinationPostalCode: body.destination_postal_code,
@@ -30,9 +29,7 @@ export function quoteRoutes(ctx: LogisticsContext) {
         weightGrams: body.weight_grams,
         callbackUrl: body.callback_url ?? null,
         traceparent: formatTraceparent(c.get('trace')),
-        idempotency: key ? { key, body } : undefined,
       });
-      if (!created) c.header('idempotent-replayed', 'true');
       c.header('location', `/v1/quotes/${quote.id}`);
       c.header('retry-after', retryAfter(quote));
       return c.json(quoteStatusJson(quote, readyAt(quote)), 202);

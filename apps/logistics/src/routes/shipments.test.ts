@@ -1,6 +1,14 @@
-import { createManualClock, type ManualClock } from '@hooklab/webhooks';
+import { createManualClock, type LookupFn, type ManualClock } from '@hooklab/webhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, createTestLogistics, json, OTHER_KEY, order, READONLY_KEY } from '../test-support.ts';
+import {
+  auth,
+  createTestLogistics,
+  fakeLookup,
+  json,
+  OTHER_KEY,
+  order,
+  READONLY_KEY,
+} from '../test-support.ts';
 
 let clock: ManualClock;
 let t: ReturnType<typeof createTestLogistics>;
@@ -193,6 +201,46 @@ describe('Idempotency-Key', () => {
     expect(await res.json()).toMatchObject({ code: 'idempotency_key_reused' });
     expect((await post(order(), OTHER_KEY, { 'idempotency-key': 'key-2' })).status).toBe(202);
     expect((await post(order(), undefined, { 'idempotency-key': 'x'.repeat(300) })).status).toBe(400);
+  });
+
+  it('answers 409 idempotency_key_in_use while the first request with the key still runs', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const inGuard = new Promise<void>((r) => {
+      reached = r;
+    });
+    // The first request waits inside the SSRF check of its callback_url until the test lets it go.
+    const lookup: LookupFn = async (host) => {
+      if (host !== 'slow.example.test') return fakeLookup(host);
+      reached();
+      await held;
+      return [{ address: '93.184.215.14', family: 4 }];
+    };
+    const s = createTestLogistics({ clock, lookup });
+    try {
+      const init = () =>
+        json(order({ order_id: 'ord_held', callback_url: 'https://slow.example.test/cb' }), undefined, {
+          'idempotency-key': 'key-held',
+        });
+      const first = s.app.request('/v1/shipments', init());
+      await inGuard;
+      const second = await s.app.request('/v1/shipments', init());
+      expect(second.status).toBe(409);
+      expect(second.headers.get('content-type')).toBe('application/problem+json');
+      expect(await second.json()).toMatchObject({ code: 'idempotency_key_in_use', param: 'Idempotency-Key' });
+      release();
+      const done = await first;
+      expect(done.status).toBe(202);
+      const replay = await s.app.request('/v1/shipments', init());
+      expect(replay.status).toBe(202);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect((await replay.json()).id).toBe((await done.json()).id);
+    } finally {
+      await s.close();
+    }
   });
 
   it('answers 409 for a second shipment of the same order', async () => {

@@ -7,7 +7,7 @@ import { type Merchant, shipments } from '../db/schema.ts';
 import { TERMINAL } from '../domain/pipeline.ts';
 import { cancelShipment, createShipment, findShipment } from '../domain/shipments.ts';
 import { type AuthEnv, requireApiKey } from '../http/auth.ts';
-import { idempotencyKeyOf } from '../http/idempotency.ts';
+import { apiIdempotency } from '../http/idempotency.ts';
 import { jsonBody, shipmentCreateSchema } from '../http/input.ts';
 import { shipmentJson } from '../http/representations.ts';
 
@@ -21,14 +21,13 @@ const listQuery = z.object({
 export function shipmentRoutes(ctx: LogisticsContext) {
   const { db } = ctx;
   const app = new Hono<AuthEnv>();
-  app.use('*', requireApiKey(ctx.sqlite));
+  app.use('*', requireApiKey(ctx.sqlite), apiIdempotency(ctx));
 
   const load = (merchant: Merchant, id: string) => findShipment(ctx, merchant.id, id);
 
   return app
     .post('/', async (c) => {
       const merchant = c.get('merchant');
-      const key = idempotencyKeyOf(c.req.header('idempotency-key'));
       const body = await jsonBody(c, shipmentCreateSchema);
       if (body.notify_secret && !body.notify_url) {
         throw new ApiError({
@@ -41,18 +40,16 @@ export function shipmentRoutes(ctx: LogisticsContext) {
       if (body.callback_url) await ctx.guard.assert(body.callback_url, 'callback_url');
       if (body.notify_url) await ctx.guard.assert(body.notify_url, 'notify_url');
       const { notify_url, notify_secret, ...order } = body;
-      const { shipment, created } = createShipment(ctx, {
+      const { shipment } = createShipment(ctx, {
         merchant,
         source: 'api',
         order,
         notifyUrl: notify_url,
         notifySecret: notify_secret,
         traceparent: formatTraceparent(c.get('trace')),
-        idempotency: key ? { key, body } : undefined,
       });
       c.header('location', `/v1/shipments/${shipment.id}`);
       c.header('retry-after', '1');
-      if (!created) c.header('idempotent-replayed', 'true');
       return c.json(shipmentJson(shipment), 202);
     })
     .get('/', (c) => {
