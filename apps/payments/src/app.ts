@@ -5,7 +5,7 @@ import { stripeError } from './domain/errors.ts';
 import { authenticate, keyringOf } from './http/auth.ts';
 import type { PaymentsEnv } from './http/env.ts';
 import { renderStripeError } from './http/errors.ts';
-import { idempotency } from './http/idempotency.ts';
+import { stripeIdempotency } from './http/idempotency.ts';
 import { readParams } from './http/params-middleware.ts';
 import { prettyJson } from './http/pretty-json.ts';
 import { dashboardRoutes } from './pages/dashboard.tsx';
@@ -43,12 +43,7 @@ export function createApp(d: PaymentsContext) {
     prettyJson(),
     authenticate(keyringOf(config)),
     readParams(config.PAYMENTS_MAX_BODY_BYTES),
-    idempotency({
-      sqlite: d.sqlite,
-      clock: d.clock,
-      ttlMs: config.PAYMENTS_IDEMPOTENCY_TTL_HOURS * 3600_000,
-      beforeHandler: d.hooks?.beforeIdempotentHandler,
-    }),
+    stripeIdempotency(d),
   );
   app.route('/v1/payment_intents', paymentIntentRoutes(d));
   app.route('/v1/charges', chargeRoutes(d));

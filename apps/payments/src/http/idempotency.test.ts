@@ -5,14 +5,19 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('idempotency keys', () => {
   let s: TestServer;
-  let release: () => void = () => undefined;
+  // The witness for the in-flight case: the first request signals once it holds its key, then waits.
+  let holding: (key: string) => void = () => undefined;
   let hold: Promise<void> | null = null;
   beforeAll(async () => {
     s = await startTestServer(
       {},
       {
         hooks: {
-          beforeIdempotentHandler: async (key) => (key.startsWith('slow-') ? (hold ?? undefined) : undefined),
+          beforeIdempotentHandler: async (key) => {
+            if (!key.startsWith('slow-') || !hold) return;
+            holding(key);
+            await hold;
+          },
         },
       },
     );
@@ -70,8 +75,12 @@ describe('idempotency keys', () => {
   });
 
   it('409 while the first request with the key is still running', async () => {
+    let release: () => void = () => undefined;
     hold = new Promise<void>((r) => {
       release = r;
+    });
+    const held = new Promise<string>((r) => {
+      holding = r;
     });
     const send = () =>
       raw(s.url, '/v1/payment_intents', {
@@ -80,15 +89,33 @@ describe('idempotency keys', () => {
         body: 'amount=2000&currency=eur',
       });
     const first = send();
-    await new Promise((r) => setTimeout(r, 50));
+    expect(await held).toBe('slow-1');
     const second = await send();
     expect(second.status).toBe(409);
-    expect((await second.json()).error.type).toBe('idempotency_error');
+    expect((await second.json()).error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_in_use',
+    });
     hold = null;
     release();
     expect((await first).status).toBe(200);
     const third = await send();
     expect(third.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('a key longer than 255 characters is a Stripe-shaped 400, and nothing is created', async () => {
+    const res = await raw(s.url, '/v1/payment_intents', {
+      method: 'POST',
+      headers: { ...form, 'idempotency-key': 'k'.repeat(256) },
+      body: 'amount=2000&currency=eur&metadata[probe]=long-key',
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'idempotency_key_invalid',
+    });
+    const list = await s.stripe().paymentIntents.list({ limit: 100 });
+    expect(list.data.filter((p) => p.metadata.probe === 'long-key')).toHaveLength(0);
   });
 
   it('does not store validation failures: the key can be used again', async () => {
