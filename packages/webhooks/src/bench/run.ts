@@ -24,7 +24,7 @@ import {
 import type { DeliveryJob } from './bullmq-peer.ts';
 import { filesBytes, type RedisInstance, startRedis } from './redis.ts';
 import { evaluateTargets, formatTargets } from './targets.ts';
-import { waitUntil } from './wait.ts';
+import { sleep, waitUntil } from './wait.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const STEADY_RATE = 500;
@@ -54,7 +54,6 @@ const summarize = (name: string, latencies: number[], seconds: number, note?: st
 const median = (rows: Row[]): Row =>
   [...rows].sort((x, y) => x.perSec - y.perSec)[Math.floor(rows.length / 2)]!;
 const tick = () => new Promise<void>((r) => setImmediate(r));
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function startReceiver(): Promise<{ url: string; stop(): void }> {
   const child = fork(new URL('./receiver-child.mjs', import.meta.url), {

@@ -1,6 +1,7 @@
 // Bounded waits for the bench: a case that stalls fails with a message instead of hanging the run.
+import { sleep } from '../sleep.ts';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Polls `done` every `everyMs` until it is true; throws after `timeoutMs` naming what it waited for. */
 export async function waitUntil(

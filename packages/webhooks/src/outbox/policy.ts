@@ -1,11 +1,14 @@
 // The engine's rules as pure functions: what one attempt's result means for its message (delivered, retry
 // when, or give up) and for its endpoint's health. No I/O and no clock: facts in, next state out.
+import type { TransportResult } from '../transport/types.ts';
 import {
   LOCAL_COMPRESSION,
   LOCAL_FLOOR_MS,
   parseRetryAfter,
+  RETRY_JITTER,
   type RetryMode,
   retryDelayMs,
+  retrySchedule,
 } from './schedules.ts';
 import type { FailureKind, RetryProfile } from './types.ts';
 
@@ -37,6 +40,29 @@ export function healthWindowMs(profile: RetryProfile, mode: RetryMode): number {
   return mode === 'real' ? real : Math.max(LOCAL_FLOOR_MS, Math.round(real / LOCAL_COMPRESSION));
 }
 
+/** The window a dispatcher applies: its override (one for all, or per profile) or the profile's own. */
+export function healthWindowFor(
+  profile: RetryProfile,
+  mode: RetryMode,
+  override?: number | Partial<Record<RetryProfile, number>>,
+): number {
+  return typeof override === 'number' ? override : (override?.[profile] ?? healthWindowMs(profile, mode));
+}
+
+/**
+ * The longest a failing endpoint can go unattempted while a message still waits for its retry: a silence
+ * longer than this ends a run of failures (see `nextEndpointHealth`).
+ */
+export function quietWindowMs(
+  profile: RetryProfile,
+  mode: RetryMode,
+  windowMs: number,
+  maxRetryAfterMs: number,
+): number {
+  const longestDelay = Math.max(...retrySchedule(profile, mode));
+  return Math.max(windowMs, maxRetryAfterMs, Math.ceil(longestDelay * (1 + RETRY_JITTER)));
+}
+
 /** What happened to one attempt, before any rule is applied. */
 export interface AttemptFacts {
   ok: boolean;
@@ -59,6 +85,21 @@ export interface AttemptContext {
   maxRetryAfterMs: number;
   /** A jitter draw, uniform in [0, 1). */
   random: number;
+}
+
+/** The facts of an attempt that was sent. */
+export function sentFacts(result: TransportResult): AttemptFacts {
+  return {
+    ok: result.ok,
+    statusCode: result.statusCode,
+    transportFailure: result.failureKind,
+    retryAfter: result.headers['retry-after'],
+  };
+}
+
+/** The facts of an attempt the SSRF guard refused to send (`code` as the guard gave it). */
+export function refusedFacts(code: string | undefined): AttemptFacts {
+  return { ok: false, statusCode: null, transportFailure: null, refusal: code ?? '' };
 }
 
 export type AttemptDecision =
@@ -93,6 +134,24 @@ export function decideAttempt(facts: AttemptFacts, ctx: AttemptContext): Attempt
   const retryAfter = parseRetryAfter(facts.retryAfter, ctx.now) ?? 0;
   const wait = Math.max(delay, Math.min(retryAfter, ctx.maxRetryAfterMs));
   return { status: 'pending', failureKind, nextAttemptAt: ctx.now + wait, endpointGone: false };
+}
+
+/** What the dispatcher reports for an attempt (`failed`: its endpoint was disabled meanwhile). */
+export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'failed';
+
+/**
+ * The message's final word for this attempt, once the endpoint's state is known: a retry for an endpoint
+ * that was disabled (set aside) meanwhile ends `failed` instead, kept for a replay.
+ */
+export function attemptOutcome(
+  decision: AttemptDecision,
+  endpointSetAside: boolean,
+):
+  | { outcome: 'delivered' | 'dead' | 'failed'; nextAttemptAt: null }
+  | { outcome: 'retry'; nextAttemptAt: number } {
+  if (decision.status !== 'pending') return { outcome: decision.status, nextAttemptAt: null };
+  if (endpointSetAside) return { outcome: 'failed', nextAttemptAt: null };
+  return { outcome: 'retry', nextAttemptAt: decision.nextAttemptAt };
 }
 
 /** An endpoint's run of failures, kept per endpoint (in memory and in the store). Epoch ms. */
@@ -145,6 +204,21 @@ export function nextEndpointHealth(
     lastSuccessAt: health.lastSuccessAt,
   };
   return { health: next, verdict: healthVerdict(next, at, windowMs) };
+}
+
+/**
+ * Whether a worker should write its view of an endpoint's health: when it has none stored yet, when the
+ * run changed (started or ended), else at most every window/16 per kind of outcome.
+ */
+export function healthWorthSaving(
+  saved: EndpointHealth | null,
+  health: EndpointHealth,
+  outcome: { ok: boolean; at: number },
+  windowMs: number,
+): boolean {
+  if (!saved || saved.failingSince !== health.failingSince) return true;
+  const lastSaved = (outcome.ok ? saved.lastSuccessAt : saved.lastFailureAt) ?? Number.NEGATIVE_INFINITY;
+  return outcome.at - lastSaved >= windowMs / 16;
 }
 
 const later = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));

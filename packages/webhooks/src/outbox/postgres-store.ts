@@ -14,6 +14,17 @@ import {
   rowToAttempt,
   rowToMessage,
 } from './rows.ts';
+import {
+  createWakeup,
+  FINISHED,
+  listMessagesSql,
+  REPLAYABLE,
+  replaySet,
+  sqlList,
+  statsFrom,
+  UNDELIVERED,
+} from './store-common.ts';
+import { outboxDdl, outboxTableNames } from './tables.ts';
 import type {
   Clock,
   Completion,
@@ -56,9 +67,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
   if (prefix && !/^[a-z0-9_]+$/.test(prefix)) bad.push('tablePrefix: lower-case letters, digits and _ only');
   if (bad.length) throw new OutboxInputError('createPostgresOutbox', bad);
   const clock = options.clock ?? systemClock;
-  const M = `"${schema}".${prefix}outbox_messages`;
-  const A = `"${schema}".${prefix}outbox_attempts`;
-  const H = `"${schema}".${prefix}outbox_endpoint_health`;
+  const { messages: M, attempts: A, health: H } = outboxTableNames(prefix, schema);
   const channel = `hooklab_outbox_${schema}_${prefix}`.slice(0, 63);
   const prepare = { prepare: true };
 
@@ -66,60 +75,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
     .begin(async (tx) => {
       await tx.unsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}.${prefix}outbox`]);
       await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await tx.unsafe(`
-        CREATE TABLE IF NOT EXISTS ${M} (
-          id text PRIMARY KEY,
-          endpoint_id text NOT NULL,
-          url text NOT NULL,
-          event_type text NOT NULL,
-          event_id text NOT NULL,
-          body text NOT NULL,
-          headers text NOT NULL,
-          signing_scheme text NOT NULL,
-          signing_secrets text NOT NULL,
-          profile text NOT NULL,
-          traceparent text,
-          status text NOT NULL DEFAULT 'pending',
-          attempts integer NOT NULL DEFAULT 0,
-          cycle_start integer NOT NULL DEFAULT 0,
-          created_at bigint NOT NULL,
-          next_attempt_at bigint NOT NULL,
-          locked_until bigint,
-          lock_owner text,
-          last_attempt_at bigint,
-          last_status_code integer,
-          last_failure_kind text,
-          delivered_at bigint
-        )`);
-      await tx.unsafe(
-        `CREATE INDEX IF NOT EXISTS ${prefix}outbox_messages_due ON ${M} (status, next_attempt_at)`,
-      );
-      await tx.unsafe(
-        `CREATE INDEX IF NOT EXISTS ${prefix}outbox_messages_endpoint ON ${M} (endpoint_id, id)`,
-      );
-      await tx.unsafe(`
-        CREATE TABLE IF NOT EXISTS ${A} (
-          id bigserial PRIMARY KEY,
-          message_id text NOT NULL,
-          attempt_no integer NOT NULL,
-          started_at bigint NOT NULL,
-          duration_ms double precision NOT NULL,
-          status_code integer,
-          ok boolean NOT NULL,
-          failure_kind text,
-          response_excerpt text NOT NULL,
-          response_headers text NOT NULL
-        )`);
-      await tx.unsafe(
-        `CREATE INDEX IF NOT EXISTS ${prefix}outbox_attempts_message ON ${A} (message_id, attempt_no)`,
-      );
-      await tx.unsafe(`
-        CREATE TABLE IF NOT EXISTS ${H} (
-          endpoint_id text PRIMARY KEY,
-          failing_since bigint,
-          last_failure_at bigint,
-          last_success_at bigint
-        )`);
+      for (const statement of outboxDdl('postgres', prefix, schema)) await tx.unsafe(statement);
     })
     .then(() => undefined);
   // Callers await `ready` (or any method); this only keeps an early failure from being unhandled.
@@ -203,16 +159,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       last_failure_at = greatest(h.last_failure_at, excluded.last_failure_at),
       last_success_at = ${success}`;
 
-  const listeners = new Set<() => void>();
-  let wakeScheduled = false;
-  const scheduleWake = () => {
-    if (wakeScheduled || listeners.size === 0) return;
-    wakeScheduled = true;
-    setImmediate(() => {
-      wakeScheduled = false;
-      for (const listener of listeners) listener();
-    });
-  };
+  const { subscribe, wake: scheduleWake } = createWakeup();
 
   const checkTx = (tx: unknown, where: string): PostgresQueryable => {
     if (typeof tx !== 'function' || typeof (tx as { unsafe?: unknown }).unsafe !== 'function') {
@@ -269,7 +216,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
         prepare,
       )) as unknown as (MessageRow & { _candidates: number })[];
       const candidates = rows[0]?._candidates ?? 0;
-      const messages = rows.filter((r) => r.id !== null).map(rowToMessage);
+      const messages = rows.filter((r) => r.id !== null).map((row) => rowToMessage(row));
       const exhausted = candidates < limit && messages.length === candidates && excluded.length === 0;
       return { messages, exhausted };
     },
@@ -353,57 +300,32 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
     async listMessages(query?: ListMessagesQuery) {
       const q = parseListQuery(query);
       await ready;
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      const add = (clause: string, value: string) => {
-        params.push(value);
-        where.push(clause.replace('?', `$${params.length}`));
-      };
-      if (q.status) add('status = ?', q.status);
-      if (q.endpointId) add('endpoint_id = ?', q.endpointId);
-      if (q.before) add('id < ?', q.before);
-      params.push(q.limit);
-      const rows = await sql.unsafe(
-        `SELECT * FROM ${M} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
-        params,
-        prepare,
-      );
-      return (rows as unknown as MessageRow[]).map(rowToMessage);
+      const { sql: text, params } = listMessagesSql(M, q, (n) => `$${n}`);
+      const rows = await sql.unsafe(text, params, prepare);
+      return (rows as unknown as MessageRow[]).map((row) => rowToMessage(row));
     },
 
     async stats() {
       await ready;
-      const rows = await sql.unsafe(
+      const counts = await sql.unsafe(
         `SELECT status, count(*)::int AS n FROM ${M} GROUP BY status`,
         [],
         prepare,
       );
-      const counts = new Map(rows.map((r) => [r.status as string, r.n as number]));
       const [extra] = await sql.unsafe(
         `SELECT (SELECT count(*)::int FROM ${A}) AS attempts,
                 (SELECT min(created_at) FROM ${M} WHERE status = 'pending') AS oldest`,
         [],
         prepare,
       );
-      return {
-        pending: counts.get('pending') ?? 0,
-        inFlight: counts.get('in_flight') ?? 0,
-        delivered: counts.get('delivered') ?? 0,
-        dead: counts.get('dead') ?? 0,
-        failed: counts.get('failed') ?? 0,
-        canceled: counts.get('canceled') ?? 0,
-        attempts: (extra?.attempts as number) ?? 0,
-        oldestPendingAt: extra?.oldest == null ? null : Number(extra.oldest),
-      };
+      return statsFrom(counts as unknown as { status: string; n: number }[], extra?.attempts, extra?.oldest);
     },
 
     async replay(id, now) {
       requireId(id, 'replay');
       await ready;
       const result = await sql.unsafe(
-        `UPDATE ${M} SET status = 'pending', next_attempt_at = $1, lock_owner = NULL, locked_until = NULL,
-                cycle_start = CASE WHEN status = 'pending' THEN cycle_start ELSE attempts END
-          WHERE id = $2 AND status IN ('delivered','dead','failed','canceled','pending')
+        `UPDATE ${M} SET ${replaySet('$1')} WHERE id = $2 AND status IN ${sqlList(REPLAYABLE)}
           RETURNING pg_notify($3, '')`,
         [now, id, channel],
         prepare,
@@ -416,12 +338,10 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       const from = requireTime(since, 'replaySince');
       const { endpointId, includeDelivered } = parseReplayFilter(filter, 'replaySince');
       await ready;
-      const statuses = includeDelivered
-        ? "'delivered','dead','failed','canceled'"
-        : "'dead','failed','canceled'";
+      const statuses = sqlList(includeDelivered ? FINISHED : UNDELIVERED);
       const result = await sql.unsafe(
-        `UPDATE ${M} SET status = 'pending', next_attempt_at = $1, cycle_start = attempts
-          WHERE created_at >= $2 AND status IN (${statuses}) AND ($3::text IS NULL OR endpoint_id = $3)`,
+        `UPDATE ${M} SET ${replaySet('$1')}
+          WHERE created_at >= $2 AND status IN ${statuses} AND ($3::text IS NULL OR endpoint_id = $3)`,
         [now, from, endpointId],
         prepare,
       );
@@ -466,10 +386,7 @@ export function createPostgresOutbox(sql: postgres.Sql, options: PostgresOutboxO
       await sql.unsafe(`DELETE FROM ${H} WHERE endpoint_id = $1`, [endpointId], prepare);
     },
 
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe,
 
     async listen(listener) {
       await ready;

@@ -51,7 +51,36 @@ export interface AttemptRow {
 const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
 const numOrNull = (v: number | string | null): number | null => (v === null ? null : num(v));
 
-export function rowToMessage(row: MessageRow): OutboxMessage {
+/** The columns a claim reads back: status, lease and due time are known from the claim itself. */
+export type ClaimedRow = Omit<MessageRow, 'status' | 'lock_owner' | 'locked_until' | 'next_attempt_at'>;
+
+export const CLAIMED_COLUMNS =
+  'id, endpoint_id, url, event_type, event_id, body, headers, signing_scheme, signing_secrets, profile, traceparent, attempts, cycle_start, created_at, last_attempt_at, last_status_code, last_failure_kind, delivered_at';
+
+// Most messages of an endpoint carry the same secrets JSON: parse each text once (bounded), hand every
+// message its own copy.
+const PARSED_MAX = 256;
+const parsedSecrets = new Map<string, readonly string[]>();
+function secretsOf(json: string): string[] {
+  let list = parsedSecrets.get(json);
+  if (list === undefined) {
+    list = JSON.parse(json) as string[];
+    if (parsedSecrets.size >= PARSED_MAX) parsedSecrets.delete(parsedSecrets.keys().next().value as string);
+    parsedSecrets.set(json, list);
+  }
+  return list.slice();
+}
+
+/**
+ * The one row → message mapping of both stores. With `claim`, the row was just claimed by `claim.owner`
+ * until `claim.lease` (status, lease and due time are not read back).
+ */
+export function rowToMessage(row: MessageRow): OutboxMessage;
+export function rowToMessage(row: ClaimedRow, claim: { owner: string; lease: number }): OutboxMessage;
+export function rowToMessage(
+  row: ClaimedRow & Partial<MessageRow>,
+  claim?: { owner: string; lease: number },
+): OutboxMessage {
   return {
     id: row.id,
     endpointId: row.endpoint_id,
@@ -59,20 +88,17 @@ export function rowToMessage(row: MessageRow): OutboxMessage {
     eventType: row.event_type,
     eventId: row.event_id,
     body: row.body,
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    signing: {
-      scheme: row.signing_scheme as SigningScheme,
-      secrets: JSON.parse(row.signing_secrets) as string[],
-    },
+    headers: row.headers === '{}' ? {} : (JSON.parse(row.headers) as Record<string, string>),
+    signing: { scheme: row.signing_scheme as SigningScheme, secrets: secretsOf(row.signing_secrets) },
     profile: row.profile as RetryProfile,
     traceparent: row.traceparent,
-    status: row.status as MessageStatus,
+    status: claim ? 'in_flight' : (row.status as MessageStatus),
     attempts: num(row.attempts),
     cycleStart: num(row.cycle_start),
     createdAt: num(row.created_at),
-    nextAttemptAt: num(row.next_attempt_at),
-    lockedUntil: numOrNull(row.locked_until),
-    lockOwner: row.lock_owner,
+    nextAttemptAt: claim ? claim.lease : num(row.next_attempt_at!),
+    lockedUntil: claim ? claim.lease : numOrNull(row.locked_until ?? null),
+    lockOwner: claim ? claim.owner : (row.lock_owner ?? null),
     lastAttemptAt: numOrNull(row.last_attempt_at),
     lastStatusCode: row.last_status_code,
     lastFailureKind: row.last_failure_kind as FailureKind | null,

@@ -5,6 +5,8 @@ import { systemClock } from './clock.ts';
 import { OutboxInputError } from './errors.ts';
 import {
   type AttemptRow,
+  CLAIMED_COLUMNS,
+  type ClaimedRow,
   type HealthRow,
   healthFromRow,
   INSERT_COLUMNS,
@@ -15,19 +17,27 @@ import {
   rowToAttempt,
   rowToMessage,
 } from './rows.ts';
-import type { SigningScheme } from './signing.ts';
 import { startBackgroundCheckpoints } from './sqlite-checkpointer.ts';
+import {
+  createWakeup,
+  FINISHED,
+  listMessagesSql,
+  REPLAYABLE,
+  replaySet,
+  sqlList,
+  statsFrom,
+  UNDELIVERED,
+} from './store-common.ts';
+import { outboxDdl, outboxTableNames } from './tables.ts';
 import type {
   ClaimRequest,
   Clock,
   Completion,
   EndpointHealthRow,
-  FailureKind,
   ListMessagesQuery,
   NewMessage,
   OutboxMessage,
   OutboxStore,
-  RetryProfile,
 } from './types.ts';
 import { parseListQuery, parseNewMessage, parseReplayFilter, requireId, requireTime } from './validate.ts';
 
@@ -52,61 +62,6 @@ export interface SqliteOutbox extends OutboxStore {
 
 const checkpointed = new WeakSet<BetterSqlite3.Database>();
 
-const UNDELIVERED = "('dead','failed','canceled')";
-const FINISHED = "('delivered','dead','failed','canceled')";
-
-const CLAIMED_COLUMNS =
-  'id, endpoint_id, url, event_type, event_id, body, headers, signing_scheme, signing_secrets, profile, traceparent, attempts, cycle_start, created_at, last_attempt_at, last_status_code, last_failure_kind, delivered_at';
-
-type ClaimedRow = Omit<MessageRow, 'status' | 'lock_owner' | 'locked_until' | 'next_attempt_at'> & {
-  attempts: number;
-  cycle_start: number;
-  created_at: number;
-  last_attempt_at: number | null;
-  delivered_at: number | null;
-};
-
-// Most messages of an endpoint carry the same secrets and headers JSON: parse each text once (bounded),
-// hand every message its own copy.
-const PARSED_MAX = 256;
-const parsedSecrets = new Map<string, readonly string[]>();
-function secretsOf(json: string): string[] {
-  let list = parsedSecrets.get(json);
-  if (list === undefined) {
-    list = JSON.parse(json) as string[];
-    if (parsedSecrets.size >= PARSED_MAX) parsedSecrets.delete(parsedSecrets.keys().next().value as string);
-    parsedSecrets.set(json, list);
-  }
-  return list.slice();
-}
-
-/** A row just claimed by `owner` until `lease` (what `rowToMessage` would give for the full row). */
-function claimedToMessage(row: ClaimedRow, owner: string, lease: number): OutboxMessage {
-  return {
-    id: row.id,
-    endpointId: row.endpoint_id,
-    url: row.url,
-    eventType: row.event_type,
-    eventId: row.event_id,
-    body: row.body,
-    headers: row.headers === '{}' ? {} : (JSON.parse(row.headers) as Record<string, string>),
-    signing: { scheme: row.signing_scheme as SigningScheme, secrets: secretsOf(row.signing_secrets) },
-    profile: row.profile as RetryProfile,
-    traceparent: row.traceparent,
-    status: 'in_flight',
-    attempts: row.attempts,
-    cycleStart: row.cycle_start,
-    createdAt: row.created_at,
-    nextAttemptAt: lease,
-    lockedUntil: lease,
-    lockOwner: owner,
-    lastAttemptAt: row.last_attempt_at,
-    lastStatusCode: row.last_status_code,
-    lastFailureKind: row.last_failure_kind as FailureKind | null,
-    deliveredAt: row.delivered_at,
-  };
-}
-
 /** Creates the outbox tables if needed and returns a store on this better-sqlite3 connection. */
 export function createSqliteOutbox(
   db: BetterSqlite3.Database,
@@ -127,59 +82,8 @@ export function createSqliteOutbox(
   ) {
     throw new OutboxInputError('createSqliteOutbox', ["checkpoints: expected 'background' or 'inline'"]);
   }
-  const M = `${prefix}outbox_messages`;
-  const A = `${prefix}outbox_attempts`;
-  const H = `${prefix}outbox_endpoint_health`;
-
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS ${M} (
-      id TEXT PRIMARY KEY,
-      endpoint_id TEXT NOT NULL,
-      url TEXT NOT NULL,
-      event_type TEXT NOT NULL,
-      event_id TEXT NOT NULL,
-      body TEXT NOT NULL,
-      headers TEXT NOT NULL,
-      signing_scheme TEXT NOT NULL,
-      signing_secrets TEXT NOT NULL,
-      profile TEXT NOT NULL,
-      traceparent TEXT,
-      status TEXT NOT NULL DEFAULT 'pending',
-      attempts INTEGER NOT NULL DEFAULT 0,
-      cycle_start INTEGER NOT NULL DEFAULT 0,
-      created_at INTEGER NOT NULL,
-      next_attempt_at INTEGER NOT NULL,
-      locked_until INTEGER,
-      lock_owner TEXT,
-      last_attempt_at INTEGER,
-      last_status_code INTEGER,
-      last_failure_kind TEXT,
-      delivered_at INTEGER
-    );
-    -- endpoint_id in the due index: claims pick due rows (rowid, endpoint) from the index alone.
-    DROP INDEX IF EXISTS ${M}_due;
-    CREATE INDEX IF NOT EXISTS ${M}_due_ep ON ${M} (status, next_attempt_at, endpoint_id);
-    CREATE INDEX IF NOT EXISTS ${M}_endpoint ON ${M} (endpoint_id, id);
-    CREATE TABLE IF NOT EXISTS ${A} (
-      id INTEGER PRIMARY KEY,
-      message_id TEXT NOT NULL,
-      attempt_no INTEGER NOT NULL,
-      started_at INTEGER NOT NULL,
-      duration_ms REAL NOT NULL,
-      status_code INTEGER,
-      ok INTEGER NOT NULL,
-      failure_kind TEXT,
-      response_excerpt TEXT NOT NULL,
-      response_headers TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS ${A}_message ON ${A} (message_id, attempt_no);
-    CREATE TABLE IF NOT EXISTS ${H} (
-      endpoint_id TEXT PRIMARY KEY,
-      failing_since INTEGER,
-      last_failure_at INTEGER,
-      last_success_at INTEGER
-    );
-  `);
+  const { messages: M, attempts: A, health: H } = outboxTableNames(prefix);
+  db.exec(outboxDdl('sqlite', prefix).join(';\n'));
 
   const insertSql = `INSERT INTO ${M} (${INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`;
   const insertByConnection = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
@@ -251,13 +155,11 @@ export function createSqliteOutbox(
   const countAttempts = db.prepare(`SELECT count(*) AS n FROM ${A}`);
   const oldestPending = db.prepare(`SELECT min(created_at) AS at FROM ${M} WHERE status = 'pending'`);
   const replayOne = db.prepare(
-    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, lock_owner = NULL, locked_until = NULL,
-        cycle_start = CASE WHEN status = 'pending' THEN cycle_start ELSE attempts END
-      WHERE id = ? AND status IN ('delivered','dead','failed','canceled','pending')`,
+    `UPDATE ${M} SET ${replaySet('?')} WHERE id = ? AND status IN ${sqlList(REPLAYABLE)}`,
   );
-  const replaySql = (statuses: string) =>
-    `UPDATE ${M} SET status = 'pending', next_attempt_at = ?, cycle_start = attempts
-      WHERE created_at >= ? AND status IN ${statuses} AND (? IS NULL OR endpoint_id = ?)`;
+  const replaySql = (statuses: typeof FINISHED) =>
+    `UPDATE ${M} SET ${replaySet('?')}
+      WHERE created_at >= ? AND status IN ${sqlList(statuses)} AND (? IS NULL OR endpoint_id = ?)`;
   const replayUndelivered = db.prepare(replaySql(UNDELIVERED));
   const replayFinished = db.prepare(replaySql(FINISHED));
   const failPendingStmt = db.prepare(
@@ -293,17 +195,7 @@ export function createSqliteOutbox(
     if (startBackgroundCheckpoints(db)) checkpointed.add(db);
   }
 
-  const listeners = new Set<() => void>();
-  let wakeScheduled = false;
-  const scheduleWake = () => {
-    if (wakeScheduled || listeners.size === 0) return;
-    wakeScheduled = true;
-    // setImmediate runs after the caller's synchronous transaction has committed.
-    setImmediate(() => {
-      wakeScheduled = false;
-      for (const listener of listeners) listener();
-    });
-  };
+  const { subscribe, wake: scheduleWake } = createWakeup();
 
   const claimRows = (
     now: number,
@@ -332,7 +224,8 @@ export function createSqliteOutbox(
     for (let i = 0; i < picked.length; i++) ids[i] = picked[i]!.id;
     const rows = markClaimed.all(owner, lease, lease, JSON.stringify(ids)) as ClaimedRow[];
     const messages = new Array<OutboxMessage>(rows.length);
-    for (let i = 0; i < rows.length; i++) messages[i] = claimedToMessage(rows[i]!, owner, lease);
+    const claim = { owner, lease };
+    for (let i = 0; i < rows.length; i++) messages[i] = rowToMessage(rows[i]!, claim);
     return { messages, exhausted };
   };
   const claimTx = db.transaction(claimRows);
@@ -446,44 +339,21 @@ export function createSqliteOutbox(
     },
 
     async listMessages(query?: ListMessagesQuery) {
-      const q = parseListQuery(query);
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (q.status) {
-        where.push('status = ?');
-        params.push(q.status);
-      }
-      if (q.endpointId) {
-        where.push('endpoint_id = ?');
-        params.push(q.endpointId);
-      }
-      if (q.before) {
-        where.push('id < ?');
-        params.push(q.before);
-      }
-      const sql = `SELECT * FROM ${M} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      const { sql, params } = listMessagesSql(M, parseListQuery(query), () => '?');
       let stmt = listCache.get(sql);
       if (!stmt) {
         stmt = db.prepare(sql);
         listCache.set(sql, stmt);
       }
-      return (stmt.all(...params, q.limit) as MessageRow[]).map(rowToMessage);
+      return (stmt.all(...params) as MessageRow[]).map((row) => rowToMessage(row));
     },
 
     async stats() {
-      const counts = new Map(
-        (countByStatus.all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+      return statsFrom(
+        countByStatus.all() as { status: string; n: number }[],
+        (countAttempts.get() as { n: number }).n,
+        (oldestPending.get() as { at: number | null }).at,
       );
-      return {
-        pending: counts.get('pending') ?? 0,
-        inFlight: counts.get('in_flight') ?? 0,
-        delivered: counts.get('delivered') ?? 0,
-        dead: counts.get('dead') ?? 0,
-        failed: counts.get('failed') ?? 0,
-        canceled: counts.get('canceled') ?? 0,
-        attempts: (countAttempts.get() as { n: number }).n,
-        oldestPendingAt: (oldestPending.get() as { at: number | null }).at,
-      };
     },
 
     async replay(id, now) {
@@ -519,9 +389,6 @@ export function createSqliteOutbox(
       deleteHealth.run(endpointId);
     },
 
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe,
   };
 }

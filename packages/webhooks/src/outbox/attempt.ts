@@ -1,0 +1,121 @@
+// One attempt of one claimed message: ask where it goes now, check the address, send it signed, and
+// hand the outcome (decided by the policy) to the group commit.
+import type { TransportResult } from '../transport/types.ts';
+import type { DispatcherSettings } from './dispatcher-settings.ts';
+import type { AttemptEvent, DispatcherOptions, DispatcherStats } from './dispatcher-types.ts';
+import type { EndpointHealthTracker } from './endpoint-health.ts';
+import type { GroupCommit } from './group-commit.ts';
+import { type AttemptFacts, attemptOutcome, decideAttempt, refusedFacts, sentFacts } from './policy.ts';
+import { type AttemptTarget, attemptHeaders, attemptTraceparent } from './request.ts';
+import type { AttemptRecord, OutboxMessage } from './types.ts';
+
+export type Counters = Omit<DispatcherStats, 'running' | 'inFlight'>;
+
+export interface AttemptDeps {
+  settings: DispatcherSettings;
+  options: Pick<DispatcherOptions, 'resolveEndpoint' | 'ssrf' | 'onAttempt'>;
+  health: EndpointHealthTracker;
+  commit: GroupCommit;
+  counters: Counters;
+}
+
+/** Returns `deliver(message)`: one attempt, its outcome queued for the next group commit. */
+export function createAttemptRunner({ settings, options, health, commit, counters }: AttemptDeps) {
+  const { clock, transport, timeoutMs, maxResponseBytes, workerId, logger } = settings;
+
+  /** Sends (unless the SSRF guard refuses) and states the facts. */
+  async function send(
+    message: OutboxMessage,
+    target: AttemptTarget,
+    attemptNo: number,
+    startedAt: number,
+    traceparent: string | null,
+  ): Promise<{ result: TransportResult; facts: AttemptFacts }> {
+    const verdict = options.ssrf ? await options.ssrf.check(target.url) : null;
+    if (verdict && !verdict.ok) {
+      const result: TransportResult = {
+        ok: false,
+        statusCode: null,
+        failureKind: null,
+        headers: {},
+        excerpt: verdict.reason,
+        durationMs: 0,
+      };
+      return { result, facts: refusedFacts(verdict.code) };
+    }
+    const result = await transport.send({
+      url: target.url,
+      headers: attemptHeaders(message, target, attemptNo, startedAt, traceparent),
+      body: message.body,
+      timeoutMs,
+      maxResponseBytes,
+      addresses: verdict?.ok ? verdict.addresses : undefined,
+    });
+    return { result, facts: sentFacts(result) };
+  }
+
+  return async function deliver(message: OutboxMessage): Promise<void> {
+    // Counted by the claim, before anything is sent (see OutboxMessage.attempts).
+    const attemptNo = message.attempts;
+    let target: AttemptTarget = {
+      url: message.url,
+      scheme: message.signing.scheme,
+      secrets: message.signing.secrets,
+    };
+    if (options.resolveEndpoint) {
+      const endpoint = await options.resolveEndpoint(message.endpointId);
+      if (!endpoint?.enabled) {
+        // Disabled: kept as failed, for a replay once it is enabled again. Deleted: nowhere to send.
+        const status = endpoint ? 'failed' : 'canceled';
+        counters[status]++;
+        commit.add({ id: message.id, owner: workerId, attempt: null, status });
+        return;
+      }
+      health.enabledAgain(message.endpointId);
+      target = { url: endpoint.url, scheme: endpoint.scheme, secrets: endpoint.secrets };
+    }
+
+    const startedAt = clock.now();
+    const traceparent = message.traceparent ? attemptTraceparent(message.traceparent) : null;
+    const { result, facts } = await send(message, target, attemptNo, startedAt, traceparent);
+    counters.attempts++;
+    const now = clock.now();
+    const decision = decideAttempt(facts, {
+      profile: message.profile,
+      mode: settings.mode,
+      attemptNo,
+      cycleStart: message.cycleStart,
+      now,
+      maxRetryAfterMs: settings.maxRetryAfterMs,
+      random: settings.random(),
+    });
+    const attempt: AttemptRecord = {
+      messageId: message.id,
+      attemptNo,
+      startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      ok: result.ok,
+      failureKind: decision.failureKind,
+      responseExcerpt: result.excerpt,
+      responseHeaders: result.headers,
+    };
+    // Health first: if this failure gets the endpoint disabled, the message is set aside, not retried.
+    if (decision.endpointGone) await health.gone(message.endpointId);
+    else if (!health.isSetAside(message.endpointId)) await health.record(message, result.ok, now);
+
+    const { outcome, nextAttemptAt } = attemptOutcome(decision, health.isSetAside(message.endpointId));
+    const base = { id: message.id, owner: workerId, attempt };
+    if (outcome === 'retry') commit.add({ ...base, status: 'pending', nextAttemptAt });
+    else commit.add({ ...base, status: outcome });
+    counters[outcome === 'retry' ? 'retried' : outcome]++;
+    if (options.onAttempt) {
+      const event: AttemptEvent = { message, attempt, outcome, nextAttemptAt, traceparent };
+      try {
+        options.onAttempt(event);
+      } catch (error) {
+        logger?.warn({ err: error }, 'dispatcher callback threw');
+      }
+    }
+  };
+}
