@@ -8,6 +8,14 @@ import { defaultErrorPage, type ErrorPageRenderer, prefersHtml } from './error-p
 import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
 import { exchangeStream } from './exchange-stream.ts';
 import type { Exchange, ExchangeRecorder } from './exchanges.ts';
+import {
+  attachTelemetry,
+  isQuietPath,
+  serverSpan,
+  startTelemetry,
+  type Telemetry,
+  type TelemetryConfig,
+} from './telemetry.ts';
 import { childSpan, formatTraceparent, parseTraceparent, type TraceContext, withTrace } from './tracing.ts';
 
 export interface ServiceVariables {
@@ -45,6 +53,8 @@ export interface ServiceAppOptions {
   callerOf?: (c: Context) => string;
   /** Largest request body copied into a recorded exchange, in bytes. */
   recordBodyLimitBytes?: number;
+  /** OTLP export (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`); by default read from `dev`, the app's config. */
+  telemetry?: TelemetryConfig;
 }
 
 /**
@@ -73,12 +83,19 @@ export function requestId(header = 'x-request-id'): MiddlewareHandler<ServiceEnv
   };
 }
 
-/** W3C trace propagation: continues the caller's trace (or starts one) for everything this request does. */
-export function traceContext(): MiddlewareHandler<ServiceEnv> {
+/**
+ * W3C trace propagation: continues the caller's trace (or starts one) for everything this request does;
+ * with `telemetry`, the request is also exported as a server span with the same ids.
+ */
+export function traceContext(telemetry?: Telemetry): MiddlewareHandler<ServiceEnv> {
   return async (c, next) => {
     const span = childSpan(parseTraceparent(c.req.header('traceparent')));
     c.set('trace', span);
-    await withTrace(span, next);
+    if (telemetry && !isQuietPath(c.req.path)) {
+      const startMs = Date.now();
+      await withTrace(span, next);
+      telemetry.span(serverSpan(c, span, startMs, Date.now()));
+    } else await withTrace(span, next);
     setResponseHeader(c, 'traceparent', formatTraceparent(span));
   };
 }
@@ -215,8 +232,16 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(opts: Servic
     !apiPrefixes.some((p) => c.req.path.startsWith(p)) && prefersHtml(c) ? renderPage(c, e) : renderApi(c, e);
   const started = Date.now();
   const mw = app as unknown as Hono<ServiceEnv>;
+  const telemetry = startTelemetry(
+    opts.telemetry ?? (opts.dev as TelemetryConfig | undefined) ?? {},
+    opts.name,
+    {
+      logger: opts.logger,
+    },
+  );
+  if (telemetry) attachTelemetry(telemetry, { app, recorder: opts.recorder });
   mw.use('*', requestId(opts.requestIdHeader));
-  mw.use('*', traceContext());
+  mw.use('*', traceContext(telemetry));
   if (opts.recorder)
     mw.use(
       '*',

@@ -66,6 +66,16 @@ export const baseConfigSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
   /** How long an idle keep-alive connection stays open. */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** OTLP/HTTP base URL (Jaeger: http://localhost:4318); set = spans exported to `<it>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:4318' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The service name on exported spans; the app's own name (shop, payments…) by default. */
+  OTEL_SERVICE_NAME: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 /** The fields of the base config that serve()'s timeouts read. */

@@ -1,5 +1,7 @@
 import type { ExchangeNotes } from './control.ts';
 import type { Exchange, ExchangeRecorder } from './exchanges.ts';
+import { redactUrl } from './redact.ts';
+import { type FinishedSpan, telemetryOf } from './telemetry.ts';
 import { parseTraceparent } from './tracing.ts';
 
 /** One delivery attempt as an outbox dispatcher reports it (structurally @hooklab/webhooks' AttemptEvent). */
@@ -25,6 +27,8 @@ export interface DeliveryAttemptLike {
   /** `failed`: the dispatcher stopped retrying while the endpoint was being disabled (kept for replay). */
   outcome: 'delivered' | 'retry' | 'dead' | 'failed';
   nextAttemptAt: number | null;
+  /** The `traceparent` the attempt sent: its own span under the message's (absent: the message's). */
+  traceparent?: string | null;
 }
 
 /**
@@ -38,6 +42,7 @@ export function deliveryExchange(
 ): Omit<Exchange, 'id'> & ExchangeNotes {
   const { message, attempt, outcome } = e;
   const trace = parseTraceparent(message.traceparent);
+  const sent = parseTraceparent(e.traceparent) ?? trace;
   return {
     at: attempt.startedAt + attempt.durationMs,
     kind: 'webhook',
@@ -48,7 +53,8 @@ export function deliveryExchange(
     url: message.url,
     status: attempt.statusCode,
     durationMs: attempt.durationMs,
-    ...(trace ? { traceId: trace.traceId, spanId: trace.spanId } : {}),
+    ...(sent ? { traceId: sent.traceId, spanId: sent.spanId } : {}),
+    ...(trace && sent && sent.spanId !== trace.spanId ? { parentSpanId: trace.spanId } : {}),
     requestHeaders: {
       'content-type': 'application/json',
       ...message.headers,
@@ -56,7 +62,9 @@ export function deliveryExchange(
       'x-hooklab-event-type': message.eventType,
       'x-hooklab-attempt': String(attempt.attemptNo),
       'x-hooklab-message-id': message.id,
-      ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+      ...(e.traceparent || message.traceparent
+        ? { traceparent: (e.traceparent || message.traceparent)! }
+        : {}),
     },
     responseHeaders: attempt.responseHeaders,
     requestBody: message.body,
@@ -68,12 +76,48 @@ export function deliveryExchange(
   };
 }
 
-/** Records one delivery attempt in `recorder` (see deliveryExchange). */
+/**
+ * The span of one delivery attempt for OTLP export: the attempt's own span id (what the receiver saw as its
+ * parent), under the message's span; null when the attempt carried no trace of its own.
+ */
+export function deliverySpan(e: DeliveryAttemptLike, to: string): FinishedSpan | null {
+  const sent = parseTraceparent(e.traceparent);
+  const message = parseTraceparent(e.message.traceparent);
+  if (!sent || !message) return null;
+  const { attempt } = e;
+  const failed = e.outcome !== 'delivered';
+  return {
+    name: `webhook ${e.message.eventType}`,
+    kind: 'producer',
+    trace: { ...sent, parentSpanId: message.spanId },
+    startMs: attempt.startedAt,
+    endMs: attempt.startedAt + attempt.durationMs,
+    attributes: {
+      'http.request.method': 'POST',
+      'url.full': redactUrl(e.message.url),
+      'http.response.status_code': attempt.statusCode ?? undefined,
+      'peer.service': to,
+      'hooklab.event.id': e.message.eventId,
+      'hooklab.event.type': e.message.eventType,
+      'hooklab.message.id': e.message.id,
+      'hooklab.attempt': attempt.attemptNo,
+      'hooklab.outcome': e.outcome,
+    },
+    ...(failed ? { error: `${e.outcome}: ${attempt.failureKind ?? 'failed'}` } : {}),
+  };
+}
+
+/** Records one delivery attempt in `recorder` (see deliveryExchange), and exports its span if the app does. */
 export function recordDeliveryAttempt(
   recorder: ExchangeRecorder,
   e: DeliveryAttemptLike,
   names: { from?: string; to: string },
 ): Exchange {
+  const telemetry = telemetryOf(recorder);
+  if (telemetry) {
+    const span = deliverySpan(e, names.to);
+    if (span) telemetry.span(span);
+  }
   return recorder.record(deliveryExchange(e, { from: names.from ?? recorder.service, to: names.to }));
 }
 

@@ -1,4 +1,5 @@
 import type { ExchangeRecorder } from './exchanges.ts';
+import { clientSpan, isQuietPath, telemetryOf } from './telemetry.ts';
 import { childSpan, currentTrace, formatTraceparent } from './tracing.ts';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -23,12 +24,18 @@ export function createTracedFetch(opts: TracedFetchOptions): FetchLike {
   return async (input, init) => {
     const req = new Request(input, init);
     const span = childSpan(currentTrace());
-    if (!req.headers.has('traceparent')) req.headers.set('traceparent', formatTraceparent(span));
+    const ownSpan = !req.headers.has('traceparent');
+    if (ownSpan) req.headers.set('traceparent', formatTraceparent(span));
     const started = performance.now();
     const reqBody = opts.recorder && req.body ? await req.clone().text() : undefined;
     const url = new URL(req.url);
+    // The app's OTLP export, if on: a client span with the ids of the traceparent sent.
+    const telemetry = ownSpan && !isQuietPath(url.pathname) ? telemetryOf(opts.recorder) : undefined;
+    const startMs = telemetry ? Date.now() : 0;
     try {
       const res = await base(req);
+      const peer = telemetry && (opts.nameOf?.(url) ?? url.host);
+      telemetry?.span(clientSpan(req, span, startMs, Date.now(), { status: res.status, peer }));
       if (opts.recorder) {
         const resBody = await res
           .clone()
@@ -54,6 +61,8 @@ export function createTracedFetch(opts: TracedFetchOptions): FetchLike {
       }
       return res;
     } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      telemetry?.span(clientSpan(req, span, startMs, Date.now(), { status: null, error }));
       opts.recorder?.record({
         kind: opts.kind ?? 'api',
         direction: 'out',

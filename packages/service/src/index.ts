@@ -16,4 +16,5 @@ export * from './redact.ts';
 export * from './running-app.ts';
 export * from './serve.ts';
 export * from './services.ts';
+export * from './telemetry.ts';
 export * from './tracing.ts';

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { telemetryOf } from './telemetry.ts';
 
 export interface RunningServer {
   url: string;
@@ -54,7 +55,10 @@ export function serverTimeoutOptions(t: Partial<ServeTimeouts> = {}) {
  * Listens with graceful shutdown and slow-client timeouts (a body trickled a byte at a time gets a 408);
  * resolves once the port is bound (port 0 picks a free one).
  */
-export function serve(opts: ServeOptions): Promise<RunningServer> {
+export async function serve(opts: ServeOptions): Promise<RunningServer> {
+  // An app exporting traces loads the OTel SDK before its first request, and flushes it last on close.
+  const telemetry = telemetryOf(opts.app);
+  await telemetry?.ready;
   const server = createAdaptorServer({
     fetch: opts.app.fetch,
     hostname: opts.hostname ?? '127.0.0.1',
@@ -83,6 +87,7 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
               opts.logger?.error({ err }, 'shutdown hook failed');
             }
           }
+          await telemetry?.shutdown();
         })();
         return closing;
       };
