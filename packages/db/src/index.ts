@@ -56,3 +56,4 @@ export function dataDirFor(app: string, dataDir?: string): string {
 export function databaseFileFor(app: string, dataDir?: string): string {
   return join(dataDirFor(app, dataDir), `${app}.sqlite`);
 }
+export * from './jobs.ts';
