@@ -5,15 +5,37 @@ import { check, defineScenario, type ScenarioContext } from './scenario.ts';
 export interface PaymentsCrudResult {
   paymentIntentId: string;
   listed: number;
-  errors: { status: number; type: string; code?: string; message: string }[];
+  errors: { status: number; type: string; code?: string; param?: string; message: string }[];
+}
+
+interface StripeErrorBody {
+  type: string;
+  code?: string;
+  param?: string;
+  message: string;
+}
+
+/** Checks a Stripe error body: its `type`, `code` (and `param`), and that the message says what happened. */
+function expectStripeError(
+  error: StripeErrorBody | undefined,
+  want: { type: string; code: string; param?: string; says: string },
+): void {
+  check(
+    error?.type === want.type &&
+      error.code === want.code &&
+      (want.param === undefined || error.param === want.param) &&
+      error.message?.includes(want.says),
+    `expected a Stripe error {type: ${want.type}, code: ${want.code}${want.param ? `, param: ${want.param}` : ''}} saying "${want.says}"`,
+    error,
+  );
 }
 
 export const PAYMENTS_CRUD_STEPS = [
   'Shop creates a PaymentIntent with the official stripe SDK (form body, metadata)',
   'Shop reads it back, updates it, and lists PaymentIntents (newest first, paginated)',
-  'No key → 401: the error body says what is missing',
-  'Read-only restricted key: reads work, a write → 403 permission_error',
-  'Another account’s secret key asks for our PaymentIntent → 404 resource_missing',
+  'No key → 401 invalid_request_error, code api_key_missing: the error body says what is missing',
+  'Read-only restricted key: reads work, a write → 403 permission_error, code insufficient_permissions',
+  'Another account’s secret key asks for our PaymentIntent → 404 invalid_request_error, code resource_missing (param intent)',
 ];
 
 /** The payments half of S01: CRUD with the SDK, then 401, 403 and 404 with their error bodies. `first` is the index of its first step. */
@@ -61,14 +83,19 @@ export async function paymentsCrudSteps(ctx: ScenarioContext, first = 0): Promis
 
   ctx.step(first + 2);
   const res = await ctx.fetch(`${ctx.urls.payments}/v1/payment_intents/${pi.id}`);
-  const noKey = (await res.json()) as { error: { type: string; code?: string; message: string } };
+  const noKey = (await res.json()) as { error: StripeErrorBody };
   check(
-    res.status === 401 && noKey.error?.type === 'invalid_request_error',
-    'no key → 401 with a Stripe error body',
+    res.status === 401 && res.headers.get('content-type')?.startsWith('application/json'),
+    `no key → expected a 401 JSON answer, got ${res.status} ${res.headers.get('content-type')}`,
     noKey,
   );
+  expectStripeError(noKey.error, {
+    type: 'invalid_request_error',
+    code: 'api_key_missing',
+    says: 'You did not provide an API key',
+  });
   errors.push({ status: res.status, ...noKey.error });
-  ctx.say(`no key → ${res.status} ${noKey.error.code}: ${noKey.error.message}`, noKey);
+  ctx.say(`no key → ${res.status} ${noKey.error.type} ${noKey.error.code}: ${noKey.error.message}`, noKey);
 
   ctx.step(first + 3);
   const readOnly = stripeFor(ctx, keys.restricted);
@@ -76,27 +103,46 @@ export async function paymentsCrudSteps(ctx: ScenarioContext, first = 0): Promis
   const forbidden = await stripeErrorOf(() => readOnly.paymentIntents.update(pi.id, { amount: 100 }));
   check(
     forbidden.statusCode === 403 && forbidden.type === 'StripePermissionError',
-    'a write with the read-only key → 403',
+    `a write with the read-only key → expected 403 StripePermissionError, got ${forbidden.statusCode} ${forbidden.type}`,
     forbidden.raw,
   );
+  expectStripeError(forbidden.raw as StripeErrorBody, {
+    type: 'permission_error',
+    code: 'insufficient_permissions',
+    says: 'does not have the required permissions',
+  });
   errors.push({
     status: 403,
     type: String(forbidden.rawType),
     code: forbidden.code,
     message: forbidden.message,
   });
-  ctx.say(`read-only key writes → 403 ${forbidden.rawType}: ${forbidden.message}`, forbidden.raw);
+  ctx.say(
+    `read-only key writes → 403 ${forbidden.rawType} ${forbidden.code}: ${forbidden.message}`,
+    forbidden.raw,
+  );
 
   ctx.step(first + 4);
   const other = stripeFor(ctx, keys.other);
   const missing = await stripeErrorOf(() => other.paymentIntents.retrieve(pi.id));
-  check(
-    missing.statusCode === 404 && missing.code === 'resource_missing',
-    'another account gets 404 resource_missing',
+  check(missing.statusCode === 404, `another account → expected 404, got ${missing.statusCode}`, missing.raw);
+  expectStripeError(missing.raw as StripeErrorBody, {
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    param: 'intent',
+    says: `No such payment_intent: '${pi.id}'`,
+  });
+  errors.push({
+    status: 404,
+    type: String(missing.rawType),
+    code: missing.code,
+    param: missing.param,
+    message: missing.message,
+  });
+  ctx.say(
+    `other account → 404 ${missing.rawType} ${missing.code} (param ${missing.param}): ${missing.message}`,
     missing.raw,
   );
-  errors.push({ status: 404, type: String(missing.rawType), code: missing.code, message: missing.message });
-  ctx.say(`other account → 404 ${missing.code}: ${missing.message}`, missing.raw);
 
   return { paymentIntentId: pi.id, listed: list.data.length, errors };
 }

@@ -4,15 +4,15 @@ import { check, type ScenarioContext } from './scenario.ts';
 export interface LogisticsCrudResult {
   shipmentId: string;
   listed: number;
-  errors: { status: number; code: string; title: string }[];
+  errors: { status: number; code: string; type: string; title: string }[];
 }
 
 export const LOGISTICS_CRUD_STEPS = [
   'Shop creates a shipment with its logistics API key (JSON) → 202 with a status URL',
   'Shop reads the shipment and lists its shipments',
-  'No key → 401 problem+json',
-  'Read-only key: reads work, a write → 403 insufficient_scope',
-  'Another merchant’s key asks for our shipment → 404 not_found',
+  'No key → 401 problem+json, code unauthorized, with WWW-Authenticate',
+  'Read-only key: reads work, a write → 403 problem+json, code insufficient_scope',
+  'Another merchant’s key asks for our shipment → 404 problem+json, code not_found (not 403: it is not there for them)',
 ];
 
 /** The logistics half of S01: create, read, list, then 401, 403 and 404 with their problem+json bodies. */
@@ -28,16 +28,27 @@ export async function logisticsCrudSteps(ctx: ScenarioContext, first = 0): Promi
       headers: { ...headers, ...(init.headers as Record<string, string>) },
     });
   };
-  const problem = async (res: Response, status: number, code: string) => {
-    check(res.status === status, `expected ${status}, got ${res.status}`);
+  /** Checks an RFC 9457 problem+json answer: status, `type` URI, `code`, a `title` saying `says`. */
+  const problem = async (res: Response, want: { status: number; code: string; says: string }) => {
+    const type = res.headers.get('content-type');
+    const body = (await res.json()) as { type?: string; code?: string; title?: string; status?: number };
     check(
-      res.headers.get('content-type') === 'application/problem+json',
-      'errors are application/problem+json',
+      res.status === want.status && type === 'application/problem+json',
+      `expected ${want.status} application/problem+json, got ${res.status} ${type}`,
+      body,
     );
-    const body = (await res.json()) as { code: string; title: string; status: number };
-    check(body.code === code && body.status === status, `expected code ${code}`, body);
-    errors.push({ status, code: body.code, title: body.title });
-    ctx.say(`${status} ${body.code}: ${body.title}`, body);
+    check(
+      body.status === want.status &&
+        body.code === want.code &&
+        typeof body.type === 'string' &&
+        body.type.endsWith(`/${want.code}`) &&
+        body.title?.includes(want.says),
+      `expected a problem {status: ${want.status}, code: ${want.code}, type …/${want.code}} saying "${want.says}"`,
+      body,
+    );
+    errors.push({ status: want.status, code: body.code, type: body.type, title: body.title ?? '' });
+    ctx.say(`${want.status} ${body.code}: ${body.title}`, body);
+    return body;
   };
 
   ctx.step(first);
@@ -65,7 +76,13 @@ export async function logisticsCrudSteps(ctx: ScenarioContext, first = 0): Promi
   ctx.say(`read ${shipment.id}, listed ${list.data.length}`);
 
   ctx.step(first + 2);
-  await problem(await call('/v1/shipments', { key: null }), 401, 'unauthorized');
+  const noKey = await call('/v1/shipments', { key: null });
+  check(
+    noKey.headers.get('www-authenticate')?.startsWith('Bearer'),
+    'a 401 names its scheme in WWW-Authenticate',
+    Object.fromEntries(noKey.headers),
+  );
+  await problem(noKey, { status: 401, code: 'unauthorized', says: 'API key' });
 
   ctx.step(first + 3);
   check(
@@ -78,12 +95,15 @@ export async function logisticsCrudSteps(ctx: ScenarioContext, first = 0): Promi
       key: keys.readonly,
       body: JSON.stringify(sampleOrder(`${orderId}_ro`)),
     }),
-    403,
-    'insufficient_scope',
+    { status: 403, code: 'insufficient_scope', says: 'read-only' },
   );
 
   ctx.step(first + 4);
-  await problem(await call(`/v1/shipments/${shipment.id}`, { key: keys.other }), 404, 'not_found');
+  await problem(await call(`/v1/shipments/${shipment.id}`, { key: keys.other }), {
+    status: 404,
+    code: 'not_found',
+    says: shipment.id,
+  });
 
   return { shipmentId: shipment.id, listed: list.data.length, errors };
 }
