@@ -1,4 +1,4 @@
-import type { SqliteClient } from '@hooklab/db';
+import { createJobRunner, type Job, type JobRunner, type SqliteClient } from '@hooklab/db';
 import { type ExchangeRecorder, type Logger, ssrfOptionsOf } from '@hooklab/service';
 import { type Clock, createSqliteOutbox, type SqliteOutbox, systemClock } from '@hooklab/webhooks';
 import type { PaymentsConfig } from './config.ts';
@@ -6,7 +6,6 @@ import type { PaymentsDb } from './db/index.ts';
 import { BACKGROUND } from './domain/base.ts';
 import { registrationUrlCheck } from './domain/callback-url.ts';
 import { expireCheckoutSession } from './domain/checkout.ts';
-import { createJobRunner, type JobRunner } from './domain/jobs.ts';
 import { settleProcessing } from './domain/payment-intents.ts';
 import { createStore, type Store } from './domain/store.ts';
 import type { UrlCheck } from './domain/webhook-endpoints.ts';
@@ -48,6 +47,11 @@ export interface PaymentsContext extends PaymentsContextInput {
   urlCheck: UrlCheck;
 }
 
+const accountOf = (job: Job): string => {
+  if (!job.scope) throw new Error(`job ${job.id} (${job.kind}) has no account scope`);
+  return job.scope;
+};
+
 export function createPaymentsContext(input: PaymentsContextInput): PaymentsContext {
   const clock = input.clock ?? systemClock;
   const fallbackUrl = input.config.PAYMENTS_PUBLIC_URL ?? 'http://localhost:3002';
@@ -60,15 +64,21 @@ export function createPaymentsContext(input: PaymentsContextInput): PaymentsCont
     urlCheck: input.urlCheck ?? registrationUrlCheck(ssrfOptionsOf(input.config)),
     jobs: undefined as never,
   };
+  // Both steps are state changes only: they run as the commit step, in the job's own transaction.
   d.jobs = createJobRunner({
-    db: input.db,
     sqlite: input.sqlite,
     clock,
     logger: input.logger,
+    maxAttempts: 5,
     handlers: {
-      'payment_intent.settle': (job) => settleProcessing(d, job.accountId, job.objectId),
-      'checkout.expire': (job) =>
-        void expireCheckoutSession(d, job.accountId, BACKGROUND, job.objectId, true),
+      'payment_intent.settle': (job) => () => {
+        settleProcessing(d, accountOf(job), job.subjectId);
+        return null;
+      },
+      'checkout.expire': (job) => () => {
+        expireCheckoutSession(d, accountOf(job), BACKGROUND, job.subjectId, true);
+        return null;
+      },
     },
   });
   return d;

@@ -1,4 +1,4 @@
-import { databaseFileFor } from '@hooklab/db';
+import { databaseFileFor, type JobRunner } from '@hooklab/db';
 import {
   appControl,
   createLogger,
@@ -47,6 +47,8 @@ export async function start(
 ): Promise<
   RunningApp & {
     keys: string[];
+    /** The durable job runner: tests that move a manual clock await `jobs.idle()` for the steps it fires. */
+    jobs: JobRunner;
     outbox: SqliteOutbox;
     dispatcher: Dispatcher;
     /** What the dashboard's replay button calls: the endpoint's undelivered messages, sent again. */
@@ -137,6 +139,7 @@ export async function start(
     recorder,
     close: server.close,
     keys: [...keyringOf(config).keys()],
+    jobs: ctx.jobs,
     outbox,
     dispatcher,
     replayFailedDeliveries,

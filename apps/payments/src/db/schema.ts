@@ -1,6 +1,9 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
+ * Idempotency records (`idempotency_requests`) and durable jobs (`jobs_queue`) live in tables the kit's
+ * idempotency store and @hooklab/db's job runner create themselves.
+ *
  * Every API object (payment_intent, charge, refund, checkout.session, event, webhook_endpoint) as JSON:
  * Stripe objects are documents, and one table gives every list the same newest-first pagination.
  */
@@ -27,37 +30,4 @@ export const objects = sqliteTable(
   ],
 );
 
-export const idempotencyKeys = sqliteTable(
-  'idempotency_keys',
-  {
-    accountId: text('account_id').notNull(),
-    key: text('key').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    /** `running` while the first request executes, then `done` with the stored response. */
-    state: text('state', { enum: ['running', 'done'] }).notNull(),
-    status: integer('status'),
-    body: text('body'),
-    createdAt: integer('created_at').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_created').on(t.createdAt)],
-);
-
-/** Durable timers: a bank debit settling, a checkout session expiring. They survive a restart. */
-export const jobs = sqliteTable(
-  'jobs',
-  {
-    id: text('id').primaryKey(),
-    accountId: text('account_id').notNull(),
-    kind: text('kind').notNull(),
-    objectId: text('object_id').notNull(),
-    runAt: integer('run_at').notNull(),
-    status: text('status', { enum: ['pending', 'done', 'failed'] })
-      .notNull()
-      .default('pending'),
-    attempts: integer('attempts').notNull().default(0),
-  },
-  (t) => [index('jobs_due').on(t.status, t.runAt)],
-);
-
 export type ObjectRow = typeof objects.$inferSelect;
-export type JobRow = typeof jobs.$inferSelect;

@@ -157,7 +157,7 @@ export function createCheckoutSession(
       url: `${d.publicUrl()}/pay/${id}`,
     };
     d.store.insert(accountId, session, { tag: 'open', ref: pi.id, internal: { lineItems } });
-    d.jobs.schedule({ accountId, kind: 'checkout.expire', objectId: id, runAt: expiresAt * 1000 });
+    d.jobs.schedule({ scope: accountId, kind: 'checkout.expire', subjectId: id, runAt: expiresAt * 1000 });
     return session;
   });
 }

@@ -393,9 +393,9 @@ function charge(
     const next: PaymentIntent = { ...pi, status: 'processing', latest_charge: ch.id };
     d.store.update(next);
     d.jobs.schedule({
-      accountId,
+      scope: accountId,
       kind: 'payment_intent.settle',
-      objectId: pi.id,
+      subjectId: pi.id,
       runAt: d.clock.now() + d.config.PAYMENTS_PROCESSING_DELAY_MS,
     });
     emitEvent(d, accountId, 'charge.pending', ch, { request: req });

@@ -227,6 +227,7 @@ describe('checkout expiry on the clock', () => {
       ],
     });
     clock.advance(3600_000 + 1000);
+    await s.jobs.idle();
     expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('expired');
     await s.close();
   });

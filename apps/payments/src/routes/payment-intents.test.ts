@@ -295,8 +295,10 @@ describe('bank debit: processing, then settled by a durable job on the clock', (
     });
     expect(pi.status).toBe('processing');
     clock.advance(2000);
+    await s.jobs.idle();
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('processing');
     clock.advance(1000);
+    await s.jobs.idle();
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
     const types = (await stripe.events.list({ limit: 100 })).data.map((e) => e.type).reverse();
     expect(types).toEqual([
@@ -314,6 +316,7 @@ describe('bank debit: processing, then settled by a durable job on the clock', (
       payment_method: 'pm_usBankAccount_accountClosed',
     });
     clock.advance(3000);
+    await s.jobs.idle();
     expect(await stripe.paymentIntents.retrieve(closed.id)).toMatchObject({
       status: 'requires_payment_method',
       last_payment_error: { code: 'account_closed' },

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { databaseFileFor, openDatabase } from '@hooklab/db';
+import { createManualClock } from '@hooklab/webhooks';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestServer } from './test-support.ts';
+
+describe('payments on a database file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'payments-main-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps a scheduled bank-debit settlement across a restart, in the shared jobs table', async () => {
+    const clock = createManualClock(Date.now());
+    const env = { DATA_DIR: dir, PAYMENTS_PROCESSING_DELAY_MS: '60000' };
+    const first = await startTestServer(env, { clock });
+    const pi = await first.stripe().paymentIntents.create({
+      amount: 4000,
+      currency: 'usd',
+      confirm: true,
+      payment_method: 'pm_usBankAccount_success',
+    });
+    expect(pi.status).toBe('processing');
+    expect(first.jobs.pending()).toBe(1);
+    await first.close();
+
+    clock.advance(60_000);
+    const second = await startTestServer(env, { clock });
+    await second.jobs.idle();
+    expect((await second.stripe().paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
+    expect(second.jobs.pending()).toBe(0);
+    await second.close();
+
+    // The app's own tables of old are gone (migration 0001); the kit's replace them.
+    const { sqlite, close } = openDatabase({ file: databaseFileFor('payments', dir) });
+    const tables = sqlite
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((t) => t.name);
+    close();
+    expect(tables).toContain('jobs_queue');
+    expect(tables).toContain('idempotency_requests');
+    expect(tables).not.toContain('jobs');
+    expect(tables).not.toContain('idempotency_keys');
+  });
+});
