@@ -154,8 +154,9 @@ export function createClaimScheduler({
         let at = now + settings.pollMs;
         if (exhausted) {
           const next = await store.nextDueAt();
-          // A due row we could not take is being claimed by another worker right now: look again soon.
-          if (next !== null) at = Math.min(at, Math.max(next, now + 25));
+          // Due already yet not taken: another worker is claiming it right now, so look again soon.
+          // Due later: wake exactly then (a 25 ms floor there would delay a retry due sooner).
+          if (next !== null) at = Math.min(at, next > now ? next : now + 25);
         }
         armTimer(at);
       } else if (running && timer === null) armTimer(clock.now() + settings.pollMs);

@@ -83,13 +83,14 @@ describe('dispatcher on SQLite', () => {
   });
 
   it('wakes at once on enqueue, with no poll on the hot path', async () => {
-    const t = setup({ clock: undefined, pollMs: 60_000 });
+    const t = setup({ pollMs: 60_000 });
     await t.dispatcher.start();
-    await new Promise((r) => setTimeout(r, 20));
-    const started = Date.now();
+    // Idle: its first pass found nothing and armed the fallback poll, which the manual clock never fires.
+    await waitFor(() => expect(t.clock.pendingTimers()).toBe(1));
+    const polledAt = t.clock.now();
     t.enqueue();
     await waitFor(() => expect(t.hits()).toHaveLength(1));
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(t.clock.now()).toBe(polledAt);
   });
 
   it('sends nothing for a message whose transaction rolled back', async () => {
@@ -97,20 +98,30 @@ describe('dispatcher on SQLite', () => {
     await t.dispatcher.start();
     expect(() =>
       t.db.transaction(() => {
-        t.store.enqueue(t.db, t.message());
+        t.store.enqueue(t.db, t.message({ eventId: 'evt_rolled_back' }));
         throw new Error('business rule failed');
       })(),
     ).toThrow('business rule failed');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(t.hits()).toHaveLength(0);
-    expect((await t.store.stats()).pending).toBe(0);
+    // The witness commits after the rollback: once it has arrived, the rolled-back one had every chance to.
+    const witness = t.enqueue({ eventId: 'evt_witness' });
+    await waitFor(async () => expect((await t.store.getMessage(witness.id))?.status).toBe('delivered'));
+    expect(t.hits().map((r) => r.headers['x-hooklab-event-id'])).toEqual(['evt_witness']);
+    expect(await t.store.listMessages()).toHaveLength(1);
   });
 
   it('runs the whole Slack-like schedule (0 s, 1 min, 5 min compressed) on the manual clock, then dead-letters', async () => {
     const t = setup();
-    receiver.setHandler(() => ({ status: 500, body: 'nope' }));
+    receiver.setHandler((req) =>
+      req.path.endsWith('-witness') ? { status: 200 } : { status: 500, body: 'nope' },
+    );
     const msg = t.enqueue({ profile: 'slack' });
     const t0 = t.clock.now();
+    // Due 1 ms before the retry: once it is delivered, the clock has been seen at t0 + 999.
+    const witness = t.enqueue({
+      endpointId: 'ep_witness',
+      url: `${receiver.url}${t.path}-witness`,
+      nextAttemptAt: t0 + 999,
+    });
     await t.dispatcher.start();
     const atAttempts = (n: number) =>
       waitFor(async () => {
@@ -123,7 +134,7 @@ describe('dispatcher on SQLite', () => {
     let m = await atAttempts(2);
     expect(m.nextAttemptAt).toBe(t0 + 1000);
     t.clock.advance(999);
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(async () => expect((await t.store.getMessage(witness.id))?.status).toBe('delivered'));
     expect(t.hits()).toHaveLength(2);
     t.clock.advance(1);
     m = await atAttempts(3);
@@ -134,7 +145,7 @@ describe('dispatcher on SQLite', () => {
     expect(m.lastFailureKind).toBe('http');
     expect(m.attemptLog.map((a) => a.startedAt - t0)).toEqual([0, 0, 1000, 6000]);
     expect(m.attemptLog.every((a) => a.statusCode === 500 && a.responseExcerpt === 'nope')).toBe(true);
-    expect(t.dispatcher.stats()).toMatchObject({ attempts: 4, retried: 3, dead: 1 });
+    expect(t.dispatcher.stats()).toMatchObject({ attempts: 5, retried: 3, dead: 1, delivered: 1 });
   });
 
   it('runs the real Stripe-like schedule (~3 days) in milliseconds', async () => {
@@ -421,18 +432,32 @@ describe('dispatcher on SQLite', () => {
 
   it('stop() drains deliveries in flight, then stops claiming', async () => {
     const t = setup();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     receiver.setHandler(async () => {
-      await new Promise((r) => setTimeout(r, 100));
+      await answered;
       return { status: 200 };
     });
     for (let i = 0; i < 5; i++) t.enqueue();
     await t.dispatcher.start();
-    await waitFor(() => expect(t.dispatcher.stats().inFlight).toBe(5));
-    await t.dispatcher.stop({ drainMs: 5000 });
+    await waitFor(() => expect(receiver.requests.filter((r) => r.path === t.path)).toHaveLength(5));
+    const stopping = t.dispatcher.stop({ drainMs: 5000 });
+    answer(); // the receiver answers only once the stop has begun
+    await stopping;
     expect(await t.store.stats()).toMatchObject({ delivered: 5, inFlight: 0 });
-    t.enqueue();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(t.hits()).toHaveLength(5);
+    const stopped = t.dispatcher.stats();
+    expect(stopped).toMatchObject({ running: false, claimed: 5, attempts: 5 });
+    // Enqueued after the stop: a second dispatcher must deliver it, and the stopped one never claims it.
+    const late = t.enqueue();
+    const second = createDispatcher({ store: t.store, clock: t.clock, random: () => 0.5 });
+    running.push(second);
+    await second.start();
+    await waitFor(async () => expect((await t.store.getMessage(late.id))?.status).toBe('delivered'));
+    expect(t.hits()).toHaveLength(6);
+    expect(t.dispatcher.stats()).toEqual(stopped);
+    expect(second.stats()).toMatchObject({ claimed: 1, delivered: 1 });
   });
 
   it('stop() hands back claims it could not finish within drainMs', async () => {
@@ -458,8 +483,11 @@ describe('dispatcher on SQLite', () => {
     });
     expect(claimed.messages.map((m) => m.id)).toEqual([msg.id]);
     await t.dispatcher.start();
-    await new Promise((r) => setTimeout(r, 30));
+    // Enqueued after the lease was taken: delivered while the leased message must still wait.
+    const witness = t.enqueue({ endpointId: 'ep_witness', url: `${receiver.url}${t.path}-witness` });
+    await waitFor(async () => expect((await t.store.getMessage(witness.id))?.status).toBe('delivered'));
     expect(t.hits()).toHaveLength(0);
+    expect(await t.store.getMessage(msg.id)).toMatchObject({ status: 'in_flight', lockOwner: 'wrk_dead' });
     t.clock.advance(5000);
     await waitFor(async () => expect((await t.store.getMessage(msg.id))?.status).toBe('delivered'));
   });

@@ -162,6 +162,10 @@ describe('verifyWebhook (standard)', () => {
       release = resolve;
     });
     let handled = 0;
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     const slowInbox: Inbox & { ids: Set<string> } = {
       ids: new Set(),
       seen: async (id) => slowInbox.ids.has(id),
@@ -175,13 +179,14 @@ describe('verifyWebhook (standard)', () => {
       verifyWebhook({ scheme: 'standard', secrets: SECRET, now: NOW, inbox: slowInbox }),
       async (c) => {
         handled += 1;
+        entered();
         await gate;
         return c.json({ ok: true });
       },
     );
     const headers = standardHeaders(body);
     const first = post(app, body, headers);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await inHandler; // the first copy is being handled, not merely sent
     const second = await post(app, body, headers);
     await expectProblem(second, 409, 'duplicate_in_flight');
     expect(second.headers.get('retry-after')).toBe('1');
