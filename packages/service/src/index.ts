@@ -1,4 +1,5 @@
 export * from './app.ts';
+export * from './body-limit.ts';
 export * from './config.ts';
 export * from './control.ts';
 export * from './deliveries.ts';
@@ -12,9 +13,11 @@ export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export * from './random.ts';
+export * from './raw-body.ts';
 export * from './redact.ts';
 export * from './running-app.ts';
 export * from './serve.ts';
 export * from './services.ts';
+export * from './sleep.ts';
 export * from './telemetry.ts';
 export * from './tracing.ts';
