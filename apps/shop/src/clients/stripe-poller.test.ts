@@ -38,6 +38,14 @@ describe('polling mode (S02)', () => {
     const shop = testShop({ paymentsUrl: fake.url, env: { SHOP_POLL_INTERVAL_MS: '10' } });
     try {
       const order = await createOrder(shop.app, { ...ORDER_BODY, confirmation: 'polling' });
+      // The order bus publishes each committed change: the move to paid is the witness we wait for.
+      const paid = new Promise<void>((resolve) => {
+        const stop = shop.ctx.bus.subscribe(order.id, (change) => {
+          if (change.order.status !== 'paid') return;
+          stop();
+          resolve();
+        });
+      });
       const res = await shop.app.request(`/api/orders/${order.id}/payment_intent`, {
         method: 'POST',
         headers: { cookie: order.cookie },
@@ -47,8 +55,7 @@ describe('polling mode (S02)', () => {
         payment_intent_id: 'pi_poll',
         status: 'requires_payment_method',
       });
-      for (let i = 0; i < 500 && shop.ctx.orders.get(order.id)?.status !== 'paid'; i++)
-        await new Promise((r) => setTimeout(r, 10));
+      await paid;
       expect(shop.ctx.orders.get(order.id)?.status).toBe('paid');
       const metrics = (await (
         await shop.app.request(`/api/metrics/confirmation?order_ids=${order.id}`, { headers: ADMIN })

@@ -14,6 +14,8 @@ describe('one open Checkout Session per order', () => {
   const creates: { key: string | undefined; form: URLSearchParams }[] = [];
   const sessions = new Map<string, Session>();
   let failNextCreate = 0;
+  /** The provider answers a creation only once this settles (open by default). */
+  let answerCreates: Promise<void> = Promise.resolve();
   let fake: Awaited<ReturnType<typeof listen>>;
   let shop: ReturnType<typeof testShop>;
 
@@ -37,8 +39,7 @@ describe('one open Checkout Session per order', () => {
           expires_at: Number(form.get('expires_at')),
         };
         sessions.set(id, session);
-        // A provider that takes a moment to answer: two clicks on "Pay" overlap.
-        await new Promise((r) => setTimeout(r, 40));
+        await answerCreates;
         return json(res, 200, session);
       }
       const found = req.method === 'GET' && sessions.get(path.replace('/v1/checkout/sessions/', ''));
@@ -59,7 +60,24 @@ describe('one open Checkout Session per order', () => {
         method: 'POST',
         headers: { cookie: order.cookie },
       });
-    const [a, b] = await Promise.all([click(), click()]);
+    // The provider holds its answer until the second click has joined the first one's flight: they overlap.
+    let answer!: () => void;
+    answerCreates = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const run = shop.ctx.flights.run.bind(shop.ctx.flights);
+    let flights = 0;
+    const bothIn = new Promise<void>((resolve) => {
+      shop.ctx.flights.run = (key, task) => {
+        const p = run(key, task);
+        if (++flights === 2) resolve();
+        return p;
+      };
+    });
+    const clicks = Promise.all([click(), click()]);
+    await bothIn;
+    answer();
+    const [a, b] = await clicks;
     expect([a.status, b.status]).toEqual([201, 201]);
     const [first, second] = (await Promise.all([a.json(), b.json()])) as { session_id: string }[];
     expect(first!.session_id).toBe(second!.session_id);

@@ -96,6 +96,35 @@ describe('orders JSON API', () => {
     expect(await res.json()).toMatchObject({ status: statusCode, code });
   });
 
+  it.each([
+    ['XX', 'two capital letters, but no country'],
+    ['UK', 'the common name, not the ISO code (GB)'],
+    ['fr', 'lower case'],
+    ['FRA', 'alpha-3'],
+  ])('refuses ship_to.country %s (%s): logistics would refuse it after payment', async (country) => {
+    shop = testShop();
+    const res = await shop.app.request(
+      '/api/orders',
+      post(JSON.stringify({ ...ORDER_BODY, ship_to: { ...ORDER_BODY.ship_to, country } })),
+    );
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { code: string; issues?: { path: string; message: string }[] };
+    expect(problem.code).toBe('validation_failed');
+    expect(JSON.stringify(problem)).toContain('ship_to.country');
+    expect(JSON.stringify(problem)).toContain('ISO 3166-1');
+  });
+
+  it('accepts any assigned ISO 3166-1 code', async () => {
+    shop = testShop();
+    for (const country of ['GB', 'DE', 'US', 'JP', 'BR']) {
+      const order = await createOrder(shop.app, {
+        ...ORDER_BODY,
+        ship_to: { ...ORDER_BODY.ship_to, country },
+      });
+      expect(order).toMatchObject({ ship_to: { country } });
+    }
+  });
+
   it('refuses another content type (415) and a huge body (413)', async () => {
     shop = testShop();
     expect(

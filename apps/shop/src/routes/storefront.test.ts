@@ -53,6 +53,24 @@ describe('storefront pages', () => {
       expect(bad.status).toBe(400);
       expect(await bad.text()).toContain('Please check');
 
+      const nowhere = await shop.app.request('/checkout', {
+        method: 'POST',
+        headers: { cookie },
+        body: new URLSearchParams({
+          name: 'Ada',
+          email: 'ada@example.com',
+          line1: '1 Rue',
+          city: 'Paris',
+          postal_code: '75001',
+          country: 'XX',
+        }),
+      });
+      expect(nowhere.status).toBe(400);
+      const refused = await nowhere.text();
+      expect(refused).toContain('ship_to.country');
+      expect(refused).toContain('ISO 3166-1');
+      expect(shop.ctx.orders.list({ limit: 1 }).data).toEqual([]);
+
       const checkout = await shop.app.request('/checkout', {
         method: 'POST',
         headers: { cookie },
