@@ -1,5 +1,5 @@
 import type { BlobStore } from '@hooklab/blobstore';
-import type { SqliteClient } from '@hooklab/db';
+import { createJobRunner, type JobRunner, type SqliteClient } from '@hooklab/db';
 import {
   createIdempotencyStore,
   type ExchangeRecorder,
@@ -18,8 +18,7 @@ import {
 import type { LogisticsConfig } from './config.ts';
 import type { LogisticsDb } from './db/index.ts';
 import { seedMerchants } from './db/seed.ts';
-import { createJobRunner, type JobRunner } from './domain/job-runner.ts';
-import { createJobHandlers } from './domain/job-steps.ts';
+import { adoptCarriedOverJobs, createJobHandlers } from './domain/job-steps.ts';
 import { createUrlGuard, type UrlGuard } from './domain/url-guard.ts';
 
 /** The one deps container: everything routes, webhook receivers and job steps share. */
@@ -86,5 +85,6 @@ export function createLogisticsContext(input: LogisticsContextInput): LogisticsC
     logger: input.logger,
     concurrency: input.config.LOGISTICS_JOB_CONCURRENCY,
   });
+  adoptCarriedOverJobs(input.sqlite, ctx.jobs);
   return ctx;
 }

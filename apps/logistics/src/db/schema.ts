@@ -103,37 +103,6 @@ export const manifests = sqliteTable('manifests', {
   completedAt: integer('completed_at'),
 });
 
-/** Durable work: the worker runs each due row; no in-memory timer is the source of truth. */
-export const jobs = sqliteTable(
-  'jobs',
-  {
-    id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['shipment', 'quote', 'manifest'] }).notNull(),
-    subjectId: text('subject_id').notNull(),
-    status: text('status', { enum: ['pending', 'done'] }).notNull(),
-    nextRunAt: integer('next_run_at').notNull(),
-    attempts: integer('attempts').notNull().default(0),
-    lockedUntil: integer('locked_until'),
-    lastError: text('last_error'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
-  },
-  (t) => [index('jobs_due').on(t.status, t.nextRunAt), uniqueIndex('jobs_subject').on(t.kind, t.subjectId)],
-);
-
-export const idempotencyKeys = sqliteTable(
-  'idempotency_keys',
-  {
-    merchantId: text('merchant_id').notNull(),
-    key: text('key').notNull(),
-    route: text('route').notNull(),
-    requestHash: text('request_hash').notNull(),
-    resourceId: text('resource_id').notNull(),
-    createdAt: integer('created_at').notNull(),
-  },
-  (t) => [uniqueIndex('idempotency_keys_pk').on(t.merchantId, t.key)],
-);
-
 /**
  * Inbound webhook ids already handled (dedupe). A webhook-id is unique per sender only, so the key is
  * (merchant, webhook-id); the row is written in the same transaction as the shipment it created.
@@ -200,4 +169,3 @@ export type Shipment = typeof shipments.$inferSelect;
 export type NewShipment = typeof shipments.$inferInsert;
 export type Quote = typeof quotes.$inferSelect;
 export type Manifest = typeof manifests.$inferSelect;
-export type Job = typeof jobs.$inferSelect;

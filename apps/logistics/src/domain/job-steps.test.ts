@@ -1,7 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '@hooklab/db';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadLogisticsConfig } from '../config.ts';
+import { migrationsFolder, schema } from '../db/index.ts';
+import { seedMerchants } from '../db/seed.ts';
 import {
   auth,
   createTestLogistics,
@@ -175,5 +179,46 @@ describe('the durable pipeline with callbacks', () => {
     const types = second.outboxMessages().map((m) => m.type);
     expect(types).toEqual(['shipment.fulfilled', 'tracking.updated', 'shipment.delivered']);
     expect(shop.events().map((e) => e.type)).toContain('shipment.fulfilled');
+  });
+
+  it('carries the jobs pending in the old jobs table over to the shared runner (migration 0002)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logistics-upgrade-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const shop = await receiver();
+    // A database as the app left it before 0002: migrations 0000 and 0001 only, one shipment mid-pipeline.
+    const before = join(dir, 'drizzle-0001');
+    cpSync(migrationsFolder, before, { recursive: true });
+    const journalFile = join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8'));
+    journal.entries = journal.entries.slice(0, 2);
+    writeFileSync(journalFile, JSON.stringify(journal));
+    const file = join(dir, 'logistics.sqlite');
+    const old = openDatabase({ file, schema, migrationsFolder: before });
+    seedMerchants(old.db, loadLogisticsConfig({ HOOKLAB_DEV: '1', SHOP_URL: shop.url }), 0);
+    old.sqlite
+      .prepare(
+        `INSERT INTO shipments (id, merchant_id, order_id, source, items, ship_to, status, events, created_at, updated_at)
+         VALUES ('shp_old', 'mer_atelier', 'ord_old', 'api', '[{"sku":"DR-1","quantity":1}]',
+           '{"name":"A","line1":"B","city":"Paris","postal_code":"75001","country":"FR"}', 'in_transit', '[]', 1, 1)`,
+      )
+      .run();
+    old.sqlite
+      .prepare(
+        `INSERT INTO jobs (id, kind, subject_id, status, next_run_at, attempts, created_at, updated_at)
+         VALUES ('job_shipment_shp_old', 'shipment', 'shp_old', 'pending', 1, 0, 1, 1)`,
+      )
+      .run();
+    old.close();
+
+    const t = createTestLogistics({ file, env: { LOGISTICS_DEV_CALLBACK_URL: `${shop.url}/cb` } });
+    cleanups.push(() => t.close());
+    expect(t.jobs.pending()).toBe(1);
+    const tables = t.sqlite
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'jobs%' ORDER BY name`)
+      .all();
+    expect(tables).toEqual([{ name: 'jobs_queue' }]);
+    await t.startWorkers();
+    const [event] = await shop.nextEvents(1);
+    expect(event).toMatchObject({ type: 'shipment.delivered', data: { shipment_id: 'shp_old' } });
   });
 });

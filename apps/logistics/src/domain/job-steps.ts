@@ -1,3 +1,4 @@
+import type { JobHandler, JobRunner, SqliteClient } from '@hooklab/db';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { LogisticsContext } from '../context.ts';
 import {
@@ -11,11 +12,13 @@ import {
 } from '../db/schema.ts';
 import { enqueueEvent, merchantTarget, shipmentTargets } from '../webhooks/out/callbacks.ts';
 import { validateWebhookOrigin } from './handshake.ts';
-import type { JobHandler, JobKind } from './job-runner.ts';
 import { MANIFEST_CONTENT_TYPE, manifestStream } from './manifest-file.ts';
 import { urlExpiry } from './manifests.ts';
 import { buyLabel, labelPdf, nextTransition, scanLocation, TERMINAL } from './pipeline.ts';
 import { priceQuote } from './quotes.ts';
+
+/** The durable jobs of logistics, one per subject: a shipment's pipeline, a quote, a manifest. */
+export type JobKind = 'shipment' | 'quote' | 'manifest';
 
 const LABEL_URL_TTL_SEC = 7 * 24 * 3600;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -70,7 +73,7 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
   }
 
   const shipment: JobHandler = async (job) => {
-    const before = getShipment(job.subject_id);
+    const before = getShipment(job.subjectId);
     if (!before || TERMINAL.has(before.status)) return () => null;
     let notifyStatus = before.notifyStatus;
     if (before.notifyUrl && notifyStatus === 'pending') {
@@ -152,7 +155,7 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
   };
 
   const quote: JobHandler = async (job) => (now) => {
-    const q = db.select().from(quotes).where(eq(quotes.id, job.subject_id)).get();
+    const q = db.select().from(quotes).where(eq(quotes.id, job.subjectId)).get();
     if (q?.status !== 'pending') return null;
     const result = priceQuote({
       quoteId: q.id,
@@ -175,7 +178,7 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
   };
 
   const manifest: JobHandler = async (job) => {
-    const m = db.select().from(manifests).where(eq(manifests.id, job.subject_id)).get();
+    const m = db.select().from(manifests).where(eq(manifests.id, job.subjectId)).get();
     if (m?.status !== 'pending') return () => null;
     const dayStart = Date.parse(`${m.date}T00:00:00.000Z`);
     const rows = db
@@ -241,4 +244,25 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
   };
 
   return { shipment, quote, manifest };
+}
+
+/**
+ * Jobs that were pending in the app's own `jobs` table when migration 0002 replaced it: scheduled once on the
+ * shared runner, then the holding table is dropped. Returns how many were carried over.
+ */
+export function adoptCarriedOverJobs(sqlite: SqliteClient, jobs: JobRunner): number {
+  const held = sqlite
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs_carried_over'`)
+    .get();
+  if (!held) return 0;
+  return sqlite.transaction(() => {
+    const rows = sqlite
+      .prepare<[], { kind: string; subject_id: string; next_run_at: number }>(
+        'SELECT kind, subject_id, next_run_at FROM jobs_carried_over',
+      )
+      .all();
+    for (const r of rows) jobs.schedule({ kind: r.kind, subjectId: r.subject_id, runAt: r.next_run_at });
+    sqlite.exec('DROP TABLE jobs_carried_over');
+    return rows.length;
+  })();
 }

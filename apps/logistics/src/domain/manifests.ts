@@ -37,7 +37,7 @@ export function createManifest(ctx: LogisticsContext, input: CreateManifestInput
       completedAt: null,
     };
     ctx.db.insert(manifests).values(row).run();
-    ctx.jobs.schedule('manifest', row.id, now);
+    ctx.jobs.schedule({ kind: 'manifest', subjectId: row.id, runAt: now });
     return row;
   })();
   ctx.jobs.wake();

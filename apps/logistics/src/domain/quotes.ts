@@ -50,7 +50,7 @@ export function createQuote(ctx: LogisticsContext, input: CreateQuoteInput): Quo
       completedAt: null,
     };
     ctx.db.insert(quotes).values(row).run();
-    ctx.jobs.schedule('quote', row.id, now + ctx.config.LOGISTICS_QUOTE_MS);
+    ctx.jobs.schedule({ kind: 'quote', subjectId: row.id, runAt: now + ctx.config.LOGISTICS_QUOTE_MS });
     return row;
   })();
   ctx.jobs.wake();

@@ -75,7 +75,7 @@ export function createShipment(
       shipTo: JSON.stringify(row.shipTo),
       events: JSON.stringify(row.events),
     });
-    jobs.schedule('shipment', row.id, now + config.LOGISTICS_STAGE_MS);
+    jobs.schedule({ kind: 'shipment', subjectId: row.id, runAt: now + config.LOGISTICS_STAGE_MS });
     return { shipment: row, created: true };
   })();
   if (result.created) jobs.wake();
@@ -114,10 +114,8 @@ export function cancelShipment(ctx: LogisticsContext, merchantId: string, id: st
       completedAt: now,
       events: [...s.events, { status: 'canceled', at: new Date(now).toISOString() }],
     };
+    // Its pending job finds a canceled shipment and ends there.
     ctx.db.update(shipments).set(next).where(eq(shipments.id, s.id)).run();
-    ctx.sqlite
-      .prepare(`UPDATE jobs SET status = 'done', updated_at = ? WHERE kind = 'shipment' AND subject_id = ?`)
-      .run(now, s.id);
     return { ...s, ...next } as Shipment;
   })();
 }

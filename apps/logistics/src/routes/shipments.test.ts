@@ -191,7 +191,7 @@ describe('Idempotency-Key', () => {
     expect(b.headers.get('idempotent-replayed')).toBe('true');
     expect((await b.json()).id).toBe((await a.json()).id);
     expect(count()).toBe(1);
-    expect((t.sqlite.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n).toBe(1);
+    expect(t.jobs.pending()).toBe(1);
   });
 
   it('refuses the same key with a different body (422), and keeps keys per merchant', async () => {
