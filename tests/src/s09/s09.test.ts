@@ -1,7 +1,6 @@
-import { createContext, scenarios } from '@hooklab/scenarios';
+import { createContext, type S09Result, scenarios } from '@hooklab/scenarios';
 import type { RunningApp } from '@hooklab/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { S09Result } from '../../../packages/scenarios/src/s09-delivery-guarantees.ts';
 import { startReceiver } from './receiver.ts';
 import { startSender } from './sender.ts';
 
