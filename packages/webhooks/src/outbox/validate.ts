@@ -12,7 +12,7 @@ const MAX_BODY = 10 * 1024 * 1024;
 const PROFILES = ['stripe', 'slack', 'standard'] as const;
 const profileSet = new Set<string>(PROFILES);
 
-const newMessageSchema = z.strictObject({
+export const newMessageSchema = z.strictObject({
   id: z.string().regex(MESSAGE_ID, 'must look like msg_…').optional(),
   endpointId: z.string().min(1).max(200),
   url: z.url({ protocol: /^https?$/ }),
@@ -73,7 +73,7 @@ const shortString = (v: unknown): v is string => typeof v === 'string' && v.leng
  * The common case without zod: returns the parsed message when `input` certainly passes the schema
  * (the same value the schema would produce), or undefined to let the schema decide and word the errors.
  */
-function fastParse(input: unknown): NewMessage | undefined {
+export function fastParse(input: unknown): NewMessage | undefined {
   if (!isPlainObject(input)) return undefined;
   for (const key in input) if (!MESSAGE_KEYS.has(key)) return undefined;
   const { id, endpointId, url, eventType, eventId, body, headers, signing, profile, traceparent } = input;
