@@ -1,5 +1,5 @@
 // The headers of one attempt, shared by the outbox dispatcher and the fire-and-forget sender.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { type SigningScheme, signHeaders } from './signing.ts';
 
 export const USER_AGENT = 'Hooklab-Webhooks/1.0';
@@ -48,5 +48,15 @@ export function attemptHeaders(
  * attempt is a span under the message's (W3C: a new parent-id per outgoing request).
  */
 export function attemptTraceparent(messageTraceparent: string): string {
-  return `${messageTraceparent.slice(0, 36)}${randomBytes(8).toString('hex')}${messageTraceparent.slice(52)}`;
+  // One syscall fills ids for 512 attempts: a randomBytes call per attempt cost about 15 µs here.
+  if (spanIdOffset === SPAN_ID_POOL.length) {
+    randomFillSync(SPAN_ID_POOL);
+    spanIdOffset = 0;
+  }
+  const spanId = SPAN_ID_POOL.toString('hex', spanIdOffset, spanIdOffset + 8);
+  spanIdOffset += 8;
+  return `${messageTraceparent.slice(0, 36)}${spanId}${messageTraceparent.slice(52)}`;
 }
+
+const SPAN_ID_POOL = Buffer.allocUnsafe(4096);
+let spanIdOffset = SPAN_ID_POOL.length;
