@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   type AttemptContext,
   type AttemptFacts,
+  attemptOutcome,
   classifyFailure,
   decideAttempt,
   HEALTHY,
+  healthWindowFor,
   healthWindowMs,
+  healthWorthSaving,
   mergeEndpointHealth,
   nextEndpointHealth,
+  quietWindowMs,
+  refusedFacts,
+  sentFacts,
 } from './policy.ts';
 
 const MIN = 60_000;
@@ -169,5 +175,67 @@ describe('endpoint health: judged by time failing, never by a count', () => {
       lastSuccessAt: 500,
     });
     expect(mergeEndpointHealth(HEALTHY, a)).toEqual(a);
+  });
+});
+
+describe('the outcome rules the dispatcher applies', () => {
+  const retry = decideAttempt(http(500), ctx());
+
+  it('attemptOutcome: a retry for an endpoint set aside (disabled meanwhile) ends failed, kept for replay', () => {
+    expect(attemptOutcome(retry, false)).toEqual({ outcome: 'retry', nextAttemptAt: 1_000_000 + MIN });
+    expect(attemptOutcome(retry, true)).toEqual({ outcome: 'failed', nextAttemptAt: null });
+    expect(attemptOutcome(decideAttempt(http(200), ctx()), true)).toEqual({
+      outcome: 'delivered',
+      nextAttemptAt: null,
+    });
+    const gone = decideAttempt(http(410), ctx({ profile: 'standard' }));
+    expect(attemptOutcome(gone, false)).toEqual({ outcome: 'dead', nextAttemptAt: null });
+  });
+
+  it('sentFacts / refusedFacts: what the transport or the SSRF guard said, as facts', () => {
+    const result = {
+      ok: false,
+      statusCode: 429,
+      failureKind: 'http' as const,
+      headers: { 'retry-after': '30' },
+      excerpt: '',
+      durationMs: 3,
+    };
+    expect(sentFacts(result)).toEqual({
+      ok: false,
+      statusCode: 429,
+      transportFailure: 'http',
+      retryAfter: '30',
+    });
+    expect(classifyFailure(refusedFacts('dns_error'), 'stripe')).toMatchObject({
+      failureKind: 'dns',
+      final: false,
+    });
+    expect(classifyFailure(refusedFacts(undefined), 'stripe')).toMatchObject({
+      failureKind: 'ssrf',
+      final: true,
+    });
+  });
+
+  it('healthWindowFor: an override applies as given, per profile or for all', () => {
+    expect(healthWindowFor('slack', 'local')).toBe(healthWindowMs('slack', 'local'));
+    expect(healthWindowFor('slack', 'real', 5000)).toBe(5000);
+    expect(healthWindowFor('slack', 'real', { stripe: 5000 })).toBe(60 * MIN);
+  });
+
+  it('quietWindowMs: no shorter than the window, the Retry-After cap or the longest delay with jitter', () => {
+    expect(quietWindowMs('stripe', 'real', 3 * DAY, 6 * HOUR)).toBe(3 * DAY);
+    expect(quietWindowMs('stripe', 'real', MIN, 6 * HOUR)).toBe(Math.ceil(12 * HOUR * 1.1));
+    expect(quietWindowMs('slack', 'local', 1000, 60_000)).toBe(60_000);
+  });
+
+  it('healthWorthSaving: on a change of run, else at most every window/16 per kind of outcome', () => {
+    const failing = { failingSince: 100, lastFailureAt: 100, lastSuccessAt: null };
+    expect(healthWorthSaving(null, failing, { ok: false, at: 100 }, 1600)).toBe(true);
+    const later = { ...failing, lastFailureAt: 150 };
+    expect(healthWorthSaving(failing, later, { ok: false, at: 150 }, 1600)).toBe(false);
+    expect(healthWorthSaving(failing, later, { ok: false, at: 200 }, 1600)).toBe(true);
+    const healed = { failingSince: null, lastFailureAt: 150, lastSuccessAt: 160 };
+    expect(healthWorthSaving(failing, healed, { ok: true, at: 160 }, 1600)).toBe(true);
   });
 });
