@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { peekStringBody } from './app.ts';
 import { ApiError, normalizeError, problemResponse } from './errors.ts';
+import { randomHex } from './random.ts';
 
 /** The one canonical JSON: object keys sorted, `undefined` members dropped, so equal values print equally. */
 export function canonical(value: unknown): string {
@@ -137,7 +138,7 @@ export function createIdempotencyStore(
   const purge = sqlite.prepare(`DELETE FROM ${t} WHERE expires_at <= ?`);
   return {
     begin({ scope, key, fingerprint, now, ttlMs, abandonAfterMs }) {
-      const claim = randomUUID();
+      const claim = randomHex(16);
       const expiresAt = now + ttlMs;
       if (insert.run(scope, key, fingerprint, claim, now, expiresAt).changes === 1)
         return { kind: 'claimed', claim };
