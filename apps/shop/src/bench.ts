@@ -2,6 +2,7 @@
 // Run: pnpm exec tsx apps/shop/src/bench.ts [orders=300] [concurrency=1]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '@hooklab/service';
 import Stripe from 'stripe';
 import { start } from './main.ts';
 
@@ -103,7 +104,7 @@ async function main() {
     }),
   );
   const wallMs = performance.now() - started;
-  for (let i = 0; i < 200 && accepted < ORDERS + 20; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 200 && accepted < ORDERS + 20; i++) await sleep(25);
   const sorted = latencies.sort((a, b) => a - b);
   const check = await (
     await fetch(`${shop.url}/api/orders/${ids[0]}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })

@@ -1,8 +1,7 @@
 // Shared by the shop's tests only: a shop on a fresh in-memory database, and small fakes.
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExchangeRecorder, loadConfig } from '@hooklab/service';
+import { ExchangeRecorder, loadConfig, newId } from '@hooklab/service';
 import { createSqliteOutbox } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
@@ -304,7 +303,7 @@ export function sseReader(res: Response) {
 }
 
 /** A logistics callback signed with the dev callback secret, exactly as logistics sends it. */
-export function logisticsCallback(type: string, data: Record<string, unknown>, id = `msg_${randomUUID()}`) {
+export function logisticsCallback(type: string, data: Record<string, unknown>, id = newId('msg')) {
   const at = new Date();
   const payload = JSON.stringify({ type, timestamp: at.toISOString(), data });
   const secret = shopConfigSchema.parse({}).LOGISTICS_WEBHOOK_SECRET;

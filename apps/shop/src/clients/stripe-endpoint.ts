@@ -1,4 +1,4 @@
-import type { Logger } from '@hooklab/service';
+import { type Logger, sleep } from '@hooklab/service';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { ShopDb } from '../db/index.ts';
@@ -97,14 +97,7 @@ export function registerInBackground(opts: {
   maxDelayMs?: number;
 }): { stop(): void; done: Promise<boolean> } {
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      timer = setTimeout(resolve, ms);
-      timer.unref?.();
-    });
+  const stopping = new AbortController();
   const done = (async () => {
     let delay = opts.initialDelayMs ?? 250;
     for (let n = 1; !stopped; n++) {
@@ -119,7 +112,7 @@ export function registerInBackground(opts: {
           { attempt: n, retryInMs: delay, err: err instanceof Error ? err.message : String(err) },
           'could not register the Stripe webhook endpoint with payments yet; retrying',
         );
-        await sleep(delay);
+        await sleep(delay, stopping.signal).catch(() => undefined);
         delay = Math.min(delay * 2, opts.maxDelayMs ?? 30_000);
       }
     }
@@ -129,8 +122,7 @@ export function registerInBackground(opts: {
     done,
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      wake?.();
+      stopping.abort();
     },
   };
 }

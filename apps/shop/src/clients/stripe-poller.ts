@@ -1,4 +1,4 @@
-import type { Logger } from '@hooklab/service';
+import { type Logger, sleep } from '@hooklab/service';
 import type Stripe from 'stripe';
 import { type Confirmations, preciseNow } from '../domain/confirmations.ts';
 import type { Orders } from '../domain/orders.ts';
@@ -31,19 +31,13 @@ export function createPoller(deps: PollerDeps) {
     let paymentIntentId = target.paymentIntentId;
     deps.confirmations.ensure(orderId, 'polling', paymentIntentId);
     let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let wake: (() => void) | undefined;
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, ms);
-      });
+    const stopping = new AbortController();
     const done = (async () => {
       const deadline = Date.now() + deps.timeoutMs;
       let last = knownStatus;
       let lastError: string | undefined;
       while (!stopped && Date.now() < deadline) {
-        await sleep(deps.intervalMs);
+        await sleep(deps.intervalMs, stopping.signal).catch(() => undefined);
         if (stopped) break;
         const sentAt = preciseNow();
         if (!paymentIntentId) {
@@ -133,8 +127,7 @@ export function createPoller(deps: PollerDeps) {
       done,
       stop() {
         stopped = true;
-        if (timer) clearTimeout(timer);
-        wake?.();
+        stopping.abort();
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { Logger } from '@hooklab/service';
+import { type Logger, sleep } from '@hooklab/service';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { ShopDb } from '../db/index.ts';
@@ -38,20 +38,10 @@ const retryable = (err: unknown) => {
 export function createRefunds(deps: RefundsDeps) {
   const { db, logger } = deps;
   const running = new Map<string, Promise<void>>();
-  const wakers = new Set<() => void>();
+  const stopping = new AbortController();
   let stopped = false;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      timer.unref?.();
-      wakers.add(wake);
-    });
+  // A wait that stop() cuts short; the loops look at `stopped` after it.
+  const pause = (ms: number) => sleep(ms, stopping.signal).catch(() => undefined);
 
   function setRefund(orderId: string, set: Partial<typeof orders.$inferInsert>): void {
     db.update(orders).set(set).where(eq(orders.id, orderId)).run();
@@ -81,7 +71,7 @@ export function createRefunds(deps: RefundsDeps) {
     let current = refund;
     const deadline = Date.now() + deps.pollTimeoutMs;
     while (current.status === 'pending' && !stopped && Date.now() < deadline) {
-      await sleep(deps.pollIntervalMs);
+      await pause(deps.pollIntervalMs);
       if (stopped) return;
       current = await deps.stripe.refunds.retrieve(refund.id).catch(() => current);
     }
@@ -113,7 +103,7 @@ export function createRefunds(deps: RefundsDeps) {
           { order: orderId, attempt, retryInMs: delay, err: e?.message },
           'could not reach payments to refund; retrying',
         );
-        await sleep(delay);
+        await pause(delay);
         delay = Math.min(delay * 2, deps.maxDelayMs ?? 30_000);
         continue;
       }
@@ -158,7 +148,7 @@ export function createRefunds(deps: RefundsDeps) {
 
     async stop(): Promise<void> {
       stopped = true;
-      for (const wake of [...wakers]) wake();
+      stopping.abort();
       await Promise.allSettled([...running.values()]);
     },
   };

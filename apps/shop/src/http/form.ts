@@ -1,10 +1,9 @@
-import { ApiError } from '@hooklab/service';
-import { bodyLimit } from 'hono/body-limit';
+import { ApiError, bodyLimit } from '@hooklab/service';
 
-/** The storefront's forms are small: 413 beyond this. */
+/** The storefront's forms are small: 413 beyond this, as the shop's error page for a browser. */
 export const formLimit = bodyLimit({
-  maxSize: 16 * 1024,
-  onError: () => {
+  maxBytes: 16 * 1024,
+  onTooLarge: () => {
     throw new ApiError({ status: 413, code: 'payload_too_large', message: 'Form too large' });
   },
 });

@@ -1,20 +1,10 @@
-import { ApiError, errors } from '@hooklab/service';
+import { ApiError, bodyLimit, errors } from '@hooklab/service';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
 /** A JSON body within the size limit: 413 problem+json when too big. */
-export const jsonBodyLimit = bodyLimit({
-  maxSize: MAX_JSON_BYTES,
-  onError: () => {
-    throw new ApiError({
-      status: 413,
-      code: 'payload_too_large',
-      message: `The body is larger than ${MAX_JSON_BYTES} bytes`,
-    });
-  },
-});
+export const jsonBodyLimit = bodyLimit({ maxBytes: MAX_JSON_BYTES });
 
 /** The request's JSON body, or a problem: 415 for another content type, 400 when malformed. */
 export async function readJson(c: Context): Promise<unknown> {

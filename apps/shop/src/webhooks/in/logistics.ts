@@ -1,6 +1,6 @@
 // What the shop RECEIVES from logistics: Standard Webhooks callbacks, verified over the raw body, kept once per
 // `webhook-id` (the inbox row commits with the order change), then applied to the order.
-import { ApiError, type Logger, noteSignature, type ServiceEnv } from '@hooklab/service';
+import { ApiError, type Logger, noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
 import { Hono } from 'hono';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
@@ -181,7 +181,7 @@ export function logisticsWebhookRoutes(s: ShopContext) {
   // The secret is fixed config: decode it once, not per callback.
   const logisticsWebhook = new Webhook(s.config.LOGISTICS_WEBHOOK_SECRET);
   hooks.post('/', webhookBodyLimit, async (c) => {
-    const raw = await c.req.text();
+    const raw = await readRawBody(c);
     const headers = {
       'webhook-id': c.req.header('webhook-id') ?? '',
       'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',

@@ -1,6 +1,6 @@
 // What the shop RECEIVES from payments (or real Stripe): events verified with the official SDK over the raw
 // body, kept once per event id (the inbox row commits with the order change), then applied to the order.
-import { ApiError, type Logger, noteSignature, type ServiceEnv } from '@hooklab/service';
+import { ApiError, type Logger, noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
 import { Hono } from 'hono';
 import Stripe from 'stripe';
 import type { ShopContext } from '../../context.ts';
@@ -191,7 +191,7 @@ export function stripeWebhookRoutes(s: ShopContext) {
 
   hooks.post('/', webhookBodyLimit, async (c) => {
     const receivedAt = preciseNow();
-    const raw = Buffer.from(await c.req.arrayBuffer());
+    const raw = await readRawBody(c);
     const header = c.req.header('stripe-signature');
     if (!header) throw refuse('Missing Stripe-Signature header', 'signature_missing');
     const secrets = s.stripeWebhookSecrets();
