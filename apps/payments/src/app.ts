@@ -1,5 +1,4 @@
-import { createServiceApp, setResponseHeader } from '@hooklab/service';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit, createServiceApp, setResponseHeader } from '@hooklab/service';
 import type { PaymentsContext } from './context.ts';
 import { stripeError } from './domain/errors.ts';
 import { authenticate, keyringOf } from './http/auth.ts';
@@ -19,6 +18,18 @@ import { productRoutes } from './routes/products.ts';
 import { refundRoutes } from './routes/refunds.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { API_VERSION } from './webhooks/out/events.ts';
+
+const PAGE_MAX_BYTES = 64 * 1024;
+
+/** Stripe's 413, thrown so the app's renderer answers it (JSON on /v1, an HTML page for a browser). */
+const tooLarge = (max: number) => (): never => {
+  throw stripeError({
+    status: 413,
+    type: 'invalid_request_error',
+    code: 'request_too_large',
+    message: `Request body too large: the limit is ${max} bytes.`,
+  });
+};
 
 /** The payments app: Stripe's API under /v1, hosted checkout and 3-D Secure pages, and a dashboard. */
 export function createApp(d: PaymentsContext) {
@@ -42,7 +53,11 @@ export function createApp(d: PaymentsContext) {
     '/v1/*',
     prettyJson(),
     authenticate(keyringOf(config)),
-    readParams(config.PAYMENTS_MAX_BODY_BYTES),
+    bodyLimit({
+      maxBytes: config.PAYMENTS_MAX_BODY_BYTES,
+      onTooLarge: tooLarge(config.PAYMENTS_MAX_BODY_BYTES),
+    }),
+    readParams(),
     stripeIdempotency(d),
   );
   app.route('/v1/payment_intents', paymentIntentRoutes(d));
@@ -54,17 +69,7 @@ export function createApp(d: PaymentsContext) {
   app.route('/v1/events', eventRoutes(d));
   app.route('/v1/webhook_endpoints', webhookEndpointRoutes(d));
 
-  const pageLimit = bodyLimit({
-    maxSize: 64 * 1024,
-    onError: () => {
-      throw stripeError({
-        status: 413,
-        type: 'invalid_request_error',
-        code: 'request_too_large',
-        message: 'Request body too large.',
-      });
-    },
-  });
+  const pageLimit = bodyLimit({ maxBytes: PAGE_MAX_BYTES, onTooLarge: tooLarge(PAGE_MAX_BYTES) });
   app.use('/pay/*', pageLimit);
   app.use('/3ds/*', pageLimit);
   app.route('/', hostedPageRoutes(d));

@@ -81,5 +81,25 @@ export function createPaymentsContext(input: PaymentsContextInput): PaymentsCont
       },
     },
   });
+  adoptCarriedOverJobs(input.sqlite, d.jobs);
   return d;
+}
+
+/** Schedules the jobs migration 0001 carried over from the app's old `jobs` table, once; returns how many. */
+export function adoptCarriedOverJobs(sqlite: SqliteClient, jobs: JobRunner): number {
+  const held = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs_carried_over'")
+    .get();
+  if (!held) return 0;
+  return sqlite.transaction(() => {
+    const rows = sqlite
+      .prepare<[], { account_id: string; kind: string; object_id: string; run_at: number }>(
+        'SELECT account_id, kind, object_id, run_at FROM jobs_carried_over',
+      )
+      .all();
+    for (const r of rows)
+      jobs.schedule({ scope: r.account_id, kind: r.kind, subjectId: r.object_id, runAt: r.run_at });
+    sqlite.exec('DROP TABLE jobs_carried_over');
+    return rows.length;
+  })();
 }

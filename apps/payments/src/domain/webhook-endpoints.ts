@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { newId } from '@hooklab/service';
+import { newId, randomBase62 } from '@hooklab/service';
 import type { PaymentsContext } from '../context.ts';
 import { EVENT_TYPES } from '../webhooks/out/events.ts';
 import { nowSec } from './base.ts';
@@ -60,7 +59,7 @@ export async function checkEndpointUrl(url: string, guard: UrlCheck): Promise<vo
 }
 
 function newSecret(d: PaymentsContext): string {
-  return d.config.PAYMENTS_DEV_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
+  return d.config.PAYMENTS_DEV_WEBHOOK_SECRET ?? `whsec_${randomBase62(32)}`;
 }
 
 /** The endpoint as the API shows it: never the secret (Stripe returns it only at creation). */

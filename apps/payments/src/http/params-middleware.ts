@@ -1,27 +1,27 @@
 import type { MiddlewareHandler } from 'hono';
-import { invalid, stripeError } from '../domain/errors.ts';
+import { invalid } from '../domain/errors.ts';
 import type { PaymentsEnv } from './env.ts';
 import { decodeForm, FormDecodeError } from './form.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** Reads Stripe parameters: a form body for POST, the query string otherwise. Anything else is a 400. */
-export function readParams(maxBodyBytes: number): MiddlewareHandler<PaymentsEnv> {
+/**
+ * Reads Stripe parameters: a form body for POST, the query string otherwise. Anything else is a 400.
+ * The body's size is the kit's bodyLimit's business, mounted before this.
+ */
+export function readParams(): MiddlewareHandler<PaymentsEnv> {
   return async (c, next) => {
     let text: string;
     if (c.req.method === 'POST') {
       const declared = Number(c.req.header('content-length') ?? 0);
-      if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      // A declared body is read through Hono's cache (the recorder shares it), a chunked one streamed under the
-      // limit. On the wire, no length and no chunking means no body (HTTP/1.1 §6.3: the SDK's bodiless POSTs);
-      // without a socket (app.request in tests) a body may come with no length header, so it is read.
+      // Read through Hono's cache (the recorder shares it). On the wire, no length and no chunking means no
+      // body (HTTP/1.1 §6.3: the SDK's bodiless POSTs); without a socket (app.request in tests) it is read.
       const onTheWire = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
       const chunked = /chunked/i.test(c.req.header('transfer-encoding') ?? '');
       const length = c.req.header('content-length');
       const bodiless = !chunked && (length !== undefined ? declared === 0 : onTheWire);
-      const raw =
-        declared > 0 ? await c.req.text() : bodiless ? '' : await readLimited(c.req.raw, maxBodyBytes);
+      const raw = bodiless ? '' : await c.req.text();
       if (raw.length > 0 && type !== FORM) {
         throw invalid(
           `Invalid request: the body must be form-encoded (Content-Type: ${FORM}), the way Stripe's API takes it${type ? `, not ${type}` : ''}.`,
@@ -44,32 +44,4 @@ export function readParams(maxBodyBytes: number): MiddlewareHandler<PaymentsEnv>
     c.set('meta', { id: c.get('requestId'), idempotencyKey: c.req.header('idempotency-key') ?? null });
     await next();
   };
-}
-
-function tooLarge(max: number) {
-  return stripeError({
-    status: 413,
-    type: 'invalid_request_error',
-    code: 'request_too_large',
-    message: `Request body too large: the limit is ${max} bytes.`,
-  });
-}
-
-async function readLimited(req: Request, max: number): Promise<string> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(max);
-    }
-    chunks.push(value);
-  }
-  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
-  return decoded;
 }

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { randomBase62, randomHex } from '@hooklab/service';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
@@ -20,7 +21,7 @@ export interface DashboardCsrf {
  * process (a restart asks people to reload the page).
  */
 export function createDashboardCsrf(): DashboardCsrf {
-  const key = randomBytes(32);
+  const key = Buffer.from(randomHex(32), 'hex');
   const tokenOf = (sessionId: string) => createHmac('sha256', key).update(sessionId).digest('base64url');
   const sameOrigin = csrf();
 
@@ -28,7 +29,7 @@ export function createDashboardCsrf(): DashboardCsrf {
     tokenFor(c) {
       let sessionId = getCookie(c, COOKIE);
       if (!sessionId || !SESSION_ID.test(sessionId)) {
-        sessionId = randomBytes(32).toString('base64url');
+        sessionId = randomBase62(43);
         setCookie(c, COOKIE, sessionId, { path: '/dashboard', httpOnly: true, sameSite: 'Strict' });
       }
       return tokenOf(sessionId);
