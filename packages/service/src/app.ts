@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -8,6 +7,7 @@ import { defaultErrorPage, type ErrorPageRenderer, prefersHtml } from './error-p
 import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
 import { exchangeStream } from './exchange-stream.ts';
 import type { Exchange, ExchangeRecorder } from './exchanges.ts';
+import { newId } from './ids.ts';
 import {
   attachTelemetry,
   isQuietPath,
@@ -76,7 +76,7 @@ const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 export function requestId(header = 'x-request-id'): MiddlewareHandler<ServiceEnv> {
   return async (c, next) => {
     const inbound = c.req.header(header);
-    const id = inbound && REQUEST_ID.test(inbound) ? inbound : `req_${randomUUID().replaceAll('-', '')}`;
+    const id = inbound && REQUEST_ID.test(inbound) ? inbound : newId('req');
     c.set('requestId', id);
     await next();
     setResponseHeader(c, header, id);

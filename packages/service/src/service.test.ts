@@ -223,7 +223,7 @@ describe('exchange recording on a real server', () => {
         requestBody: '{"n":7}',
         responseBody: '{"id":"ord_1","got":7}',
       });
-      expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+      expect(res.headers.get('x-request-id')).toMatch(/^req_[A-Za-z0-9]{24}$/); // newId, like every id
       expect(res.headers.get('traceparent')).toMatch(/^00-/);
     } finally {
       await server.close();
