@@ -67,6 +67,9 @@ describe('webhook endpoints and signed deliveries', () => {
       verifier.webhooks.constructEvent(second!.body, String(second!.headers['stripe-signature']), ep.secret!)
         .type,
     ).toBe('payment_intent.created');
+    // Nothing was ever queued for the disabled endpoint (not merely "nothing arrived yet").
+    const queued = (await s.outbox.listMessages({ limit: 1000 })).filter((m) => m.endpointId === off.id);
+    expect(queued).toHaveLength(0);
     expect(quiet.deliveries).toHaveLength(0);
     await stripe.webhookEndpoints.del(ep.id);
     await stripe.webhookEndpoints.del(off.id);
