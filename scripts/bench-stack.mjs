@@ -219,7 +219,7 @@ const PROBES = {
  * call was sent. Both clocks are this machine's wall clock.
  */
 async function exchangeOnScreen() {
-  if (!existsSync(CHROMIUM)) return { skipped: `chromium not found (${CHROMIUM})` };
+  if (!existsSync(CHROMIUM)) return { skipped: `no ${CHROMIUM} (set CHROMIUM_PATH)` };
   const require = createRequire(join(root, 'tests', 'package.json'));
   const { chromium } = require('playwright-core');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
@@ -329,7 +329,8 @@ try {
     js.bytes < TARGET.jsBytes,
     `${KB(js.gzipped)} gzipped, ${js.count} script(s)${crossCheck}`,
   );
-  if (screen.skipped) row('exchange on screen', 'skipped', '< 100 ms', null, screen.skipped);
+  if (screen.skipped)
+    row('exchange on screen', 'skipped: chromium not found', '< 100 ms', null, screen.skipped);
   else if (screen.error) {
     broken = true;
     row('exchange on screen', 'failed', '< 100 ms', false, screen.error);
