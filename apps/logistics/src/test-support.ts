@@ -104,7 +104,7 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
       await ctx.jobs.stop();
       await dispatcher?.stop({ drainMs: 500 });
       database.close();
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
