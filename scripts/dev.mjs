@@ -14,7 +14,10 @@ const { DEFAULT_PORTS, SERVICE_ENTRIES, portVarOf, urlVarOf } = await import(
 );
 
 const START_TIMEOUT_MS = Number(process.env.HOOKLAB_DEV_START_TIMEOUT_MS ?? 90_000);
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+// Colours on a terminal; NO_COLOR turns them off, FORCE_COLOR on (when the output goes through a pipe).
+const tty = process.env.FORCE_COLOR
+  ? process.env.FORCE_COLOR !== '0'
+  : process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
 const COLORS = [36, 35, 33, 32, 34, 31];
 

@@ -2,8 +2,10 @@
 // go (the console first), and Ctrl-C ending everything with exit code 0.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { DEFAULT_PORTS, portVarOf, SERVICE_ENTRIES, SERVICE_NAMES, type ServiceName } from '@hooklab/service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './stack.ts';
@@ -132,6 +134,64 @@ describe('pnpm dev (scripts/dev.mjs)', () => {
     expect(out).not.toContain('ELIFECYCLE');
     for (const name of devApps) {
       await expect(fetch(`${url(name)}/healthz`), `${name} still answering`).rejects.toThrow();
+    }
+  });
+
+  it('apps that cannot start are shown in red, each for its reason, and the columns still line up', async () => {
+    // Something else holds the logistics port: it accepts connections and hangs up at once.
+    const holder = createNetServer((socket) => socket.destroy());
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const busy = (holder.address() as AddressInfo).port;
+    const ports: Record<string, string> = {};
+    for (const name of SERVICE_NAMES) ports[portVarOf(name)] = String(await freePort());
+    ports[portVarOf('logistics')] = String(busy);
+    const run = spawn(process.execPath, ['scripts/dev.mjs', 'logistics', 'console'], {
+      cwd: root,
+      // And the console is given a setting it refuses (below its minimum): it crashes at start.
+      env: {
+        ...process.env,
+        ...ports,
+        DATA_DIR: ':memory:',
+        CONSOLE_RETRY_MS: '1',
+        NO_COLOR: '',
+        FORCE_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = run;
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        run.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('Ctrl-C stops everything.')) resolve();
+        });
+        run.stderr.on('data', (d) => {
+          out += d;
+        });
+        exited.then(() => reject(new Error(`dev.mjs exited before its table:\n${out}`)));
+      });
+      const table = out.slice(out.indexOf('Hooklab: 0 of 2 apps up.'));
+      const failing = `port ${busy} is in use`;
+      const crashed = 'crashed at start (see its lines above)';
+      expect(table).toContain(`\u001b[31m${failing}`);
+      expect(table).toContain(`\u001b[31m${crashed}`);
+      const plain = stripVTControlCharacters(table);
+      const rows = plain.split('\n').filter((l) => /^ {2}(console|logistics) /.test(l));
+      expect(rows.map((r) => r.trim().split(/ +/)[0])).toEqual(['console', 'logistics']);
+      // The fourth column (what the app is for) starts at the same place on both rows.
+      const what = rows.map((r) => r.search(/every message|its API/));
+      expect(what[0]).toBeGreaterThan(0);
+      expect(what[1]).toBe(what[0]);
+      expect(rows[0]).toMatch(
+        /^ {2}console +http:\/\/localhost:\d+ +crashed at start \(see its lines above\) +every/,
+      );
+      expect(rows[1]).toMatch(new RegExp(`^ {2}logistics +http://localhost:${busy} +${failing} +its API`));
+    } finally {
+      run.kill('SIGINT');
+      await exited;
+      await new Promise((r) => holder.close(r));
     }
   });
 });
