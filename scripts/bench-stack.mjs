@@ -319,7 +319,7 @@ try {
     MB(rss),
     '< 1.2 GB',
     rss < TARGET.rssBytes,
-    `after start ${MB(idle.total)}, after the calls ${MB(busy.total)} (PSS ${MB(busy.pss)}): ${breakdown}; pnpm dev itself ${MB(busy.launcher)}`,
+    `after start ${MB(idle.total)}, at the end ${MB(busy.total)} (PSS ${MB(busy.pss)}): ${breakdown}; pnpm dev itself ${MB(busy.launcher)}`,
   );
   const crossCheck = screen.browserJs ? `; the browser loaded ${KB(screen.browserJs)} of scripts` : '';
   row(
