@@ -1,6 +1,7 @@
 // Helpers for this app's tests: a real listening server, SDK clients, and a webhook receiver.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '@hooklab/service';
 import Stripe from 'stripe';
 import { loadPaymentsConfig } from './config.ts';
 import { createPaymentsContext, type PaymentsContext, type PaymentsContextInput } from './context.ts';
@@ -101,7 +102,7 @@ export async function eventually<T>(
     const v = await probe();
     if (v) return v;
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 

@@ -1,8 +1,7 @@
-import type { BetterSQLite3Database, SqliteClient } from '@hooklab/db';
+import type { SqliteClient } from '@hooklab/db';
 import type { ObjectRow } from '../db/schema.ts';
 import { invalid } from './errors.ts';
 
-export type Db = BetterSQLite3Database<Record<string, unknown>>;
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
 
 export interface ListQuery {
