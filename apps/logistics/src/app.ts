@@ -1,6 +1,5 @@
 import { blobRoutes, type LocalBlobStore } from '@hooklab/blobstore';
-import { ApiError, createServiceApp } from '@hooklab/service';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit, createServiceApp } from '@hooklab/service';
 import type { LogisticsContext } from './context.ts';
 import { manifestRoutes } from './routes/manifests.ts';
 import { quoteRoutes } from './routes/quotes.ts';
@@ -19,16 +18,7 @@ export function createApp(ctx: LogisticsContext) {
     // The API keeps problem+json for every client; other pages (a blob link in a browser) get HTML.
     apiPrefixes: ['/v1/'],
   });
-  const limit = bodyLimit({
-    maxSize: API_BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new ApiError({
-        status: 413,
-        code: 'payload_too_large',
-        message: `Request bodies are limited to ${API_BODY_LIMIT_BYTES} bytes`,
-      });
-    },
-  });
+  const limit = bodyLimit({ maxBytes: API_BODY_LIMIT_BYTES });
   app.use('/v1/shipments', limit);
   app.use('/v1/quotes', limit);
   app.use('/v1/manifests', limit);

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sleep } from '@hooklab/service';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
@@ -252,7 +253,7 @@ async function benchQuotes() {
     while (arrived.length < QUOTES) {
       if (Date.now() > deadline)
         throw new Error(`${arrived.length} of ${QUOTES} quote.completed callbacks arrived`);
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
       arrived = (await sink.stats()).quotes.filter((q) => started.has(q.id));
     }
     const jobMs = arrived.map((q) => q.at - started.get(q.id)!);
@@ -290,7 +291,7 @@ async function benchManifest() {
   await res.arrayBuffer();
   let kept: string[] = [];
   while (kept.length === 0) {
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
     kept = (await sink.stats()).kept;
   }
   const readyMs = performance.now() - t0;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalBlobStore } from '@hooklab/blobstore';
-import { newId, type RunningServer, serve } from '@hooklab/service';
+import { newId, type RunningServer, serve, sleep } from '@hooklab/service';
 import { type Clock, createDispatcher, type Dispatcher, type LookupFn, systemClock } from '@hooklab/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { createApp } from './app.ts';
@@ -213,7 +213,7 @@ export async function until<T>(
     const v = await probe();
     if (v) return v as T;
     if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
 }
 
