@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SqliteClient } from '@hooklab/db';
-import { ApiError, errors, type ServiceEnv } from '@hooklab/service';
+import { ApiError, type ServiceEnv } from '@hooklab/service';
 import type { MiddlewareHandler } from 'hono';
 import type { Merchant } from '../db/schema.ts';
 
@@ -50,5 +50,3 @@ export function requireApiKey(sqlite: SqliteClient): MiddlewareHandler<AuthEnv> 
     await next();
   };
 }
-
-export { errors };
