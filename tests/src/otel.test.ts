@@ -132,6 +132,12 @@ describe('OpenTelemetry export', () => {
     expect(shopGotPayment?.service).toBe('shop');
     expect(byId.get(shopGotPayment!.parentSpanId)?.service).toBe('payments');
 
+    // Every delivery attempt's parent is an exported span of its sender (no hole in Jaeger's tree).
+    for (const from of ['payments', 'shop'] as const) {
+      const attempt = linked!.find((h) => h.from === from && h.client.name.startsWith('webhook '))!.client;
+      expect(byId.get(attempt.parentSpanId)?.service, `parent of ${from}'s ${attempt.name}`).toBe(from);
+    }
+
     // The webhook hops hang under the sender's delivery attempt span, named after the event.
     expect(toLogistics.client.name).toBe('webhook order.created');
     expect(linked!.find((h) => h.from === 'payments' && h.to === 'shop')!.client.name).toMatch(/^webhook /);

@@ -1,4 +1,4 @@
-import { childSpan, currentTrace, formatTraceparent, newId } from '@hooklab/service';
+import { currentTrace, formatTraceparent, newId } from '@hooklab/service';
 import type { PaymentsContext } from '../../context.ts';
 import { BACKGROUND, nowSec, type RequestMeta } from '../../domain/base.ts';
 import { missing } from '../../domain/errors.ts';
@@ -110,9 +110,10 @@ export function enqueueDeliveries(
 ): void {
   if (endpoints.length === 0) return;
   const body = JSON.stringify(event);
-  // The delivery continues the trace of the API call that caused the event (none for background jobs).
+  // Deliveries hang under the span of the API call that caused the event (none for background jobs); each
+  // attempt then opens its own child span, so the parent is one that is exported.
   const trace = currentTrace();
-  const traceparent = trace ? formatTraceparent(childSpan(trace)) : undefined;
+  const traceparent = trace ? formatTraceparent(trace) : undefined;
   d.outbox.enqueueMany(
     d.sqlite,
     endpoints.map((ep) => ({
