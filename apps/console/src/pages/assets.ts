@@ -1,6 +1,6 @@
-// The browser code: src/client/*.ts bundled and minified by Vite (Rolldown) in memory, once, on first use.
+// The browser code: src/client/*.ts bundled and minified by esbuild in memory, once, on first use. esbuild does
+// the work in its own process, so the console keeps none of a bundler's memory after the build.
 import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -18,27 +18,24 @@ export interface ClientAssets {
 
 const ENTRY = fileURLToPath(new URL('../client/main.ts', import.meta.url));
 
-/** Bundles the client with Vite's build API (no file written). */
+/** Bundles the client with esbuild's build API (no file written). */
 export async function buildClient(entry = ENTRY): Promise<ClientBundle> {
-  const { build } = await import('vite');
-  const out = await build({
-    configFile: false,
-    envFile: false,
-    publicDir: false,
-    logLevel: 'silent',
-    root: dirname(entry),
-    build: {
+  const esbuild = await import('esbuild');
+  const out = await esbuild
+    .build({
+      entryPoints: [entry],
+      bundle: true,
       write: false,
       minify: true,
+      format: 'esm',
       target: 'es2022',
-      modulePreload: false,
-      rollupOptions: { input: entry, output: { format: 'es', entryFileNames: 'console.js' } },
-    },
-  });
-  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
-  const chunks = outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`expected one client chunk, got ${chunks.length}`);
-  const code = chunks[0]!.code!;
+      platform: 'browser',
+      logLevel: 'silent',
+    })
+    .finally(() => esbuild.stop()); // the build service is a child process: end it, the bundle is kept
+  if (out.outputFiles.length !== 1)
+    throw new Error(`expected one client file, got ${out.outputFiles.length}`);
+  const code = out.outputFiles[0]!.text;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 10);
   return {
     name: `console-${hash}.js`,
