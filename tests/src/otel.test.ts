@@ -133,7 +133,7 @@ describe('OpenTelemetry export', () => {
     expect(byId.get(shopGotPayment!.parentSpanId)?.service).toBe('payments');
 
     // Every delivery attempt's parent is an exported span of its sender (no hole in Jaeger's tree).
-    for (const from of ['payments', 'shop'] as const) {
+    for (const from of ['payments', 'shop', 'logistics'] as const) {
       const attempt = linked!.find((h) => h.from === from && h.client.name.startsWith('webhook '))!.client;
       expect(byId.get(attempt.parentSpanId)?.service, `parent of ${from}'s ${attempt.name}`).toBe(from);
     }

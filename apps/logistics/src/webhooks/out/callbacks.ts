@@ -1,5 +1,5 @@
 import type { SqliteClient } from '@hooklab/db';
-import { childSpan, formatTraceparent, newId, parseTraceparent } from '@hooklab/service';
+import { formatTraceparent, newId, parseTraceparent } from '@hooklab/service';
 import type { SigningScheme, SqliteOutbox } from '@hooklab/webhooks';
 import type { Merchant, Shipment } from '../../db/schema.ts';
 
@@ -62,7 +62,8 @@ export function enqueueEvent(
       body,
       signing: { scheme: t.scheme, secrets: t.secrets },
       profile: 'standard',
-      ...(parent ? { traceparent: formatTraceparent(childSpan(parent)) } : {}),
+      // Under the request that asked for the work (exported); each attempt opens its own child span.
+      ...(parent ? { traceparent: formatTraceparent(parent) } : {}),
     });
   }
 }
