@@ -1,6 +1,7 @@
 import { blobRoutes, type LocalBlobStore } from '@hooklab/blobstore';
 import { bodyLimit, createServiceApp } from '@hooklab/service';
 import type { LogisticsContext } from './context.ts';
+import { dashboardRoutes } from './pages/dashboard.tsx';
 import { manifestRoutes } from './routes/manifests.ts';
 import { quoteRoutes } from './routes/quotes.ts';
 import { shipmentRoutes } from './routes/shipments.ts';
@@ -34,5 +35,7 @@ export function createApp(ctx: LogisticsContext) {
   app.route('/v1/quotes', quoteRoutes(ctx));
   app.route('/v1/manifests', manifestRoutes(ctx));
   if (ctx.blobs.kind === 'local') app.route('/blobs', blobRoutes(ctx.blobs as LocalBlobStore));
+  // No login and no forms: a read-only page, served in dev mode only.
+  if (ctx.config.HOOKLAB_DEV) app.route('/dashboard', dashboardRoutes(ctx));
   return app;
 }
