@@ -12,6 +12,7 @@ export * from './http-client.ts';
 export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './logger.ts';
+export * from './openapi.ts';
 export * from './random.ts';
 export * from './raw-body.ts';
 export * from './redact.ts';
