@@ -7,6 +7,7 @@ import { renderStripeError } from './http/errors.ts';
 import { stripeIdempotency } from './http/idempotency.ts';
 import { readParams } from './http/params-middleware.ts';
 import { prettyJson } from './http/pretty-json.ts';
+import { paymentsApiDocs } from './openapi.ts';
 import { dashboardRoutes } from './pages/dashboard.tsx';
 import { hostedPageRoutes } from './pages/hosted.tsx';
 import { chargeRoutes } from './routes/charges.ts';
@@ -79,11 +80,14 @@ export function createApp(d: PaymentsContext) {
     app.use('/dashboard/*', pageLimit);
     app.route('/dashboard', dashboardRoutes(d));
   }
+  // No key needed: the docs describe the API, they hold nothing of an account.
+  paymentsApiDocs().mount(app);
   app.get('/', (c) =>
     c.json({
       service: 'payments',
       description: 'A Stripe-compatible payment provider for local development (Hooklab).',
       api: '/v1',
+      docs: '/docs',
       dashboard: dashboard ? '/dashboard' : null,
     }),
   );

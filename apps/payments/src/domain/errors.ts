@@ -1,12 +1,14 @@
 import { ApiError, type ApiErrorOptions } from '@hooklab/service';
 
-export type StripeErrorType =
-  | 'invalid_request_error'
-  | 'card_error'
-  | 'api_error'
-  | 'idempotency_error'
-  | 'permission_error'
-  | 'authentication_error';
+export const STRIPE_ERROR_TYPES = [
+  'invalid_request_error',
+  'card_error',
+  'api_error',
+  'idempotency_error',
+  'permission_error',
+  'authentication_error',
+] as const;
+export type StripeErrorType = (typeof STRIPE_ERROR_TYPES)[number];
 
 export interface StripeErrorInit {
   status: ApiErrorOptions['status'];

@@ -80,6 +80,9 @@ export interface CreatedRange {
   lte?: number;
 }
 
+/** A route that takes no parameters (a DELETE): any given is `parameter_unknown`. */
+export const noParams = z.strictObject({});
+
 /** Pagination alone (sub-lists such as a session's line items). */
 export const pageParams = {
   limit: int(1, 100).optional(),

@@ -10,6 +10,7 @@ import {
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
+import { listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
 import {
   currency,
   expand,
@@ -70,6 +71,70 @@ const listSchema = z.strictObject({
   status: z.enum(['open', 'complete', 'expired']).optional(),
 });
 
+const lineItemsSchema = z.strictObject({ ...pageParams });
+
+const session = stripeObject('checkout.session', {
+  status: z.enum(['open', 'complete', 'expired']),
+  payment_status: z.enum(['paid', 'unpaid']),
+  payment_intent: z.union([z.string(), z.looseObject({})]),
+  url: z.string().nullable().describe('The hosted payment page, `GET /pay/{id}`; null once closed.'),
+  success_url: z.string().nullable(),
+  cancel_url: z.string().nullable(),
+  amount_total: z.number().int(),
+  currency: z.string(),
+  expires_at: z.number().int(),
+  metadata: metadataOut(),
+});
+const lineItemOut = stripeObject('item', {
+  amount_total: z.number().int(),
+  currency: z.string(),
+  quantity: z.number().int(),
+  price: z.looseObject({ id: z.string(), object: z.literal('price') }),
+});
+
+export const checkoutSessionRouteDocs: StripeRoute[] = [
+  {
+    method: 'POST',
+    path: '/',
+    summary: 'Create a Checkout Session',
+    description:
+      '`mode=payment` with `line_items[i][price]` (a Price) or `line_items[i][price_data]`; creates its PaymentIntent. Send the customer to `url`.',
+    params: createSchema,
+    returns: session,
+  },
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List Checkout Sessions',
+    params: listSchema,
+    returns: listOf(session),
+    returnsDescription: 'A page of sessions, newest first.',
+  },
+  {
+    method: 'GET',
+    path: '/:id',
+    summary: 'Retrieve a Checkout Session',
+    params: retrieveSchema,
+    returns: session,
+  },
+  {
+    method: 'GET',
+    path: '/:id/line_items',
+    summary: 'List a Checkout Session’s line items',
+    params: lineItemsSchema,
+    returns: listOf(lineItemOut),
+    returnsDescription: 'A page of line items, in order.',
+  },
+  {
+    method: 'POST',
+    path: '/:id/expire',
+    summary: 'Expire a Checkout Session',
+    description: 'Only an `open` session; its PaymentIntent is canceled.',
+    params: retrieveSchema,
+    returns: session,
+  },
+];
+
 /** `/v1/checkout/sessions`: hosted payment pages backed by a PaymentIntent. */
 export function checkoutSessionRoutes(d: PaymentsContext) {
   return new Hono<PaymentsEnv>()
@@ -95,7 +160,7 @@ export function checkoutSessionRoutes(d: PaymentsContext) {
       return c.json(expandObject(d, acct, loadSession(d, acct, c.req.param('id')), p.expand));
     })
     .get('/:id/line_items', (c) => {
-      const p = parseParams(z.strictObject({ ...pageParams }), c.get('params'));
+      const p = parseParams(lineItemsSchema, c.get('params'));
       const acct = c.get('apiKey').accountId;
       const s = loadSession(d, acct, c.req.param('id'));
       const items = (d.store.rowById(s.id)?.internal.lineItems as { id: string }[] | undefined) ?? [];

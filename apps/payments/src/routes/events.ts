@@ -4,6 +4,7 @@ import type { PaymentsContext } from '../context.ts';
 import { invalid } from '../domain/errors.ts';
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
+import { listOf, type StripeRoute, stripeObject } from '../http/openapi.ts';
 import { expand, list, listParams, parseParams, str } from '../http/params.ts';
 import { loadEvent, resendEvent, type StripeEvent } from '../webhooks/out/events.ts';
 
@@ -14,6 +15,38 @@ const listSchema = z.strictObject({
 });
 const retrieveSchema = z.strictObject({ expand: expand() });
 const retrySchema = z.strictObject({ webhook_endpoint: str(255).optional() });
+
+const event = stripeObject('event', {
+  type: z.string().describe('`payment_intent.succeeded`, `checkout.session.completed`…'),
+  api_version: z.string(),
+  created: z.number().int(),
+  livemode: z.literal(false),
+  pending_webhooks: z.number().int(),
+  data: z.object({ object: z.looseObject({}), previous_attributes: z.looseObject({}).optional() }),
+  request: z.object({ id: z.string().nullable(), idempotency_key: z.string().nullable() }),
+});
+
+export const eventRouteDocs: StripeRoute[] = [
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List events',
+    description: '`type` or `types[]`, with wildcards such as `payment_intent.*`.',
+    params: listSchema,
+    returns: listOf(event),
+    returnsDescription: 'A page of events, newest first.',
+  },
+  { method: 'GET', path: '/:id', summary: 'Retrieve an event', params: retrieveSchema, returns: event },
+  {
+    method: 'POST',
+    path: '/:id/retry',
+    summary: 'Send an event again (Hooklab)',
+    description:
+      'Not in Stripe’s API (its dashboard has a Resend button): queues the event again for every subscribed endpoint, or only `webhook_endpoint`.',
+    params: retrySchema,
+    returns: event,
+  },
+];
 
 /** `/v1/events`: every change, newest first; `type` filters (with `*` wildcards like `payment_intent.*`). */
 export function eventRoutes(d: PaymentsContext) {

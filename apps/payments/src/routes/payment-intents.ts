@@ -15,6 +15,7 @@ import {
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
+import { listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
 import { bool, currency, expand, int, list, listParams, metadata, parseParams, str } from '../http/params.ts';
 import { sameSecret } from '../http/secret-compare.ts';
 
@@ -74,6 +75,95 @@ const cancelSchema = z.strictObject({
 });
 const retrieveSchema = z.strictObject({ client_secret: str(500).optional(), expand: expand() });
 const listSchema = z.strictObject({ ...listParams, customer: str(255).optional() });
+
+const paymentIntent = stripeObject('payment_intent', {
+  amount: z.number().int(),
+  amount_capturable: z.number().int(),
+  amount_received: z.number().int(),
+  currency: z.string(),
+  status: z.enum([
+    'requires_payment_method',
+    'requires_confirmation',
+    'requires_action',
+    'processing',
+    'requires_capture',
+    'canceled',
+    'succeeded',
+  ]),
+  capture_method: z.enum(['automatic', 'automatic_async', 'manual']),
+  client_secret: z.string(),
+  created: z.number().int(),
+  latest_charge: z
+    .union([z.string(), z.looseObject({}), z.null()])
+    .describe('A `ch_` id, or the Charge with `expand[]=latest_charge`.'),
+  metadata: metadataOut(),
+  next_action: z.looseObject({}).nullable().describe('`redirect_to_url` to the 3-D Secure page.'),
+  payment_method: z.string().nullable(),
+});
+
+/** The routes below, for the API docs: each with the schema its handler validates with. */
+export const paymentIntentRouteDocs: StripeRoute[] = [
+  {
+    method: 'POST',
+    path: '/',
+    summary: 'Create a PaymentIntent',
+    description:
+      'With `confirm=true` and a test `payment_method` (`pm_card_visa`, `pm_card_chargeDeclined`…) it is charged at once.',
+    params: createSchema,
+    returns: paymentIntent,
+    errors: [402],
+  },
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List PaymentIntents',
+    params: listSchema,
+    returns: listOf(paymentIntent),
+    returnsDescription: 'A page of PaymentIntents, newest first.',
+  },
+  {
+    method: 'GET',
+    path: '/:id',
+    summary: 'Retrieve a PaymentIntent',
+    description: 'A publishable key may read it with its `client_secret`.',
+    params: retrieveSchema,
+    returns: paymentIntent,
+  },
+  {
+    method: 'POST',
+    path: '/:id',
+    summary: 'Update a PaymentIntent',
+    description: 'Amount, currency and method only before it is confirmed; `metadata` always.',
+    params: updateSchema,
+    returns: paymentIntent,
+  },
+  {
+    method: 'POST',
+    path: '/:id/confirm',
+    summary: 'Confirm a PaymentIntent',
+    description:
+      'Charges its payment method: `succeeded`, `requires_capture`, `requires_action` (3-D Secure), `processing` (bank debit) or a 402.',
+    params: confirmSchema,
+    returns: paymentIntent,
+    errors: [402],
+  },
+  {
+    method: 'POST',
+    path: '/:id/capture',
+    summary: 'Capture a PaymentIntent',
+    description:
+      'Of a `requires_capture` PaymentIntent (`capture_method=manual`), all or `amount_to_capture`.',
+    params: captureSchema,
+    returns: paymentIntent,
+  },
+  {
+    method: 'POST',
+    path: '/:id/cancel',
+    summary: 'Cancel a PaymentIntent',
+    params: cancelSchema,
+    returns: paymentIntent,
+  },
+];
 
 /** `/v1/payment_intents`: create, retrieve, update, confirm, capture, cancel, list. */
 export function paymentIntentRoutes(d: PaymentsContext) {

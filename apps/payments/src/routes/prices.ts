@@ -5,6 +5,7 @@ import { createPrice, loadPrice, PRICE_TYPE, updatePrice } from '../domain/produ
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
+import { listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
 import {
   bool,
   currency,
@@ -57,6 +58,47 @@ const priceListSchema = z.strictObject({
   lookup_keys: list(str(200)).max(10).optional(),
 });
 const retrieveSchema = z.strictObject({ expand: expand() });
+
+const price = stripeObject('price', {
+  active: z.boolean(),
+  currency: z.string(),
+  unit_amount: z.number().int(),
+  product: z.union([z.string(), z.looseObject({})]),
+  type: z.enum(['one_time', 'recurring']),
+  recurring: z.looseObject({ interval: z.string(), interval_count: z.number().int() }).nullable(),
+  lookup_key: z.string().nullable(),
+  nickname: z.string().nullable(),
+  metadata: metadataOut(),
+});
+
+export const priceRouteDocs: StripeRoute[] = [
+  {
+    method: 'POST',
+    path: '/',
+    summary: 'Create a price',
+    description: 'Of `product`, or of a new product from `product_data`.',
+    params: priceCreateSchema,
+    returns: price,
+  },
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List prices',
+    params: priceListSchema,
+    returns: listOf(price),
+    returnsDescription: 'A page of prices, newest first.',
+  },
+  { method: 'GET', path: '/:id', summary: 'Retrieve a price', params: retrieveSchema, returns: price },
+  {
+    method: 'POST',
+    path: '/:id',
+    summary: 'Update a price',
+    description:
+      'Amount and currency never change: make a new price. `transfer_lookup_key=true` moves a `lookup_key`.',
+    params: priceUpdateSchema,
+    returns: price,
+  },
+];
 
 /** `/v1/prices`: how much a product costs, in one currency; amounts never change (make a new price). */
 export function priceRoutes(d: PaymentsContext) {

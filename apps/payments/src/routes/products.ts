@@ -11,6 +11,7 @@ import {
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
+import { deletedObject, listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
 import {
   bool,
   definedFilters,
@@ -18,6 +19,7 @@ import {
   list,
   listParams,
   metadata,
+  noParams,
   parseParams,
   priceDataParams,
   str,
@@ -65,6 +67,52 @@ const productListSchema = z.strictObject({
 
 const retrieveSchema = z.strictObject({ expand: expand() });
 
+const product = stripeObject('product', {
+  name: z.string(),
+  active: z.boolean(),
+  description: z.string().nullable(),
+  default_price: z.union([z.string(), z.looseObject({}), z.null()]),
+  images: z.array(z.string()),
+  metadata: metadataOut(),
+  created: z.number().int(),
+});
+
+export const productRouteDocs: StripeRoute[] = [
+  {
+    method: 'POST',
+    path: '/',
+    summary: 'Create a product',
+    description: '`default_price_data` also creates its first Price and sets `default_price`.',
+    params: productCreateSchema,
+    returns: product,
+  },
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List products',
+    params: productListSchema,
+    returns: listOf(product),
+    returnsDescription: 'A page of products, newest first.',
+  },
+  { method: 'GET', path: '/:id', summary: 'Retrieve a product', params: retrieveSchema, returns: product },
+  {
+    method: 'POST',
+    path: '/:id',
+    summary: 'Update a product',
+    description: '`active=false` archives it.',
+    params: productUpdateSchema,
+    returns: product,
+  },
+  {
+    method: 'DELETE',
+    path: '/:id',
+    summary: 'Delete a product',
+    description: 'Only while no price points at it (a 400 otherwise: archive it instead).',
+    params: noParams,
+    returns: deletedObject('product'),
+  },
+];
+
 /** `/v1/products`: what is sold; archived with `active=false`, deleted only while it has no prices. */
 export function productRoutes(d: PaymentsContext) {
   return new Hono<PaymentsEnv>()
@@ -93,7 +141,7 @@ export function productRoutes(d: PaymentsContext) {
       );
     })
     .delete('/:id', (c) => {
-      parseParams(z.strictObject({}), c.get('params'));
+      parseParams(noParams, c.get('params'));
       const acct = c.get('apiKey').accountId;
       return c.json(deleteProduct(d, acct, c.get('meta'), c.req.param('id')));
     });

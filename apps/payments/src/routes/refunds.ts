@@ -7,6 +7,7 @@ import { createRefund, REFUND_REASONS } from '../domain/refunds.ts';
 import { listObject } from '../domain/store.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { expandObject } from '../http/expand.ts';
+import { listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
 import { expand, int, listParams, metadata, parseParams, str } from '../http/params.ts';
 
 const retrieveSchema = z.strictObject({ expand: expand() });
@@ -28,6 +29,44 @@ const refundListSchema = z.strictObject({
   payment_intent: str(255).optional(),
   charge: str(255).optional(),
 });
+
+const refund = stripeObject('refund', {
+  amount: z.number().int(),
+  currency: z.string(),
+  charge: z.union([z.string(), z.looseObject({})]),
+  payment_intent: z.union([z.string(), z.looseObject({})]),
+  reason: z.string().nullable(),
+  status: z.string(),
+  metadata: metadataOut(),
+});
+
+export const refundRouteDocs: StripeRoute[] = [
+  {
+    method: 'POST',
+    path: '/',
+    summary: 'Create a refund',
+    description: 'Of a PaymentIntent or a charge: all that is left, or `amount`.',
+    params: refundCreateSchema,
+    returns: refund,
+  },
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List refunds',
+    params: refundListSchema,
+    returns: listOf(refund),
+    returnsDescription: 'A page of refunds, newest first.',
+  },
+  { method: 'GET', path: '/:id', summary: 'Retrieve a refund', params: retrieveSchema, returns: refund },
+  {
+    method: 'POST',
+    path: '/:id',
+    summary: 'Update a refund',
+    description: 'Only its `metadata`.',
+    params: refundUpdateSchema,
+    returns: refund,
+  },
+];
 
 /** `/v1/refunds`: full or partial refunds of a captured payment. */
 export function refundRoutes(d: PaymentsContext) {

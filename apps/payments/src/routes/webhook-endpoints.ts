@@ -13,7 +13,8 @@ import {
   type WebhookEndpoint,
 } from '../domain/webhook-endpoints.ts';
 import type { PaymentsEnv } from '../http/env.ts';
-import { bool, expand, list, listParams, metadata, parseParams, str } from '../http/params.ts';
+import { deletedObject, listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
+import { bool, expand, list, listParams, metadata, noParams, parseParams, str } from '../http/params.ts';
 
 const createSchema = z.strictObject({
   url: str(2048),
@@ -33,6 +34,60 @@ const updateSchema = z.strictObject({
 });
 const retrieveSchema = z.strictObject({ expand: expand() });
 const listSchema = z.strictObject({ ...listParams });
+
+const endpointFields = {
+  url: z.string(),
+  enabled_events: z.array(z.string()),
+  status: z.enum(['enabled', 'disabled']),
+  description: z.string().nullable(),
+  metadata: metadataOut(),
+};
+const endpoint = stripeObject('webhook_endpoint', endpointFields);
+
+export const webhookEndpointRouteDocs: StripeRoute[] = [
+  {
+    method: 'POST',
+    path: '/',
+    summary: 'Create a webhook endpoint',
+    description: 'The URL must be http(s), without credentials, and not certainly internal (SSRF guard).',
+    params: createSchema,
+    returns: stripeObject('webhook_endpoint', {
+      ...endpointFields,
+      secret: z.string().describe('The signing secret `whsec_…`: answered by this call only.'),
+    }),
+    returnsDescription: 'The endpoint, with its signing secret.',
+  },
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'List webhook endpoints',
+    params: listSchema,
+    returns: listOf(endpoint),
+    returnsDescription: 'A page of endpoints, newest first.',
+  },
+  {
+    method: 'GET',
+    path: '/:id',
+    summary: 'Retrieve a webhook endpoint',
+    params: retrieveSchema,
+    returns: endpoint,
+  },
+  {
+    method: 'POST',
+    path: '/:id',
+    summary: 'Update a webhook endpoint',
+    description: '`disabled=true` stops its deliveries; `disabled=false` enables it again.',
+    params: updateSchema,
+    returns: endpoint,
+  },
+  {
+    method: 'DELETE',
+    path: '/:id',
+    summary: 'Delete a webhook endpoint',
+    params: noParams,
+    returns: deletedObject('webhook_endpoint'),
+  },
+];
 
 /** `/v1/webhook_endpoints`: where events go; the signing secret is shown once, at creation. */
 export function webhookEndpointRoutes(d: PaymentsContext) {
@@ -65,7 +120,7 @@ export function webhookEndpointRoutes(d: PaymentsContext) {
       return c.json(publicEndpoint(updateEndpoint(d, acct, c.req.param('id'), p)));
     })
     .delete('/:id', (c) => {
-      parseParams(z.strictObject({}), c.get('params'));
+      parseParams(noParams, c.get('params'));
       return c.json(deleteEndpoint(d, c.get('apiKey').accountId, c.req.param('id')));
     });
 }
