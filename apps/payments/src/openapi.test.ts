@@ -14,7 +14,10 @@ type Doc = {
   openapi: string;
   info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, Operation>>;
-  components?: { securitySchemes?: Record<string, { type: string; scheme?: string; description?: string }> };
+  components?: {
+    schemas?: Record<string, unknown>;
+    securitySchemes?: Record<string, { type: string; scheme?: string; description?: string }>;
+  };
 };
 
 const METHODS = ['get', 'post', 'delete', 'put', 'patch'];
@@ -46,6 +49,21 @@ describe('payments API docs (/openapi.json, /docs)', () => {
     for (const key of ['sk_', 'rk_', 'pk_']) expect(schemes.bearerAuth?.description).toContain(key);
     expect(schemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
     expect(doc).toEqual(JSON.parse(JSON.stringify(paymentsApiDocs().document())));
+    const error = doc.components?.schemas?.error as {
+      properties: { error: { properties: Record<string, unknown>; required: string[] } };
+    };
+    expect(error.properties.error.required).toEqual(expect.arrayContaining(['type', 'message']));
+    expect(Object.keys(error.properties.error.properties)).toEqual(
+      expect.arrayContaining([
+        'type',
+        'code',
+        'param',
+        'message',
+        'decline_code',
+        'payment_intent',
+        'doc_url',
+      ]),
+    );
     expect(openApiProblems(doc as unknown as OpenApiDocument)).toEqual([]);
   });
 
@@ -76,17 +94,10 @@ describe('payments API docs (/openapi.json, /docs)', () => {
           op.parameters?.map((p) => `${p.in}:${p.name}`),
           where,
         ).toContain(`path:${id.slice(1, -1)}`);
-      for (const status of ['400', '401', '403']) {
-        const schema = op.responses[status]?.content?.['application/json']?.schema as {
-          properties?: { error?: { properties?: Record<string, unknown>; required?: string[] } };
-        };
-        expect(schema?.properties?.error?.required, `${where} ${status}`).toEqual(
-          expect.arrayContaining(['type', 'message']),
-        );
-        expect(Object.keys(schema?.properties?.error?.properties ?? {})).toEqual(
-          expect.arrayContaining(['code', 'param', 'decline_code', 'doc_url']),
-        );
-      }
+      for (const status of ['400', '401', '403'])
+        expect(op.responses[status]?.content?.['application/json']?.schema, `${where} ${status}`).toEqual({
+          $ref: '#/components/schemas/error',
+        });
     }
   });
 

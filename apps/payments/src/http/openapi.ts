@@ -29,7 +29,7 @@ export const stripeErrorSchema = z
       doc_url: z.string().optional(),
     }),
   })
-  .describe("Stripe's error object.");
+  .meta({ id: 'error', description: "Stripe's error object." });
 
 const ERRORS: Record<number, string> = {
   400: 'A bad, missing or unknown parameter, a wrong state, or an Idempotency-Key reused with other parameters (`idempotency_error`).',
@@ -41,9 +41,12 @@ const ERRORS: Record<number, string> = {
   413: 'The body is over `PAYMENTS_MAX_BODY_BYTES` (`request_too_large`).',
 };
 
-/** A Stripe object: `id` and `object` always, the fields this stand-in fills, and more (loose). */
+/**
+ * A Stripe object: `id` and `object` always, the fields this stand-in fills, and more (loose). Named as in
+ * Stripe's own spec (`payment_intent`, `checkout.session`), so the document lists it once under components.
+ */
 export const stripeObject = (object: string, fields: z.ZodRawShape = {}) =>
-  z.looseObject({ id: z.string(), object: z.literal(object), ...fields });
+  z.looseObject({ id: z.string(), object: z.literal(object), ...fields }).meta({ id: object });
 
 /** Stripe's list envelope. */
 export const listOf = (item: z.ZodType) =>
@@ -51,7 +54,9 @@ export const listOf = (item: z.ZodType) =>
 
 /** What a DELETE answers. */
 export const deletedObject = (object: string) =>
-  z.object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) });
+  z
+    .object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) })
+    .meta({ id: `deleted_${object}` });
 
 export const metadataOut = () => z.record(z.string(), z.string());
 

@@ -35,14 +35,17 @@ const updateSchema = z.strictObject({
 const retrieveSchema = z.strictObject({ expand: expand() });
 const listSchema = z.strictObject({ ...listParams });
 
-const endpointFields = {
+const endpoint = stripeObject('webhook_endpoint', {
   url: z.string(),
   enabled_events: z.array(z.string()),
   status: z.enum(['enabled', 'disabled']),
   description: z.string().nullable(),
   metadata: metadataOut(),
-};
-const endpoint = stripeObject('webhook_endpoint', endpointFields);
+  secret: z
+    .string()
+    .optional()
+    .describe('The signing secret `whsec_…`: in the answer to the create call only.'),
+});
 
 export const webhookEndpointRouteDocs: StripeRoute[] = [
   {
@@ -51,10 +54,7 @@ export const webhookEndpointRouteDocs: StripeRoute[] = [
     summary: 'Create a webhook endpoint',
     description: 'The URL must be http(s), without credentials, and not certainly internal (SSRF guard).',
     params: createSchema,
-    returns: stripeObject('webhook_endpoint', {
-      ...endpointFields,
-      secret: z.string().describe('The signing secret `whsec_…`: answered by this call only.'),
-    }),
+    returns: endpoint,
     returnsDescription: 'The endpoint, with its signing secret.',
   },
   {
