@@ -1,6 +1,13 @@
 // What the shop RECEIVES from logistics: Standard Webhooks callbacks, verified over the raw body, kept once per
 // `webhook-id` (the inbox row commits with the order change), then applied to the order.
-import { ApiError, type Logger, noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
+import {
+  ApiError,
+  type Logger,
+  noteSignature,
+  type RouteDoc,
+  readRawBody,
+  type ServiceEnv,
+} from '@hooklab/service';
 import { Hono } from 'hono';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
@@ -10,6 +17,7 @@ import { inbox } from '../../db/schema.ts';
 import { queueManifest } from '../../domain/manifests.ts';
 import type { Orders } from '../../domain/orders.ts';
 import type { Refunds } from '../../domain/refunds.ts';
+import { problem, receivedSchema } from '../../http/openapi.ts';
 import { refuse, webhookBodyLimit } from '../../http/webhook-body.ts';
 
 const str = z.string().min(1).max(2000);
@@ -220,3 +228,32 @@ export function logisticsWebhookRoutes(s: ShopContext) {
 
   return hooks;
 }
+
+/** The Standard Webhooks headers; the verifier checks them (a missing one is a 400 like a bad signature). */
+export const standardWebhookHeaders = z.object({
+  'webhook-id': z.string().describe('`msg_…`: the shop applies each message once.'),
+  'webhook-timestamp': z.string().describe('Unix seconds; refused when more than 5 minutes away.'),
+  'webhook-signature': z
+    .string()
+    .describe('`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, space-separated when several.'),
+});
+
+export const logisticsWebhookRouteDocs: RouteDoc[] = [
+  {
+    method: 'POST',
+    path: '/webhooks/logistics',
+    summary: 'Receive logistics callbacks (Standard Webhooks)',
+    description:
+      'Verified over the raw body with LOGISTICS_WEBHOOK_SECRET, applied once per `webhook-id`. An unknown `type` is acknowledged (`ignored_type`) so it is not retried; `manifest.ready` starts the manifest download.',
+    tags: ['Webhooks in'],
+    security: [],
+    headers: standardWebhookHeaders,
+    body: { schema: logisticsCallbackSchema },
+    responses: {
+      200: { description: 'Applied, already applied (`duplicate`) or ignored.', schema: receivedSchema },
+      400: problem('Missing headers, a bad signature or a timestamp too far away.'),
+      413: problem('The body is over 512 KiB.'),
+      422: problem('A known callback type with an invalid body.'),
+    },
+  },
+];

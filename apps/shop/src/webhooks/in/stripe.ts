@@ -1,8 +1,16 @@
 // What the shop RECEIVES from payments (or real Stripe): events verified with the official SDK over the raw
 // body, kept once per event id (the inbox row commits with the order change), then applied to the order.
-import { ApiError, type Logger, noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
+import {
+  ApiError,
+  type Logger,
+  noteSignature,
+  type RouteDoc,
+  readRawBody,
+  type ServiceEnv,
+} from '@hooklab/service';
 import { Hono } from 'hono';
 import Stripe from 'stripe';
+import { z } from 'zod';
 import type { ShopContext } from '../../context.ts';
 import type { ShopDb } from '../../db/index.ts';
 import { inbox } from '../../db/schema.ts';
@@ -10,6 +18,7 @@ import { type Confirmations, preciseNow } from '../../domain/confirmations.ts';
 import type { OrderSignal } from '../../domain/order-status.ts';
 import type { OrderPatch, Orders } from '../../domain/orders.ts';
 import { releaseHold } from '../../domain/stock.ts';
+import { problem, receivedSchema } from '../../http/openapi.ts';
 import { refuse, webhookBodyLimit } from '../../http/webhook-body.ts';
 
 export interface StripeEventOutcome {
@@ -182,6 +191,25 @@ function signedAt(header: string): number | undefined {
   return t !== undefined && Number.isFinite(t) ? t : undefined;
 }
 
+/** What a verified body must be before the shop acts on it: a Stripe event, whatever its type. */
+export const stripeEventSchema = z
+  .looseObject({
+    id: z.string().describe('`evt_…`: the shop applies each event once.'),
+    object: z.literal('event').optional(),
+    type: z
+      .string()
+      .describe('Acted on: checkout.session.*, payment_intent.*, charge.refunded; others acknowledged.'),
+    created: z.number().int().optional(),
+    data: z.looseObject({ object: z.looseObject({}) }),
+  })
+  .meta({ id: 'StripeEvent' });
+
+export const stripeSignatureHeaders = z.object({
+  'stripe-signature': z
+    .string()
+    .describe('`t=<unix seconds>,v1=<HMAC-SHA256 of "t.body">`, as Stripe signs (300 s tolerance).'),
+});
+
 // Verification needs no network and no client state: any instance of the SDK verifies (stripe-node webhooks).
 const verifier = new Stripe('sk_test_verifier_only', { telemetry: false });
 
@@ -234,17 +262,33 @@ export function stripeWebhookRoutes(s: ShopContext) {
           : 'No signatures found matching the expected signature for payload',
       );
     }
-    if (
-      typeof event.id !== 'string' ||
-      typeof event.type !== 'string' ||
-      !event.data ||
-      typeof event.data.object !== 'object'
-    ) {
+    if (!stripeEventSchema.safeParse(event).success)
       throw refuse('A signed body that is not a Stripe event', 'invalid_event');
-    }
     const outcome = handleStripeEvent(s, event, receivedAt);
     return c.json({ received: true, ...outcome });
   });
 
   return hooks;
 }
+
+export const stripeWebhookRouteDocs: RouteDoc[] = [
+  {
+    method: 'POST',
+    path: '/webhooks/stripe',
+    summary: 'Receive Stripe events (from payments or real Stripe)',
+    description:
+      'Verified with the official SDK over the raw body against every known endpoint secret, applied once per event id, answered once committed. Any 2xx tells the sender it is delivered.',
+    tags: ['Webhooks in'],
+    security: [],
+    headers: stripeSignatureHeaders,
+    body: { schema: stripeEventSchema },
+    responses: {
+      200: { description: 'Applied, or already applied (`duplicate`).', schema: receivedSchema },
+      400: problem(
+        'No or a bad signature, a timestamp outside 300 s, or a signed body that is not an event.',
+      ),
+      413: problem('The body is over 512 KiB.'),
+      503: problem('The endpoint is not registered yet (`Retry-After: 1`).'),
+    },
+  },
+];
