@@ -1,6 +1,7 @@
 import { blobRoutes, type LocalBlobStore } from '@hooklab/blobstore';
 import { bodyLimit, createServiceApp } from '@hooklab/service';
 import type { LogisticsContext } from './context.ts';
+import { logisticsApiDocs } from './http/openapi.ts';
 import { dashboardRoutes } from './pages/dashboard.tsx';
 import { manifestRoutes } from './routes/manifests.ts';
 import { quoteRoutes } from './routes/quotes.ts';
@@ -19,6 +20,7 @@ export function createApp(ctx: LogisticsContext) {
     // The API keeps problem+json for every client; other pages (a blob link in a browser) get HTML.
     apiPrefixes: ['/v1/'],
   });
+  logisticsApiDocs({ localBlobs: ctx.blobs.kind === 'local' }).mount(app);
   const limit = bodyLimit({ maxBytes: API_BODY_LIMIT_BYTES });
   app.use('/v1/shipments', limit);
   app.use('/v1/quotes', limit);

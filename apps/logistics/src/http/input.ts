@@ -109,3 +109,25 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   return schema.parse(value);
 }
+
+/** `GET /v1/shipments` */
+export const listShipmentsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z.string().max(100).optional().describe('A shipment id: the page after it.'),
+  order_id: z.string().max(100).optional(),
+});
+
+/** `/v1/{shipments,quotes,manifests}/:id…` */
+export const jobIdParams = z.object({
+  id: z.string().max(100).describe('The job id (`shp_…`, `qte_…`, `mfst_…`).'),
+});
+
+/** The status URL of a job: once done it answers 303 to the result, unless `view=status`. */
+export const jobStatusQuery = z.object({
+  view: z.string().max(20).optional().describe('`status`: answer the status even when done, instead of 303.'),
+});
+
+/** `GET /v1/manifests/:id/result` */
+export const manifestResultQuery = z.object({
+  refresh: z.string().max(10).optional().describe('`true`: sign a fresh URL (the old one may have expired).'),
+});

@@ -4,7 +4,13 @@ import type { LogisticsContext } from '../context.ts';
 import { createManifest, findManifest, freshManifestUrl } from '../domain/manifests.ts';
 import { type AuthEnv, requireApiKey } from '../http/auth.ts';
 import { apiIdempotency } from '../http/idempotency.ts';
-import { jsonBody, manifestCreateSchema } from '../http/input.ts';
+import {
+  jobIdParams,
+  jobStatusQuery,
+  jsonBody,
+  manifestCreateSchema,
+  manifestResultQuery,
+} from '../http/input.ts';
 import { manifestResultJson, manifestStatusJson } from '../http/representations.ts';
 
 /** `/v1/manifests`: the end-of-day manifest, written to the blob store and announced by reference (S07). */
@@ -30,8 +36,8 @@ export function manifestRoutes(ctx: LogisticsContext) {
       return c.json(manifestStatusJson(manifest), 202);
     })
     .get('/:id', (c) => {
-      const m = findManifest(ctx, c.get('merchant').id, c.req.param('id'));
-      if (m.status === 'ready' && c.req.query('view') !== 'status') {
+      const m = findManifest(ctx, c.get('merchant').id, jobIdParams.parse(c.req.param()).id);
+      if (m.status === 'ready' && jobStatusQuery.parse(c.req.query()).view !== 'status') {
         c.header('location', `/v1/manifests/${m.id}/result`);
         return c.json({ id: m.id, status: m.status, result_url: `/v1/manifests/${m.id}/result` }, 303);
       }
@@ -39,7 +45,7 @@ export function manifestRoutes(ctx: LogisticsContext) {
       return c.json(manifestStatusJson(m), 200);
     })
     .get('/:id/result', async (c) => {
-      const m = findManifest(ctx, c.get('merchant').id, c.req.param('id'));
+      const m = findManifest(ctx, c.get('merchant').id, jobIdParams.parse(c.req.param()).id);
       if (m.status !== 'ready' || !m.blobKey) {
         throw new ApiError({
           status: 409,
@@ -50,7 +56,9 @@ export function manifestRoutes(ctx: LogisticsContext) {
         });
       }
       return c.json(
-        manifestResultJson(await freshManifestUrl(ctx, m, c.req.query('refresh') === 'true')),
+        manifestResultJson(
+          await freshManifestUrl(ctx, m, manifestResultQuery.parse(c.req.query()).refresh === 'true'),
+        ),
         200,
       );
     });

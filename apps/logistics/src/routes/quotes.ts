@@ -5,7 +5,7 @@ import type { Quote } from '../db/schema.ts';
 import { createQuote, findQuote, quoteReadyAt } from '../domain/quotes.ts';
 import { type AuthEnv, requireApiKey } from '../http/auth.ts';
 import { apiIdempotency } from '../http/idempotency.ts';
-import { jsonBody, quoteCreateSchema } from '../http/input.ts';
+import { jobIdParams, jobStatusQuery, jsonBody, quoteCreateSchema } from '../http/input.ts';
 import { quoteStatusJson } from '../http/representations.ts';
 
 /** `/v1/quotes`: freight quotes, a job of a few seconds behind the 202/Location/Retry-After/303 contract (S05). */
@@ -35,8 +35,8 @@ export function quoteRoutes(ctx: LogisticsContext) {
       return c.json(quoteStatusJson(quote, readyAt(quote)), 202);
     })
     .get('/:id', (c) => {
-      const q = findQuote(ctx, c.get('merchant').id, c.req.param('id'));
-      if (q.status === 'completed' && c.req.query('view') !== 'status') {
+      const q = findQuote(ctx, c.get('merchant').id, jobIdParams.parse(c.req.param()).id);
+      if (q.status === 'completed' && jobStatusQuery.parse(c.req.query()).view !== 'status') {
         c.header('location', `/v1/quotes/${q.id}/result`);
         return c.json({ id: q.id, status: q.status, result_url: `/v1/quotes/${q.id}/result` }, 303);
       }
@@ -44,7 +44,7 @@ export function quoteRoutes(ctx: LogisticsContext) {
       return c.json(quoteStatusJson(q, readyAt(q)), 200);
     })
     .get('/:id/result', (c) => {
-      const q = findQuote(ctx, c.get('merchant').id, c.req.param('id'));
+      const q = findQuote(ctx, c.get('merchant').id, jobIdParams.parse(c.req.param()).id);
       if (q.status !== 'completed' || !q.result) {
         throw new ApiError({
           status: 409,

@@ -1,21 +1,20 @@
 import { ApiError, formatTraceparent } from '@hooklab/service';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { LogisticsContext } from '../context.ts';
 import { type Merchant, shipments } from '../db/schema.ts';
 import { TERMINAL } from '../domain/pipeline.ts';
 import { cancelShipment, createShipment, findShipment } from '../domain/shipments.ts';
 import { type AuthEnv, requireApiKey } from '../http/auth.ts';
 import { apiIdempotency } from '../http/idempotency.ts';
-import { jsonBody, shipmentCreateSchema } from '../http/input.ts';
+import {
+  jobIdParams,
+  jobStatusQuery,
+  jsonBody,
+  listShipmentsQuery,
+  shipmentCreateSchema,
+} from '../http/input.ts';
 import { shipmentJson } from '../http/representations.ts';
-
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  starting_after: z.string().max(100).optional(),
-  order_id: z.string().max(100).optional(),
-});
 
 /** `/v1/shipments`: the asynchronous request–reply contract (202, Location, Retry-After, 303). */
 export function shipmentRoutes(ctx: LogisticsContext) {
@@ -53,7 +52,7 @@ export function shipmentRoutes(ctx: LogisticsContext) {
       return c.json(shipmentJson(shipment), 202);
     })
     .get('/', (c) => {
-      const q = listQuery.parse(c.req.query());
+      const q = listShipmentsQuery.parse(c.req.query());
       const merchant = c.get('merchant');
       const conditions = [eq(shipments.merchantId, merchant.id)];
       if (q.order_id) conditions.push(eq(shipments.orderId, q.order_id));
@@ -87,8 +86,8 @@ export function shipmentRoutes(ctx: LogisticsContext) {
       });
     })
     .get('/:id', (c) => {
-      const s = load(c.get('merchant'), c.req.param('id'));
-      if (TERMINAL.has(s.status) && c.req.query('view') !== 'status') {
+      const s = load(c.get('merchant'), jobIdParams.parse(c.req.param()).id);
+      if (TERMINAL.has(s.status) && jobStatusQuery.parse(c.req.query()).view !== 'status') {
         c.header('location', `/v1/shipments/${s.id}/result`);
         return c.json({ id: s.id, status: s.status, result_url: `/v1/shipments/${s.id}/result` }, 303);
       }
@@ -96,7 +95,7 @@ export function shipmentRoutes(ctx: LogisticsContext) {
       return c.json(shipmentJson(s), 200);
     })
     .get('/:id/result', (c) => {
-      const s = load(c.get('merchant'), c.req.param('id'));
+      const s = load(c.get('merchant'), jobIdParams.parse(c.req.param()).id);
       if (!TERMINAL.has(s.status)) {
         throw new ApiError({
           status: 409,
@@ -109,6 +108,9 @@ export function shipmentRoutes(ctx: LogisticsContext) {
       return c.json(shipmentJson(s), 200);
     })
     .delete('/:id', (c) =>
-      c.json(shipmentJson(cancelShipment(ctx, c.get('merchant').id, c.req.param('id'))), 200),
+      c.json(
+        shipmentJson(cancelShipment(ctx, c.get('merchant').id, jobIdParams.parse(c.req.param()).id)),
+        200,
+      ),
     );
 }
