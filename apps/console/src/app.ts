@@ -1,6 +1,7 @@
 import { ApiError, createServiceApp, devAccessError, devAccessOf, type ServiceEnv } from '@hooklab/service';
 import type { MiddlewareHandler } from 'hono';
 import type { ConsoleContext } from './context.ts';
+import { consoleApiDocs } from './http/openapi.ts';
 import { pageRoutes } from './pages/routes.tsx';
 import { controlRoutes } from './routes/control.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -36,6 +37,9 @@ export function createApp(ctx: ConsoleContext) {
   app.use('/', dev);
   app.use('/assets/*', dev);
   app.use('/api/*', dev);
+  app.use('/docs', dev);
+  app.use('/openapi.json', dev);
+  consoleApiDocs().mount(app);
   app.route('/api/stream', streamRoutes(ctx));
   app.route('/api/control', controlRoutes(ctx));
   app.route('/api', runRoutes(ctx));

@@ -5,7 +5,7 @@ import type { ConsoleContext } from '../context.ts';
 import type { Switch } from '../domain/switches.ts';
 import { devHeaders } from '../http/upstreams.ts';
 
-const controlBody = z.strictObject({
+export const controlBody = z.strictObject({
   receiver: z
     .strictObject({
       mode: z.enum(['none', 'down', 'slow', 'failing', 'drop', 'gone']),

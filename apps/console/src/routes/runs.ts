@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ConsoleContext } from '../context.ts';
 
-const runBody = z.strictObject({
+export const runBody = z.strictObject({
   scenario: z.string().regex(/^S\d\d$/, 'a scenario id such as S04'),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
