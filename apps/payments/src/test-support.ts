@@ -112,3 +112,13 @@ export function raw(base: string, path: string, init: RequestInit & { key?: stri
   if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? SK}`);
   return fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
 }
+
+/** Awaits a call that must fail and returns the SDK's error (a call that succeeds fails the test). */
+export async function stripeError(p: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Stripe.errors.StripeError;
+  }
+  throw new Error('expected a Stripe error');
+}

@@ -1,16 +1,7 @@
 import { createManualClock } from '@hooklab/webhooks';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RK, raw, SK_OTHER, startTestServer, type TestServer } from '../test-support.ts';
-
-const card = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected a Stripe error');
-};
+import { RK, raw, SK_OTHER, startTestServer, stripeError, type TestServer } from '../test-support.ts';
 
 describe('PaymentIntents through the official SDK', () => {
   let s: TestServer;
@@ -72,7 +63,7 @@ describe('PaymentIntents through the official SDK', () => {
     const all: string[] = [];
     for await (const p of sdk.paymentIntents.list({ limit: 2 })) all.push(p.id);
     expect(all).toEqual([...ids].reverse());
-    const bad = await card(sdk.paymentIntents.list({ limit: 101 }));
+    const bad = await stripeError(sdk.paymentIntents.list({ limit: 101 }));
     expect(bad).toMatchObject({ type: 'StripeInvalidRequestError', param: 'limit' });
     await t.close();
   });
@@ -105,7 +96,7 @@ describe('PaymentIntents through the official SDK', () => {
   ])(
     '%s declines with 402 card_error %s/%s and returns to requires_payment_method',
     async (pm, code, declineCode) => {
-      const err = await card(
+      const err = await stripeError(
         stripe.paymentIntents.create({ amount: 2000, currency: 'eur', confirm: true, payment_method: pm }),
       );
       expect(err).toMatchObject({
@@ -127,7 +118,7 @@ describe('PaymentIntents through the official SDK', () => {
   );
 
   it('refuses an unknown payment method with 404 resource_missing', async () => {
-    const err = await card(
+    const err = await stripeError(
       stripe.paymentIntents.create({ amount: 2000, currency: 'eur', payment_method: 'pm_nope' }),
     );
     expect(err).toMatchObject({
@@ -199,7 +190,7 @@ describe('PaymentIntents through the official SDK', () => {
     expect(pi).toMatchObject({ status: 'requires_capture', amount_capturable: 3000 });
     const cap = await stripe.paymentIntents.capture(pi.id, { amount_to_capture: 2500 });
     expect(cap).toMatchObject({ status: 'succeeded', amount_received: 2500, amount_capturable: 0 });
-    const again = await card(stripe.paymentIntents.capture(pi.id));
+    const again = await stripeError(stripe.paymentIntents.capture(pi.id));
     expect(again).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
   });
 
@@ -214,34 +205,34 @@ describe('PaymentIntents through the official SDK', () => {
       confirm: true,
       payment_method: 'pm_card_visa',
     });
-    expect(await card(stripe.paymentIntents.cancel(paid.id))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.cancel(paid.id))).toMatchObject({
       statusCode: 400,
       code: 'payment_intent_unexpected_state',
     });
-    expect(await card(stripe.paymentIntents.confirm(c.id, { payment_method: 'pm_card_visa' }))).toMatchObject(
-      { statusCode: 400 },
-    );
+    expect(
+      await stripeError(stripe.paymentIntents.confirm(c.id, { payment_method: 'pm_card_visa' })),
+    ).toMatchObject({ statusCode: 400 });
   });
 
   it('missing and invalid parameters are 400s naming the parameter', async () => {
-    expect(await card(stripe.paymentIntents.create({ currency: 'eur' } as never))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.create({ currency: 'eur' } as never))).toMatchObject({
       code: 'parameter_missing',
       param: 'amount',
     });
     expect(
-      await card(stripe.paymentIntents.create({ amount: 'ten' as never, currency: 'eur' })),
+      await stripeError(stripe.paymentIntents.create({ amount: 'ten' as never, currency: 'eur' })),
     ).toMatchObject({ code: 'parameter_invalid_integer', param: 'amount' });
-    expect(await card(stripe.paymentIntents.create({ amount: 10, currency: 'eur' }))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.create({ amount: 10, currency: 'eur' }))).toMatchObject({
       code: 'amount_too_small',
       param: 'amount',
     });
     expect(
-      await card(
+      await stripeError(
         stripe.paymentIntents.create({ amount: 1000, currency: 'eur', metadata: { a: { b: 'c' } } as never }),
       ),
     ).toMatchObject({ param: 'metadata' });
     expect(
-      await card(
+      await stripeError(
         stripe.paymentIntents.create({ amount: 1000, currency: 'eur', shipping_rate: 'x' } as never),
       ),
     ).toMatchObject({
@@ -249,7 +240,7 @@ describe('PaymentIntents through the official SDK', () => {
       param: 'shipping_rate',
       message: 'Received unknown parameter: shipping_rate',
     });
-    expect(await card(stripe.paymentIntents.retrieve('pi_doesnotexist'))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.retrieve('pi_doesnotexist'))).toMatchObject({
       statusCode: 404,
       code: 'resource_missing',
     });
@@ -269,13 +260,15 @@ describe('PaymentIntents through the official SDK', () => {
 
   it('keeps accounts apart and read-only keys read-only', async () => {
     const pi = await stripe.paymentIntents.create({ amount: 3000, currency: 'eur' });
-    expect(await card(s.stripe(SK_OTHER).paymentIntents.retrieve(pi.id))).toMatchObject({
+    expect(await stripeError(s.stripe(SK_OTHER).paymentIntents.retrieve(pi.id))).toMatchObject({
       statusCode: 404,
       code: 'resource_missing',
     });
     expect((await s.stripe(SK_OTHER).paymentIntents.list()).data).toEqual([]);
     expect((await s.stripe(RK).paymentIntents.retrieve(pi.id)).id).toBe(pi.id);
-    expect(await card(s.stripe(RK).paymentIntents.create({ amount: 3000, currency: 'eur' }))).toMatchObject({
+    expect(
+      await stripeError(s.stripe(RK).paymentIntents.create({ amount: 3000, currency: 'eur' })),
+    ).toMatchObject({
       type: 'StripePermissionError',
       statusCode: 403,
     });
@@ -335,12 +328,12 @@ describe('parameter rules as Stripe applies them', () => {
   afterAll(() => s.close());
 
   it('refuses a currency that is not ISO 4217, on PaymentIntents and Checkout Sessions', async () => {
-    const pi = await card(stripe.paymentIntents.create({ amount: 2000, currency: 'zzz' }));
+    const pi = await stripeError(stripe.paymentIntents.create({ amount: 2000, currency: 'zzz' }));
     expect(pi).toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 400, param: 'currency' });
     expect(pi.message).toMatch(
       /^Invalid currency: zzz\. Stripe currently supports these currencies: .*\beur\b/,
     );
-    const cs = await card(
+    const cs = await stripeError(
       stripe.checkout.sessions.create({
         mode: 'payment',
         line_items: [
@@ -350,7 +343,7 @@ describe('parameter rules as Stripe applies them', () => {
     );
     expect(cs).toMatchObject({ statusCode: 400, param: 'line_items[0][price_data][currency]' });
     const existing = await stripe.paymentIntents.create({ amount: 2000, currency: 'eur' });
-    expect(await card(stripe.paymentIntents.update(existing.id, { currency: 'xau' }))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.update(existing.id, { currency: 'xau' }))).toMatchObject({
       statusCode: 400,
       param: 'currency',
     });
@@ -359,7 +352,7 @@ describe('parameter rules as Stripe applies them', () => {
   });
 
   it('an amount above eight digits is amount_too_large', async () => {
-    const err = await card(stripe.paymentIntents.create({ amount: 100_000_000, currency: 'usd' }));
+    const err = await stripeError(stripe.paymentIntents.create({ amount: 100_000_000, currency: 'usd' }));
     expect(err).toMatchObject({
       statusCode: 400,
       code: 'amount_too_large',
@@ -367,10 +360,10 @@ describe('parameter rules as Stripe applies them', () => {
       message: 'Amount must be no more than $999,999.99',
     });
     const max = await stripe.paymentIntents.create({ amount: 99_999_999, currency: 'usd' });
-    expect(await card(stripe.paymentIntents.update(max.id, { amount: 100_000_000 }))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.update(max.id, { amount: 100_000_000 }))).toMatchObject({
       code: 'amount_too_large',
     });
-    expect(await card(stripe.paymentIntents.create({ amount: 10, currency: 'usd' }))).toMatchObject({
+    expect(await stripeError(stripe.paymentIntents.create({ amount: 10, currency: 'usd' }))).toMatchObject({
       code: 'amount_too_small',
       message: 'Amount must be at least $0.50 usd',
     });
@@ -385,7 +378,7 @@ describe('parameter rules as Stripe applies them', () => {
       off_session: true,
     });
     expect(paid.status).toBe('succeeded');
-    const declined = await card(
+    const declined = await stripeError(
       stripe.paymentIntents.create({
         amount: 2000,
         currency: 'eur',
@@ -408,7 +401,7 @@ describe('parameter rules as Stripe applies them', () => {
     });
     expect((await stripe.paymentIntents.confirm(later.id, { off_session: true })).status).toBe('succeeded');
     expect(
-      await card(stripe.paymentIntents.create({ amount: 2000, currency: 'eur', off_session: true })),
+      await stripeError(stripe.paymentIntents.create({ amount: 2000, currency: 'eur', off_session: true })),
     ).toMatchObject({ statusCode: 400, param: 'off_session' });
   });
 

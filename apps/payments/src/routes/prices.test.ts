@@ -1,15 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test-support.ts';
-
-const fail = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected a Stripe error');
-};
+import { startTestServer, stripeError, type TestServer } from '../test-support.ts';
 
 describe('Prices through the official SDK', () => {
   let s: TestServer;
@@ -53,7 +44,7 @@ describe('Prices through the official SDK', () => {
 
     const up = await stripe.prices.update(price.id, { active: false, metadata: { season: 'ss26' } });
     expect(up).toMatchObject({ active: false, metadata: { season: 'ss26' }, unit_amount: 1500 });
-    expect(await fail(stripe.prices.update(price.id, { unit_amount: 10 } as never))).toMatchObject({
+    expect(await stripeError(stripe.prices.update(price.id, { unit_amount: 10 } as never))).toMatchObject({
       code: 'parameter_unknown',
       param: 'unit_amount',
     });
@@ -68,17 +59,17 @@ describe('Prices through the official SDK', () => {
     expect(activeOnly.data.map((p) => p.id)).not.toContain(price.id);
 
     expect(
-      await fail(stripe.prices.create({ product: product.id, unit_amount: 100, currency: 'zzz' })),
+      await stripeError(stripe.prices.create({ product: product.id, unit_amount: 100, currency: 'zzz' })),
     ).toMatchObject({ statusCode: 400, param: 'currency' });
-    expect(await fail(stripe.prices.create({ unit_amount: 100, currency: 'eur' }))).toMatchObject({
+    expect(await stripeError(stripe.prices.create({ unit_amount: 100, currency: 'eur' }))).toMatchObject({
       statusCode: 400,
       param: 'product',
     });
     expect(
-      await fail(stripe.prices.create({ product: 'prod_nope', unit_amount: 100, currency: 'eur' })),
+      await stripeError(stripe.prices.create({ product: 'prod_nope', unit_amount: 100, currency: 'eur' })),
     ).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'product' });
     expect(
-      await fail(
+      await stripeError(
         stripe.prices.create({
           product: product.id,
           unit_amount: 100,
@@ -98,7 +89,7 @@ describe('Prices through the official SDK', () => {
     expect((await stripe.prices.list({ lookup_keys: ['scarf-eur'] })).data.map((p) => p.id)).toEqual([
       moved.id,
     ]);
-    expect(await fail(stripe.products.del(product.id))).toMatchObject({ statusCode: 400 });
+    expect(await stripeError(stripe.products.del(product.id))).toMatchObject({ statusCode: 400 });
   });
 
   it('Checkout takes line items by price id, with the Price in each line item', async () => {
@@ -124,7 +115,7 @@ describe('Prices through the official SDK', () => {
     expect(items.data[1]).toMatchObject({ description: 'Linen wrap dress', amount_total: 500 });
 
     const refused = async (line_items: Stripe.Checkout.SessionCreateParams.LineItem[]) =>
-      fail(stripe.checkout.sessions.create({ mode: 'payment', line_items }));
+      stripeError(stripe.checkout.sessions.create({ mode: 'payment', line_items }));
     expect(await refused([{ price: 'price_nope', quantity: 1 }])).toMatchObject({
       statusCode: 400,
       code: 'resource_missing',

@@ -1,15 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SK_OTHER, startTestServer, type TestServer } from '../test-support.ts';
-
-const fail = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected a Stripe error');
-};
+import { SK_OTHER, startTestServer, stripeError, type TestServer } from '../test-support.ts';
 
 describe('Products through the official SDK', () => {
   let s: TestServer;
@@ -56,15 +47,17 @@ describe('Products through the official SDK', () => {
       object: 'product',
       deleted: true,
     });
-    expect(await fail(stripe.products.retrieve(product.id))).toMatchObject({
+    expect(await stripeError(stripe.products.retrieve(product.id))).toMatchObject({
       statusCode: 404,
       code: 'resource_missing',
     });
-    expect(await fail(stripe.products.create({} as never))).toMatchObject({
+    expect(await stripeError(stripe.products.create({} as never))).toMatchObject({
       code: 'parameter_missing',
       param: 'name',
     });
-    expect(await fail(s.stripe(SK_OTHER).products.retrieve(updated.id))).toMatchObject({ statusCode: 404 });
+    expect(await stripeError(s.stripe(SK_OTHER).products.retrieve(updated.id))).toMatchObject({
+      statusCode: 404,
+    });
   });
 
   it('a product with default_price_data gets its default price, expandable', async () => {
@@ -88,7 +81,7 @@ describe('Products through the official SDK', () => {
       unit_amount: 100,
       currency: 'eur',
     });
-    expect(await fail(stripe.products.update(product.id, { default_price: other.id }))).toMatchObject({
+    expect(await stripeError(stripe.products.update(product.id, { default_price: other.id }))).toMatchObject({
       statusCode: 400,
       param: 'default_price',
     });
