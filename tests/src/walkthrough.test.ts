@@ -180,8 +180,9 @@ describe('pnpm walkthrough (CLI)', () => {
     expect(failedAt).toBeGreaterThan(first);
   });
 
-  it.skipIf(!existsSync(SCRIPT))(
-    'on a terminal the progress is one line, redrawn in place, wiped before the next',
+  // Needs util-linux's `script` for a pseudo-terminal; with HOOKLAB_REQUIRE_SERVICES=1 (CI) it runs and fails if absent.
+  it.skipIf(!existsSync(SCRIPT) && process.env.HOOKLAB_REQUIRE_SERVICES !== '1')(
+    `on a terminal the progress is one line, redrawn in place, wiped before the next${existsSync(SCRIPT) ? '' : ' (skipped: /usr/bin/script not found)'}`,
     async () => {
       const logistics = await holdingLogistics();
       const draw =
