@@ -5,9 +5,16 @@ type Loader = () => Promise<{ start: StartApp }>;
 
 // Providers first, so that clients registering webhooks at start-up find them listening.
 const LOADERS: [ServiceName, Loader][] = [
+  ['slack', () => import('@hooklab/slack')],
+  ['mailbox', () => import('@hooklab/mailbox')],
   ['payments', () => import('@hooklab/payments')],
   ['logistics', () => import('@hooklab/logistics')],
+  ['hub', () => import('@hooklab/hub')],
+  ['ticker', () => import('@hooklab/ticker')],
+  ['social', () => import('@hooklab/social')],
   ['shop', () => import('@hooklab/shop')],
+  // A client of every provider above: it registers its endpoints with them at start-up.
+  ['notifier', () => import('@hooklab/notifier')],
   // Last: it follows every app above (and shows the ones it cannot reach as down).
   ['console', () => import('@hooklab/console')],
 ];
@@ -55,6 +62,12 @@ export async function startStack(
     HOST: '127.0.0.1',
   };
   for (const [name, port] of ports) env[urlVarOf(name)] = `http://127.0.0.1:${port}`;
+  if (ports.has('mailbox')) {
+    // The mailbox also listens for SMTP; every sender finds it through SMTP_URL.
+    const smtpPort = await freePort();
+    env.SMTP_PORT = String(smtpPort);
+    env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+  }
   Object.assign(env, opts.env);
   const urls = serviceUrls(env);
   const apps: Partial<Record<ServiceName, RunningApp>> = {};

@@ -1,0 +1,18 @@
+import { createServiceApp } from '@hooklab/service';
+import type { HubContext } from './context.ts';
+
+/**
+ * hub's HTTP app: `GET /healthz`, the exchange recorder (dev only) and one error handler come from the
+ * kit. Mount one router per resource from routes/ here: `app.route('/v1/things', thingRoutes(ctx))`.
+ */
+export function createApp(ctx: HubContext) {
+  return createServiceApp({
+    name: 'hub',
+    logger: ctx.logger,
+    recorder: ctx.recorder,
+    dev: ctx.config,
+    apiPrefixes: ['/v1/'],
+  });
+}
+
+export type HubApp = ReturnType<typeof createApp>;

@@ -1,0 +1,18 @@
+import { baseConfigSchema, loadConfig } from '@hooklab/service';
+import { z } from 'zod';
+
+/**
+ * Every env variable mailbox reads, each with a default that works on a laptop. The only file that reads
+ * the environment; SSRF options for its webhooks come from `ssrfOptionsOf(config)`, never by hand.
+ */
+export const mailboxConfigSchema = baseConfigSchema.extend({
+  /** Largest page a list route returns (an example: replace it with the app's own variables). */
+  MAILBOX_PAGE_LIMIT: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export type MailboxConfig = z.infer<typeof mailboxConfigSchema>;
+
+/** Reads mailbox's config from `env`, listing every problem at once. */
+export function loadMailboxConfig(env: Record<string, string | undefined>): MailboxConfig {
+  return loadConfig(mailboxConfigSchema, env);
+}

@@ -1,0 +1,5 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: { name: 'mailbox', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], testTimeout: 20_000 },
+});

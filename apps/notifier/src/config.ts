@@ -1,0 +1,18 @@
+import { baseConfigSchema, loadConfig } from '@hooklab/service';
+import { z } from 'zod';
+
+/**
+ * Every env variable notifier reads, each with a default that works on a laptop. The only file that reads
+ * the environment; SSRF options for its webhooks come from `ssrfOptionsOf(config)`, never by hand.
+ */
+export const notifierConfigSchema = baseConfigSchema.extend({
+  /** Largest page a list route returns (an example: replace it with the app's own variables). */
+  NOTIFIER_PAGE_LIMIT: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export type NotifierConfig = z.infer<typeof notifierConfigSchema>;
+
+/** Reads notifier's config from `env`, listing every problem at once. */
+export function loadNotifierConfig(env: Record<string, string | undefined>): NotifierConfig {
+  return loadConfig(notifierConfigSchema, env);
+}

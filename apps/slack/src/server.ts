@@ -1,0 +1,4 @@
+import { start } from './main.ts';
+
+const app = await start(process.env, { handleSignals: true });
+console.log(`slack listening on ${app.url}`);
