@@ -8,9 +8,12 @@ const GUTTER = 70;
 const HEAD = 44;
 const ROW = 34;
 
+/** Kinds with an arrow style of their own; anything else (handshakes, WebSub verifications…) is `other`. */
+const DRAWN_KINDS = new Set(['api', 'webhook', 'email', 'queue', 'topic']);
+
 function classOf(row: Row): string {
   const h = row.hop;
-  const kind = h.kind === 'api' ? 'api' : h.kind === 'webhook' ? 'webhook' : 'other';
+  const kind = DRAWN_KINDS.has(h.kind) ? h.kind : 'other';
   const classes = ['hop', kind];
   if (h.failed) classes.push('fail');
   if ((h.attempt ?? 1) > 1) classes.push('retry');
@@ -66,7 +69,7 @@ export function drawDiagram(
     'data-testid': 'diagram',
   });
   const defs = s('defs');
-  for (const k of ['api', 'webhook', 'other', 'fail', 'retry', 'idle'])
+  for (const k of [...DRAWN_KINDS, 'other', 'fail', 'retry', 'idle'])
     defs.append(
       s(
         'marker',

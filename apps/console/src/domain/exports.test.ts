@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { apiCall, delivery, URLS } from '../test-support.ts';
+import { apiCall, delivery, exchange, URLS } from '../test-support.ts';
 import { curlOf, harOf, mermaidOf } from './exports.ts';
 import { buildHops, createNamer } from './hops.ts';
 import { effectOf, type Switch } from './switches.ts';
@@ -86,6 +86,30 @@ describe('Mermaid export', () => {
     expect(text).toContain('shop--xpayments: no answer: down (injected fault)');
     expect(text).toContain('(attempt 2)');
     expect(text).toContain('shop-->>payments: 200 (signature verified)');
+  });
+
+  it('draws e-mail, queue and topic messages as one-way messages, like webhooks', () => {
+    const hops = buildHops(
+      ['email', 'queue', 'topic'].map((kind, i) =>
+        exchange({
+          service: 'logistics',
+          from: 'logistics',
+          to: kind === 'email' ? 'mailbox' : `${kind}:picking`,
+          kind,
+          direction: 'out',
+          method: kind === 'email' ? 'SMTP' : 'PUBLISH',
+          url: kind === 'email' ? 'mailto:ops@atelier.test' : `${kind}:picking`,
+          start: i * 10,
+          spanId: String(i + 1).repeat(16),
+        }),
+      ),
+      nameOf,
+    );
+    const text = mermaidOf(hops);
+    expect(text).toMatch(/logistics-\)mailbox: /);
+    expect(text).toMatch(/logistics-\)queue_picking: /);
+    expect(text).toMatch(/logistics-\)topic_picking: /);
+    expect(text).not.toMatch(/\w->>/);
   });
 });
 

@@ -153,6 +153,8 @@ function mermaidText(s: string): string {
 
 const participant = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
 
+const ONE_WAY = new Set(['webhook', 'email', 'queue', 'topic']);
+
 /** A trace as a Mermaid sequence diagram: each hop a call and its answer; failures crossed, retries noted. */
 export function mermaidOf(hops: Hop[]): string {
   const lines = ['sequenceDiagram'];
@@ -162,7 +164,8 @@ export function mermaidOf(hops: Hop[]): string {
     const from = participant(h.from);
     const to = participant(h.to);
     const attempt = h.attempt && h.attempt > 1 ? ` (attempt ${h.attempt})` : '';
-    const arrow = h.kind === 'webhook' ? '-)' : '->>';
+    // Mermaid's open arrow for one-way messages (webhooks, e-mail, queue and topic messages).
+    const arrow = ONE_WAY.has(h.kind) ? '-)' : '->>';
     lines.push(`  ${from}${arrow}${to}: ${mermaidText(labelOf(h) + attempt)}`);
     const answer =
       h.status === null

@@ -65,8 +65,20 @@ export function ConsolePage(props: {
                 webhook / callback
               </span>
               <span>
+                <i style="color:#db2777;border-top-style:dotted" />
+                e-mail
+              </span>
+              <span>
+                <i style="color:#b45309;border-top-style:dotted" />
+                queue
+              </span>
+              <span>
+                <i style="color:#0891b2;border-top-style:dashed" />
+                topic
+              </span>
+              <span>
                 <i style="color:#0d9488" />
-                other (handshake)
+                other (handshake, verification)
               </span>
               <span>
                 <i style="color:#d97706;border-top-style:dashed" />
