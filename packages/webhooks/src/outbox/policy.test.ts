@@ -239,3 +239,28 @@ describe('the outcome rules the dispatcher applies', () => {
     expect(healthWorthSaving(failing, healed, { ok: true, at: 160 }, 1600)).toBe(true);
   });
 });
+
+describe('X-Slack-No-Retry', () => {
+  const noRetry = (statusCode: number): AttemptFacts => ({ ...http(statusCode), noRetry: true });
+
+  it('sentFacts reads the header; only `1` counts', () => {
+    const result = (headers: Record<string, string>) =>
+      sentFacts({ ok: false, statusCode: 500, failureKind: 'http', headers, excerpt: '', durationMs: 1 });
+    expect(result({ 'x-slack-no-retry': '1' }).noRetry).toBe(true);
+    expect(result({ 'x-slack-no-retry': '0' }).noRetry).toBeUndefined();
+    expect(result({}).noRetry).toBeUndefined();
+  });
+
+  it('ends a slack message at once (dead, not gone), and is ignored by the other profiles', () => {
+    expect(decideAttempt(noRetry(500), ctx({ profile: 'slack' }))).toEqual({
+      status: 'dead',
+      failureKind: 'http',
+      endpointGone: false,
+    });
+    expect(decideAttempt(noRetry(500), ctx({ profile: 'stripe' }))).toMatchObject({ status: 'pending' });
+    expect(decideAttempt(noRetry(500), ctx({ profile: 'standard' }))).toMatchObject({ status: 'pending' });
+    expect(decideAttempt({ ...http(200), noRetry: true }, ctx({ profile: 'slack' }))).toMatchObject({
+      status: 'delivered',
+    });
+  });
+});

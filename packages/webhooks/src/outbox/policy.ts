@@ -73,6 +73,8 @@ export interface AttemptFacts {
   refusal?: string;
   /** The response's `Retry-After`, if any. */
   retryAfter?: string;
+  /** The response said `X-Slack-No-Retry: 1` (final on the slack profile only). */
+  noRetry?: boolean;
 }
 
 export interface AttemptContext {
@@ -94,6 +96,7 @@ export function sentFacts(result: TransportResult): AttemptFacts {
     statusCode: result.statusCode,
     transportFailure: result.failureKind,
     retryAfter: result.headers['retry-after'],
+    ...(result.headers['x-slack-no-retry'] === '1' ? { noRetry: true } : {}),
   };
 }
 
@@ -116,6 +119,10 @@ export function classifyFailure(
     // A name that did not resolve may resolve later; an address the guard refuses stays refused.
     if (facts.refusal === 'dns_error') return { failureKind: 'dns', final: false, endpointGone: false };
     return { failureKind: 'ssrf', final: true, endpointGone: false };
+  }
+  // Slack's Events API: an app answering `X-Slack-No-Retry: 1` asks for no further attempts.
+  if (profile === 'slack' && facts.noRetry) {
+    return { failureKind: facts.transportFailure ?? 'http', final: true, endpointGone: false };
   }
   if (facts.statusCode === 410) {
     const final = profilePolicies[profile].goneIsFinal;

@@ -1,6 +1,7 @@
 // The headers of one attempt, shared by the outbox dispatcher and the fire-and-forget sender.
 import { randomFillSync } from 'node:crypto';
 import { type SigningScheme, signHeaders } from './signing.ts';
+import type { FailureKind, RetryProfile } from './types.ts';
 
 export const USER_AGENT = 'Hooklab-Webhooks/1.0';
 
@@ -18,6 +19,11 @@ export function attemptHeaders(
     body: string;
     headers: Record<string, string>;
     traceparent: string | null;
+    /** With `slack`, retries carry Slack's retry headers (read from the fields below). */
+    profile?: RetryProfile;
+    cycleStart?: number;
+    /** How the previous attempt failed. */
+    lastFailureKind?: FailureKind | null;
   },
   target: AttemptTarget,
   attemptNo: number,
@@ -33,6 +39,8 @@ export function attemptHeaders(
     'x-hooklab-attempt': String(attemptNo),
   };
   if (traceparent) headers.traceparent = traceparent;
+  if (msg.profile === 'slack')
+    Object.assign(headers, slackRetryHeaders(attemptNo - (msg.cycleStart ?? 0) - 1, msg.lastFailureKind));
   // Signed at send time, never at enqueue: a retry needs a fresh timestamp and the current secrets.
   const signature = signHeaders(target.scheme, {
     id: msg.id,
@@ -60,3 +68,28 @@ export function attemptTraceparent(messageTraceparent: string): string {
 
 const SPAN_ID_POOL = Buffer.allocUnsafe(4096);
 let spanIdOffset = SPAN_ID_POOL.length;
+
+/** Slack's name for how the previous attempt failed (`X-Slack-Retry-Reason`). */
+const SLACK_RETRY_REASONS: Record<FailureKind, string> = {
+  timeout: 'http_timeout',
+  http: 'http_error',
+  gone: 'http_error',
+  connection: 'connection_failed',
+  dns: 'connection_failed',
+  ssrf: 'connection_failed',
+};
+
+/**
+ * Slack's Events API marks a retry with `X-Slack-Retry-Num` (1 for the first retry) and
+ * `X-Slack-Retry-Reason`; a first attempt carries neither.
+ */
+export function slackRetryHeaders(
+  retryNum: number,
+  lastFailureKind: FailureKind | null | undefined,
+): Record<string, string> {
+  if (retryNum < 1) return {};
+  return {
+    'x-slack-retry-num': String(retryNum),
+    'x-slack-retry-reason': SLACK_RETRY_REASONS[lastFailureKind ?? 'http'] ?? 'http_error',
+  };
+}

@@ -16,7 +16,15 @@ export interface HttpTransportOptions {
   maxSocketsPerOrigin?: number;
 }
 
-const KEPT_HEADERS = ['retry-after', 'content-type', 'content-length', 'location', 'x-request-id', 'date'];
+const KEPT_HEADERS = [
+  'retry-after',
+  'content-type',
+  'content-length',
+  'location',
+  'x-request-id',
+  'date',
+  'x-slack-no-retry',
+];
 
 class AttemptTimeout extends Error {}
 
