@@ -1,0 +1,120 @@
+// `pnpm workshop`: the exercises and their state; `test NN` runs one exercise's guiding checks against
+// your problem/ (`--solution`: the reference); `solve NN` shows the diff to the solution; `reset NN`
+// puts problem/ back as it was committed. Exit codes: 0 passing, 1 failing, 2 usage.
+import { spawnSync } from 'node:child_process';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+register();
+const { EXERCISES, WORKSHOP_DIR, exerciseOf, testExercise } = await import('../workshop/exercises.ts');
+
+const tty = process.env.FORCE_COLOR
+  ? process.env.FORCE_COLOR !== '0'
+  : process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const [command = 'list', ...rest] = process.argv.slice(2).filter((a) => a !== '--');
+const flags = new Set(rest.filter((a) => a.startsWith('-')));
+const args = rest.filter((a) => !a.startsWith('-'));
+
+const USAGE = `usage: pnpm workshop                  the exercises and their state
+       pnpm workshop test NN [--solution]  run exercise NN's checks against problem/ (or solution/)
+       pnpm workshop solve NN          the diff from your problem/ to the solution
+       pnpm workshop reset NN          put problem/ back as it was committed
+       pnpm dev --exercise NN          the stack, with your code in the exercise's seam`;
+
+function usage(message) {
+  if (message) console.error(`pnpm workshop: ${message}`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+function pick() {
+  if (args.length !== 1) usage(`${command} needs one exercise number`);
+  const ex = exerciseOf(args[0]);
+  if (!ex) usage(`no exercise ${args[0]}; there are ${EXERCISES.map((e) => e.id).join(', ')}`);
+  return ex;
+}
+
+const dirOf = (ex, side) => relative(root, `${WORKSHOP_DIR}${ex.slug}/${side}`);
+
+/** Untouched: git sees no change (nor a new file) under problem/ since the last commit. */
+function untouched(ex) {
+  const r = spawnSync('git', ['status', '--porcelain', '--', dirOf(ex, 'problem')], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() === '';
+}
+
+async function list() {
+  console.log(paint(1, 'Hooklab workshop') + '  (workshop/README.md)\n');
+  let passing = 0;
+  for (const ex of EXERCISES) {
+    const results = await testExercise(ex, 'problem');
+    const ok = results.filter((r) => r.ok).length;
+    const state =
+      ok === results.length
+        ? paint(32, 'passing')
+        : untouched(ex)
+          ? paint(2, 'not started')
+          : paint(31, `failing (${ok}/${results.length})`);
+    if (ok === results.length) passing++;
+    const seam = ex.seam ? paint(2, `  seam: ${ex.seam.app}`) : '';
+    console.log(`  ${ex.id}  ${ex.title.padEnd(62)} ${state}${seam}`);
+  }
+  for (const c of COMING) console.log(paint(2, `  ${c}`));
+  console.log(`\n${passing} of ${EXERCISES.length} passing. Next: pnpm workshop test NN`);
+}
+
+const COMING = [
+  '09  A WebSub subscriber (coming when apps/hub and apps/ticker land)',
+  '10  A Slack bot (coming when apps/slack and apps/notifier land)',
+];
+
+async function test() {
+  const ex = pick();
+  const side = flags.has('--solution') ? 'solution' : 'problem';
+  console.log(`${paint(1, `${ex.id} ${ex.title}`)}  (${dirOf(ex, side)}/${ex.module})\n`);
+  const results = await testExercise(ex, side);
+  let shown = false;
+  for (const r of results) {
+    if (r.ok) {
+      console.log(`  ${paint(32, '✓')} ${r.name}`);
+      continue;
+    }
+    console.log(`  ${paint(31, '✕')} ${r.name}`);
+    // The first failure in full (it is the next thing to do); the others in one line.
+    const lines = (r.message ?? '').split('\n');
+    if (!shown) for (const l of lines) console.log(`      ${paint(33, l)}`);
+    else console.log(`      ${paint(2, lines[0])}`);
+    shown = true;
+  }
+  const ok = results.filter((r) => r.ok).length;
+  console.log(`\n${ok} of ${results.length} checks pass.`);
+  if (ok === results.length && ex.seam)
+    console.log(`Now see it carry real traffic: pnpm dev --exercise ${ex.id} (seam: ${ex.seam.where}).`);
+  process.exitCode = ok === results.length ? 0 : 1;
+}
+
+function solve() {
+  const ex = pick();
+  const r = spawnSync(
+    'git',
+    ['diff', '--no-index', ...(tty ? ['--color'] : []), '--', dirOf(ex, 'problem'), dirOf(ex, 'solution')],
+    { cwd: root, stdio: 'inherit' },
+  );
+  // git diff --no-index: 1 means "they differ", which is the point.
+  process.exitCode = r.status === 0 || r.status === 1 ? 0 : 1;
+}
+
+function reset() {
+  const ex = pick();
+  const dir = dirOf(ex, 'problem');
+  const r = spawnSync('git', ['checkout', 'HEAD', '--', dir], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+  console.log(`${dir} is back as committed.`);
+}
+
+const COMMANDS = { list, test, solve, reset };
+if (flags.has('--help') || flags.has('-h') || command === 'help') usage();
+if (!(command in COMMANDS)) usage(`unknown command ${command}`);
+await COMMANDS[command]();

@@ -1,0 +1,73 @@
+// The workshop's exercises, in order: where each one's code lives, its guiding checks, the seam it plugs
+// into in the running stack, and the first lesson its untouched problem/ must teach (CI asserts it).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CheckResult, Checks } from './kit/check.ts';
+import { runChecks } from './kit/check.ts';
+
+export const WORKSHOP_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+export interface Seam {
+  /** The app whose code calls the attendee's module under `pnpm dev --exercise NN`. */
+  app: string;
+  /** Where, in one line (shown by `pnpm workshop`). */
+  where: string;
+}
+
+export interface Exercise {
+  id: string;
+  slug: string;
+  title: string;
+  /** The file the attendee edits, the same name in problem/ and solution/. */
+  module: string;
+  /** The start of the message of the first check the untouched problem/ fails. */
+  firstLesson: string;
+  seam?: Seam;
+  suite: () => Promise<Checks<unknown, unknown>>;
+}
+
+const suiteOf = (load: () => Promise<{ suite: unknown }>) => async () =>
+  (await load()).suite as Checks<unknown, unknown>;
+
+export const EXERCISES: Exercise[] = [
+  {
+    id: '01',
+    slug: '01-call-an-api',
+    title: 'Call an API: create and confirm a PaymentIntent with fetch',
+    module: 'payments-client.ts',
+    firstLesson: 'with a wrong secret key the API answered 401, but you returned ok: true',
+    suite: suiteOf(() => import('./01-call-an-api/checks.ts')),
+  },
+  {
+    id: '03',
+    slug: '03-verify-a-signature',
+    title: 'Verify a Stripe signature by hand',
+    module: 'verify-signature.ts',
+    firstLesson: 'the signature you computed does not match: did you sign `timestamp.body` with the raw bytes?',
+    seam: { app: 'shop', where: 'POST /webhooks/stripe: the Stripe-Signature check' },
+    suite: suiteOf(() => import('./03-verify-a-signature/checks.ts')),
+  },
+];
+
+export function exerciseOf(id: string): Exercise | undefined {
+  const n = id.replace(/^0*/, '');
+  return EXERCISES.find((e) => e.id.replace(/^0*/, '') === n || e.slug === id);
+}
+
+export type Side = 'problem' | 'solution';
+
+export function modulePath(ex: Exercise, side: Side): string {
+  return join(WORKSHOP_DIR, ex.slug, side, ex.module);
+}
+
+/** Imports one side's module (fresh enough for a CLI run; tests import each file once). */
+export async function loadImpl(ex: Exercise, side: Side): Promise<unknown> {
+  return import(pathToFileURL(modulePath(ex, side)).href);
+}
+
+/** Runs an exercise's checks against problem/ or solution/. */
+export async function testExercise(ex: Exercise, side: Side): Promise<CheckResult[]> {
+  const [suite, impl] = await Promise.all([ex.suite(), loadImpl(ex, side)]);
+  return runChecks(suite, impl, { source: readFileSync(modulePath(ex, side), 'utf8') });
+}
