@@ -1,18 +1,27 @@
 import { createServiceApp } from '@hooklab/service';
 import type { MailboxContext } from './context.ts';
+import { mailboxApiDocs } from './http/openapi.ts';
+import { inboxPages } from './pages/inbox.tsx';
+import { eventRoutes } from './routes/events.ts';
+import { infoRoutes } from './routes/info.ts';
+import { messageRoutes } from './routes/messages.ts';
 
-/**
- * mailbox's HTTP app: `GET /healthz`, the exchange recorder (dev only) and one error handler come from the
- * kit. Mount one router per resource from routes/ here: `app.route('/v1/things', thingRoutes(ctx))`.
- */
+/** mailbox's HTTP app: the JSON API under `/api/v1/`, the inbox pages, and the kit's health and recorder. */
 export function createApp(ctx: MailboxContext) {
-  return createServiceApp({
+  const app = createServiceApp({
     name: 'mailbox',
     logger: ctx.logger,
     recorder: ctx.recorder,
     dev: ctx.config,
-    apiPrefixes: ['/v1/'],
+    // The API answers problem+json whatever Accept says; the pages answer a browser with an HTML error page.
+    apiPrefixes: ['/api/'],
   });
+  mailboxApiDocs(ctx.config.MAILBOX_PAGE_LIMIT).mount(app);
+  app.route('/api/v1/info', infoRoutes(ctx));
+  app.route('/api/v1/messages', messageRoutes(ctx));
+  app.route('/api/v1/events', eventRoutes(ctx));
+  app.route('/', inboxPages(ctx));
+  return app;
 }
 
 export type MailboxApp = ReturnType<typeof createApp>;

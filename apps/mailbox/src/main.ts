@@ -1,40 +1,84 @@
+import { databaseFileFor } from '@hooklab/db';
 import {
   createLogger,
-  createTracedFetch,
   ExchangeRecorder,
   httpTimeoutsOf,
+  isMemoryDataDir,
   portOf,
   type RunningApp,
   type StartApp,
   serve,
-  serviceNamer,
-  serviceUrls,
 } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadMailboxConfig } from './config.ts';
-import { createMailboxContext } from './context.ts';
+import { createMailboxContext, receiveDepsOf, smtpUrlOf } from './context.ts';
+import { openMailboxDatabase } from './db/index.ts';
+import { receiveMessage, recordOversize } from './domain/receive.ts';
+import { startSmtpSink } from './smtp/sink.ts';
 
-/** Starts mailbox: config → (db + migrations) → context → (workers) → serve. */
-export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
+/** A running mailbox: the HTTP app plus the SMTP port it really bound. */
+export interface RunningMailbox extends RunningApp {
+  smtpPort: number;
+  smtpUrl: string;
+}
+
+/** Starts mailbox: config → db (+ migrations) → context → SMTP sink → serve. close() stops both. */
+export const start = (async (env, opts = {}): Promise<RunningMailbox> => {
   const config = loadMailboxConfig(env);
   const logger = createLogger('mailbox', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('mailbox');
-  const nameOf = serviceNamer(serviceUrls(env));
+  const file = isMemoryDataDir(config.DATA_DIR) ? ':memory:' : databaseFileFor('mailbox', config.DATA_DIR);
+  const database = openMailboxDatabase(file);
+  let boundSmtpPort = config.SMTP_PORT;
   const ctx = createMailboxContext({
     config,
+    db: database.db,
+    sqlite: database.sqlite,
     recorder,
     logger,
-    fetch: createTracedFetch({ from: 'mailbox', recorder, nameOf: (url) => nameOf(url) }),
+    smtpPort: () => boundSmtpPort,
   });
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('mailbox', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
-    handleSignals: opts.handleSignals,
-    // Stop workers, drain the outbox, close the db — in that order — once they exist.
-    onShutdown: [],
-  });
-  return { name: 'mailbox', url: server.url, port: server.port, recorder, close: server.close };
-};
+  const receive = receiveDepsOf(ctx);
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  try {
+    smtp = await startSmtpSink({
+      host: config.HOST,
+      port: config.SMTP_PORT,
+      maxBytes: config.MAILBOX_MAX_BYTES,
+      maxRecipients: config.MAILBOX_MAX_RECIPIENTS,
+      logger,
+      onMessage: (raw, envelope) => receiveMessage(receive, raw, envelope),
+      onOversize: (envelope, bytes) => recordOversize(receive, envelope, bytes, config.MAILBOX_MAX_BYTES),
+    });
+  } catch (err) {
+    database.close();
+    throw err;
+  }
+  boundSmtpPort = smtp.port;
+  let server: Awaited<ReturnType<typeof serve>>;
+  try {
+    server = await serve({
+      app: createApp(ctx),
+      port: portOf('mailbox', env),
+      hostname: config.HOST,
+      logger,
+      timeouts: httpTimeoutsOf(config),
+      handleSignals: opts.handleSignals,
+      // No new mail first, then the database.
+      onShutdown: [() => smtp.close(), () => database.close()],
+    });
+  } catch (err) {
+    await smtp.close();
+    database.close();
+    throw err;
+  }
+  return {
+    name: 'mailbox',
+    url: server.url,
+    port: server.port,
+    recorder,
+    close: server.close,
+    smtpPort: smtp.port,
+    smtpUrl: smtpUrlOf(ctx),
+  };
+}) satisfies StartApp;

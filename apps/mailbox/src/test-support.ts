@@ -1,7 +1,12 @@
-// Fixtures for mailbox's tests: a context in dev mode with a dev token, nothing shared between tests.
+// Fixtures for mailbox's tests: a context on an in-memory database, a running mailbox (HTTP + SMTP on free
+// ports), a nodemailer transport to it, and a line-by-line SMTP client for the dialogues nodemailer will not have.
+import { connect, type Socket } from 'node:net';
 import { ExchangeRecorder } from '@hooklab/service';
+import nodemailer from 'nodemailer';
 import { mailboxConfigSchema } from './config.ts';
 import { createMailboxContext, type MailboxContext } from './context.ts';
+import { openMailboxDatabase } from './db/index.ts';
+import { type RunningMailbox, start } from './main.ts';
 
 export const DEV_TOKEN = 'mailbox-test-dev-token-0123456789';
 
@@ -13,5 +18,89 @@ export function testContext(env: Record<string, string> = {}): MailboxContext {
     LOG_LEVEL: 'silent',
     ...env,
   });
-  return createMailboxContext({ config, recorder: new ExchangeRecorder('mailbox') });
+  const { db, sqlite } = openMailboxDatabase(':memory:');
+  return createMailboxContext({ config, db, sqlite, recorder: new ExchangeRecorder('mailbox') });
+}
+
+/** A whole mailbox on free ports, in memory; close it after the test. */
+export function startTestMailbox(env: Record<string, string> = {}): Promise<RunningMailbox> {
+  return start({
+    PORT: '0',
+    SMTP_PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    HOOKLAB_DEV: '1',
+    DATA_DIR: ':memory:',
+    ...env,
+  });
+}
+
+/** nodemailer, as the apps' mailto: transport uses it, pointed at the mailbox. */
+export function transportTo(mailbox: RunningMailbox) {
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: mailbox.smtpPort,
+    secure: false,
+    ignoreTLS: true,
+  });
+}
+
+export interface Reply {
+  code: number;
+  text: string;
+}
+
+/** A bare SMTP client: send one line (or a DATA body), get the server's whole reply. */
+export class SmtpDialogue {
+  private buffer = '';
+  private waiting: ((r: Reply) => void) | undefined;
+  private readonly replies: Reply[] = [];
+
+  private constructor(private readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      // A reply ends with a line whose code is followed by a space (RFC 5321 §4.2.1).
+      let m: RegExpExecArray | null;
+      // biome-ignore lint/suspicious/noAssignInExpressions: reading replies off a buffer
+      while ((m = /^((?:\d{3}-[^\r\n]*\r\n)*)(\d{3}) ([^\r\n]*)\r\n/.exec(this.buffer))) {
+        this.buffer = this.buffer.slice(m[0].length);
+        const reply = { code: Number(m[2]), text: `${m[1] ?? ''}${m[2]} ${m[3]}` };
+        const w = this.waiting;
+        this.waiting = undefined;
+        if (w) w(reply);
+        else this.replies.push(reply);
+      }
+    });
+  }
+
+  static async open(port: number): Promise<{ smtp: SmtpDialogue; greeting: Reply }> {
+    const socket = connect(port, '127.0.0.1');
+    const smtp = new SmtpDialogue(socket);
+    return { smtp, greeting: await smtp.next() };
+  }
+
+  next(): Promise<Reply> {
+    const r = this.replies.shift();
+    if (r) return Promise.resolve(r);
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  send(line: string): Promise<Reply> {
+    this.socket.write(`${line}\r\n`);
+    return this.next();
+  }
+
+  /** DATA's body, dot-stuffed and ended with `.`; resolves with the reply to the whole message. */
+  sendData(body: string): Promise<Reply> {
+    const stuffed = body.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+    this.socket.write(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`);
+    return this.next();
+  }
+
+  close(): void {
+    this.socket.end('QUIT\r\n');
+  }
 }
