@@ -40,6 +40,14 @@ export const EXERCISES: Exercise[] = [
     suite: suiteOf(() => import('./01-call-an-api/checks.ts')),
   },
   {
+    id: '02',
+    slug: '02-polling-vs-webhook',
+    title: 'Polling vs a webhook: the poller, then the receiver',
+    module: 'status-watch.ts',
+    firstLesson: "your poller returned after 1 poll(s) while the PaymentIntent was still 'processing'",
+    suite: suiteOf(() => import('./02-polling-vs-webhook/checks.ts')),
+  },
+  {
     id: '03',
     slug: '03-verify-a-signature',
     title: 'Verify a Stripe signature by hand',
@@ -47,6 +55,24 @@ export const EXERCISES: Exercise[] = [
     firstLesson: 'the signature you computed does not match: did you sign `timestamp.body` with the raw bytes?',
     seam: { app: 'shop', where: 'POST /webhooks/stripe: the Stripe-Signature check' },
     suite: suiteOf(() => import('./03-verify-a-signature/checks.ts')),
+  },
+  {
+    id: '04',
+    slug: '04-idempotent-receiver',
+    title: 'An idempotent receiver: three deliveries, one effect',
+    module: 'idempotent-receiver.ts',
+    firstLesson: 'the same event arrived 3 times and your effect ran 3 times',
+    seam: { app: 'shop', where: "POST /webhooks/stripe: the inbox's dedupe" },
+    suite: suiteOf(() => import('./04-idempotent-receiver/checks.ts')),
+  },
+  {
+    id: '05',
+    slug: '05-async-request-reply',
+    title: 'Asynchronous request–reply: 202 → Location → Retry-After → 303',
+    module: 'follow-202.ts',
+    firstLesson: `you returned the 202's body`,
+    seam: { app: 'logistics', where: '`pnpm workshop run 05`: your client asks logistics for a quote' },
+    suite: suiteOf(() => import('./05-async-request-reply/checks.ts')),
   },
 ];
 
