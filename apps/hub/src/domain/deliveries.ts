@@ -1,0 +1,73 @@
+// What the page and the API show about deliveries: the last attempt per subscription (written in batches
+// off the dispatcher's path) and the outbox's own record of recent messages.
+import type { AttemptEvent, OutboxMessage } from '@hooklab/webhooks';
+import { eq } from 'drizzle-orm';
+import type { HubContext } from '../context.ts';
+import { subscriptions } from '../db/schema.ts';
+
+/** An `onAttempt` for the dispatcher: keeps each subscription's last delivery, one transaction per turn. */
+export function lastDeliveryRecorder(ctx: HubContext): (e: AttemptEvent) => void {
+  const pending = new Map<string, { at: number; status: number | null; ok: boolean }>();
+  let queued = false;
+  const flush = () => {
+    queued = false;
+    const rows = [...pending];
+    pending.clear();
+    ctx.sqlite.transaction(() => {
+      for (const [id, d] of rows) {
+        ctx.db
+          .update(subscriptions)
+          .set({ lastDeliveryAt: d.at, lastDeliveryStatus: d.status, lastDeliveryOk: d.ok })
+          .where(eq(subscriptions.id, id))
+          .run();
+      }
+    })();
+  };
+  return (e) => {
+    pending.set(e.message.endpointId, {
+      at: e.attempt.startedAt + e.attempt.durationMs,
+      status: e.attempt.statusCode,
+      ok: e.attempt.ok,
+    });
+    if (!queued) {
+      queued = true;
+      setImmediate(flush);
+    }
+  };
+}
+
+export interface DeliveryView {
+  id: string;
+  subscription_id: string;
+  topic: string | null;
+  status: OutboxMessage['status'];
+  attempts: number;
+  last_status_code: number | null;
+  last_failure: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  next_attempt_at: string | null;
+}
+
+const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+/** Recent distribution messages, newest first (the outbox keeps them). */
+export async function recentDeliveries(ctx: HubContext, limit: number): Promise<DeliveryView[]> {
+  const messages = await ctx.outbox.listMessages({ limit });
+  return messages.map((m) => ({
+    id: m.id,
+    subscription_id: m.endpointId,
+    topic: selfOf(m.headers.link),
+    status: m.status,
+    attempts: m.attempts,
+    last_status_code: m.lastStatusCode,
+    last_failure: m.lastFailureKind,
+    created_at: iso(m.createdAt)!,
+    delivered_at: iso(m.deliveredAt),
+    next_attempt_at: m.status === 'pending' ? iso(m.nextAttemptAt) : null,
+  }));
+}
+
+function selfOf(link: string | undefined): string | null {
+  return link?.match(/<([^>]*)>;\s*rel="self"/)?.[1] ?? null;
+}
