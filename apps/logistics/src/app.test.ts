@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLogistics, DEV_KEY } from './test-support.ts';
+import { createTestLogistics, DEV_KEY, OTHER_KEY } from './test-support.ts';
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
@@ -18,6 +18,25 @@ describe('logistics error pages', () => {
       });
       expect(api.status).toBe(404);
       expect(api.headers.get('content-type')).toBe('application/problem+json');
+    } finally {
+      await l.close();
+    }
+  });
+});
+
+describe('logistics rate limit', () => {
+  it('answers 429 problem+json with Retry-After once a key spends its second; other keys go on', async () => {
+    const l = createTestLogistics({ env: { LOGISTICS_RATE_LIMIT_PER_SECOND: '2' } });
+    try {
+      const get = (key: string) =>
+        l.app.request('/v1/shipments/shp_nope', { headers: { authorization: `Bearer ${key}` } });
+      const statuses = await Promise.all([get(DEV_KEY), get(DEV_KEY), get(DEV_KEY)]);
+      const limited = statuses.find((r) => r.status === 429);
+      expect(statuses.map((r) => r.status).sort()).toEqual([404, 404, 429]);
+      expect(limited?.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await limited?.json()).toMatchObject({ status: 429, code: 'rate_limited' });
+      expect((await get(OTHER_KEY)).status).toBe(404);
     } finally {
       await l.close();
     }

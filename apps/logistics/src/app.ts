@@ -1,5 +1,5 @@
 import { blobRoutes, type LocalBlobStore } from '@hooklab/blobstore';
-import { bodyLimit, createServiceApp } from '@hooklab/service';
+import { ApiError, bodyLimit, createServiceApp, rateLimit } from '@hooklab/service';
 import type { LogisticsContext } from './context.ts';
 import { logisticsApiDocs } from './http/openapi.ts';
 import { dashboardRoutes } from './pages/dashboard.tsx';
@@ -21,6 +21,22 @@ export function createApp(ctx: LogisticsContext) {
     apiPrefixes: ['/v1/'],
   });
   logisticsApiDocs({ localBlobs: ctx.blobs.kind === 'local' }).mount(app);
+  const perKey = ctx.config.LOGISTICS_RATE_LIMIT_PER_SECOND;
+  const throttle = rateLimit({
+    limit: perKey,
+    windowMs: 1000,
+    // Counted per bearer token, before auth: a guessed key spends its own bucket too.
+    keyOf: (c) => /^Bearer\s+(\S{1,200})/i.exec(c.req.header('authorization') ?? '')?.[1],
+    error: () =>
+      new ApiError({
+        status: 429,
+        code: 'rate_limited',
+        message: `Too many requests with this API key: at most ${perKey} per second. Retry after Retry-After seconds.`,
+        headers: {},
+      }),
+  });
+  for (const path of ['/v1/shipments', '/v1/quotes', '/v1/manifests'])
+    app.use(`${path}/*`, throttle);
   const limit = bodyLimit({ maxBytes: API_BODY_LIMIT_BYTES });
   app.use('/v1/shipments', limit);
   app.use('/v1/quotes', limit);

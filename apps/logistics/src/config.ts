@@ -38,6 +38,8 @@ export const logisticsConfigSchema = baseConfigSchema.extend({
   LOGISTICS_STAGE_MS: positiveMs(1500),
   LOGISTICS_QUOTE_MS: positiveMs(3000),
   /** Job steps run at once; lower keeps API latency flatter under a burst, at the cost of a backlog. */
+  /** API requests per second per API key before a 429 with Retry-After; 0 turns the limit off. */
+  LOGISTICS_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(50),
   LOGISTICS_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Host name sent as `WebHook-Request-Origin` in the CloudEvents validation handshake. */
   LOGISTICS_WEBHOOK_ORIGIN: z.string().min(1).default('logistics.hooklab.localhost'),

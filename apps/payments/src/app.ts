@@ -1,4 +1,5 @@
-import { bodyLimit, createServiceApp, setResponseHeader } from '@hooklab/service';
+import { bodyLimit, createServiceApp, rateLimit, setResponseHeader } from '@hooklab/service';
+import type { Context } from 'hono';
 import type { PaymentsContext } from './context.ts';
 import { stripeError } from './domain/errors.ts';
 import { authenticate, keyringOf } from './http/auth.ts';
@@ -54,6 +55,19 @@ export function createApp(d: PaymentsContext) {
     '/v1/*',
     prettyJson(),
     authenticate(keyringOf(config)),
+    rateLimit({
+      limit: config.PAYMENTS_RATE_LIMIT_PER_SECOND,
+      windowMs: 1000,
+      keyOf: (c) => (c as Context<PaymentsEnv>).get('apiKey')?.key,
+      error: () =>
+        stripeError({
+          status: 429,
+          type: 'invalid_request_error',
+          code: 'rate_limit',
+          message: `Too many requests with this API key: at most ${config.PAYMENTS_RATE_LIMIT_PER_SECOND} per second. Retry after the number of seconds in Retry-After.`,
+          headers: {},
+        }),
+    }),
     bodyLimit({
       maxBytes: config.PAYMENTS_MAX_BODY_BYTES,
       onTooLarge: tooLarge(config.PAYMENTS_MAX_BODY_BYTES),

@@ -42,6 +42,11 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   PAYMENTS_DASHBOARD: boolVar(true),
+  /**
+   * Requests per second per API key before a 429 (Stripe allows 100/s in live mode, 25/s in test mode);
+   * 0 turns the limit off (the benchmarks do).
+   */
+  PAYMENTS_RATE_LIMIT_PER_SECOND: intVar(100),
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;

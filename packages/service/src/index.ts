@@ -6,6 +6,7 @@ export * from './deliveries.ts';
 export * from './dev-surface.ts';
 export * from './error-page.ts';
 export * from './errors.ts';
+export * from './rate-limit.ts';
 export * from './exchange-stream.ts';
 export * from './exchanges.ts';
 export * from './http-client.ts';
