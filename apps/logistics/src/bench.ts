@@ -22,6 +22,8 @@ async function start(env: Record<string, string>) {
       ...process.env,
       HOOKLAB_DEV: '0',
       WEBHOOK_ALLOW_LOOPBACK: '1',
+      // The bench measures the API, not the limiter.
+      LOGISTICS_RATE_LIMIT_PER_SECOND: '0',
       // Outside dev mode the built-in blob URL secret is refused.
       BLOBSTORE_SECRET: 'bench-only-blob-url-secret-0123456789',
       ...env,
