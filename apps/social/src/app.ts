@@ -1,18 +1,30 @@
 import { createServiceApp } from '@hooklab/service';
 import type { SocialContext } from './context.ts';
+import { renderXError } from './http/errors.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { timelineRoutes } from './routes/timeline.ts';
+import { tweetRoutes } from './routes/tweets.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /**
- * social's HTTP app: `GET /healthz`, the exchange recorder (dev only) and one error handler come from the
- * kit. Mount one router per resource from routes/ here: `app.route('/v1/things', thingRoutes(ctx))`.
+ * social's HTTP app: X's API v2 subset under `/2/` (errors always in X's problem JSON), the timeline page
+ * at `/`. `GET /healthz`, the exchange recorder (dev only) and the error handler come from the kit.
  */
 export function createApp(ctx: SocialContext) {
-  return createServiceApp({
+  const app = createServiceApp({
     name: 'social',
     logger: ctx.logger,
     recorder: ctx.recorder,
     dev: ctx.config,
-    apiPrefixes: ['/v1/'],
+    renderError: renderXError,
+    apiPrefixes: ['/2/'],
   });
+  // The rules router is mounted before /2/tweets, whose routes would otherwise not match its path.
+  app.route('/2/tweets/search/stream/rules', ruleRoutes(ctx));
+  app.route('/2/tweets', tweetRoutes(ctx));
+  app.route('/2/webhooks', webhookRoutes(ctx));
+  app.route('/', timelineRoutes(ctx));
+  return app;
 }
 
 export type SocialApp = ReturnType<typeof createApp>;

@@ -1,29 +1,76 @@
-import type { ExchangeRecorder, FetchLike, Logger } from '@hooklab/service';
+import { EventEmitter } from 'node:events';
+import type { SqliteClient } from '@hooklab/db';
+import { type ExchangeRecorder, type FetchLike, type Logger, ssrfOptionsOf } from '@hooklab/service';
+import {
+  type CheckUrlResult,
+  type Clock,
+  checkUrl,
+  createSqliteOutbox,
+  type LookupFn,
+  type SqliteOutbox,
+  systemClock,
+} from '@hooklab/webhooks';
 import type { SocialConfig } from './config.ts';
+import type { SocialDb } from './db/index.ts';
+import { seed } from './db/seed.ts';
+import { createRulebook, type Rulebook } from './domain/rulebook.ts';
+import type { TimelinePost } from './domain/posts.ts';
 
-/** Time as the app sees it; the delivery engine's `Clock` (@hooklab/webhooks) fits, so tests can move it. */
-export interface Clock {
-  now(): number;
+/** The SSRF check every URL social calls goes through (CRC GETs, deliveries). */
+export interface UrlGuard {
+  check(url: string): Promise<CheckUrlResult>;
 }
 
 /** social's one deps container: everything createApp and the domain need, built by main.ts or a test. */
 export interface SocialContext {
   config: SocialConfig;
+  db: SocialDb;
+  sqlite: SqliteClient;
   clock: Clock;
-  recorder: ExchangeRecorder;
-  /** For calls to other services' APIs: traced and recorded (clients/ uses it). */
+  recorder?: ExchangeRecorder | undefined;
+  logger?: Logger | undefined;
+  /** For CRC GETs: traced and recorded. Deliveries go through the outbox. */
   fetch: FetchLike;
-  logger?: Logger;
-  // With a database (see src/db/README.md): db, sqlite; with webhooks to send: outbox.
+  /** Deliveries are written here in the post's transaction; the dispatcher (main.ts) sends them. */
+  outbox: SqliteOutbox;
+  guard: UrlGuard;
+  /** Every app's compiled rules, reloaded when rules change. */
+  rules: Rulebook;
+  /** New posts, after their transaction committed (the live timeline listens). */
+  timeline: EventEmitter<{ post: [TimelinePost] }>;
 }
 
-/** Builds the context; what is not given gets its real default (the system clock, plain fetch). */
-export function createSocialContext(
-  deps: Pick<SocialContext, 'config' | 'recorder'> & Partial<SocialContext>,
-): SocialContext {
+export interface SocialContextInput {
+  config: SocialConfig;
+  db: SocialDb;
+  sqlite: SqliteClient;
+  clock?: Clock | undefined;
+  recorder?: ExchangeRecorder | undefined;
+  logger?: Logger | undefined;
+  fetch?: FetchLike | undefined;
+  outbox?: SqliteOutbox | undefined;
+  /** DNS resolver for the SSRF guard (tests). */
+  lookup?: LookupFn | undefined;
+}
+
+/** Builds the context on an open, migrated database: seeds users and apps from config, wires the outbox. */
+export function createSocialContext(input: SocialContextInput): SocialContext {
+  const clock = input.clock ?? systemClock;
+  seed(input.sqlite, input.config, clock.now());
+  const ssrf = { ...ssrfOptionsOf(input.config), ...(input.lookup ? { lookup: input.lookup } : {}) };
+  const timeline = new EventEmitter<{ post: [TimelinePost] }>();
+  timeline.setMaxListeners(0);
   return {
-    clock: { now: () => Date.now() },
-    fetch: globalThis.fetch,
-    ...deps,
+    config: input.config,
+    db: input.db,
+    sqlite: input.sqlite,
+    clock,
+    recorder: input.recorder,
+    logger: input.logger,
+    fetch: input.fetch ?? globalThis.fetch,
+    outbox: input.outbox ?? createSqliteOutbox(input.sqlite, { clock }),
+    guard: { check: (url) => checkUrl(url, ssrf) },
+    rules: createRulebook(input.sqlite),
+    timeline,
   };
 }

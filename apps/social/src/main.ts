@@ -1,31 +1,57 @@
+import { databaseFileFor } from '@hooklab/db';
 import {
+  appControl,
   createLogger,
   createTracedFetch,
+  dispatcherSender,
   ExchangeRecorder,
   httpTimeoutsOf,
+  isMemoryDataDir,
   portOf,
   type RunningApp,
+  recordDeliveryAttempt,
   type StartApp,
   serve,
   serviceNamer,
   serviceUrls,
 } from '@hooklab/service';
+import { createDispatcher, systemClock } from '@hooklab/webhooks';
 import { createApp } from './app.ts';
 import { loadSocialConfig } from './config.ts';
 import { createSocialContext } from './context.ts';
+import { openSocialDatabase } from './db/index.ts';
+import { startCrcRechecks } from './domain/crc-recheck.ts';
+import { resolveEndpoint } from './domain/webhooks.ts';
 
-/** Starts social: config → (db + migrations) → context → (workers) → serve. */
+/** Starts social: config → db (+ migrations) → context → serve → outbox dispatcher and CRC re-checks. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadSocialConfig(env);
   const logger = createLogger('social', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('social');
   const nameOf = serviceNamer(serviceUrls(env));
+  const memory = isMemoryDataDir(config.DATA_DIR);
+  const { db, sqlite, close: closeDb } = openSocialDatabase(
+    memory ? ':memory:' : databaseFileFor('social', config.DATA_DIR),
+  );
   const ctx = createSocialContext({
     config,
+    db,
+    sqlite,
     recorder,
     logger,
-    fetch: createTracedFetch({ from: 'social', recorder, nameOf: (url) => nameOf(url) }),
+    fetch: createTracedFetch({ from: 'social', recorder, kind: 'handshake', nameOf: (url) => nameOf(url) }),
   });
+  const dispatcher = createDispatcher({
+    store: ctx.outbox,
+    clock: systemClock,
+    retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
+    ssrf: ctx.guard,
+    resolveEndpoint: (id) => resolveEndpoint(ctx, id),
+    logger,
+    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
+  });
+  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
+  const rechecks = startCrcRechecks(ctx);
   const server = await serve({
     app: createApp(ctx),
     port: portOf('social', env),
@@ -33,8 +59,8 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
-    // Stop workers, drain the outbox, close the db — in that order — once they exist.
-    onShutdown: [],
+    onShutdown: [() => rechecks.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => closeDb()],
   });
+  await dispatcher.start();
   return { name: 'social', url: server.url, port: server.port, recorder, close: server.close };
 };
