@@ -1,5 +1,6 @@
 // One attempt of one claimed message: ask where it goes now, check the address, send it signed, and
 // hand the outcome (decided by the policy) to the group commit.
+import { isHttpTarget } from '../transport/callback-target.ts';
 import type { TransportResult } from '../transport/types.ts';
 import type { DispatcherSettings } from './dispatcher-settings.ts';
 import type { AttemptEvent, DispatcherOptions, DispatcherStats } from './dispatcher-types.ts';
@@ -31,7 +32,8 @@ export function createAttemptRunner({ settings, options, health, commit, counter
     startedAt: number,
     traceparent: string | null,
   ): Promise<{ result: TransportResult; facts: AttemptFacts }> {
-    const verdict = options.ssrf ? await options.ssrf.check(target.url) : null;
+    // The SSRF guard is about HTTP connections; mailto:, queue: and topic: go to brokers we configure.
+    const verdict = options.ssrf && isHttpTarget(target.url) ? await options.ssrf.check(target.url) : null;
     if (verdict && !verdict.ok) {
       const result: TransportResult = {
         ok: false,

@@ -15,7 +15,8 @@ const profileSet = new Set<string>(PROFILES);
 export const newMessageSchema = z.strictObject({
   id: z.string().regex(MESSAGE_ID, 'must look like msg_…').optional(),
   endpointId: z.string().min(1).max(200),
-  url: z.url({ protocol: /^https?$/ }),
+  // mailto:, queue: and topic: go through the transport router (src/transport), which checks them.
+  url: z.url({ protocol: /^(https?|mailto|queue|topic)$/ }),
   eventType: z.string().min(1).max(200),
   eventId: z.string().min(1).max(200),
   body: z.string().max(MAX_BODY),

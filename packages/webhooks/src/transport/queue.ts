@@ -1,0 +1,168 @@
+// queue:NAME targets: competing consumers, each message handled by one of them. REDIS_URL selects Redis
+// Streams; without it, the embedded SQLite queue (one file every process on the machine shares).
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { parseCallbackTarget } from './callback-target.ts';
+import { type CloudEvent, cloudEventOf } from './cloud-event.ts';
+import type { QueueBroker, QueueDelivery } from './queue-broker.ts';
+import { type ArrivalRecorder, recordArrival } from './record.ts';
+import { createRedisQueue } from './redis-queue.ts';
+import { createSqliteQueue } from './sqlite-queue.ts';
+import type { Transport, TransportRequest, TransportResult } from './types.ts';
+
+export interface QueueBrokerOptions {
+  /** Redis Streams at this URL (REDIS_URL); default the embedded SQLite queue. */
+  redisUrl?: string;
+  /** The embedded queue's file (QUEUE_DB); see `defaultQueueFile`. */
+  file?: string;
+}
+
+export function createQueueBroker(options: QueueBrokerOptions = {}): QueueBroker {
+  return options.redisUrl
+    ? createRedisQueue({ url: options.redisUrl })
+    : createSqliteQueue({ file: options.file });
+}
+
+export interface QueueTransportOptions {
+  broker: QueueBroker;
+  /** CloudEvents `source`; default `hooklab`. */
+  source?: string;
+  timeoutMs?: number;
+}
+
+/** A `Transport` for `queue:` targets: delivered once the engine has stored the message. */
+export function createQueueTransport(options: QueueTransportOptions): Transport {
+  const source = options.source ?? 'hooklab';
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  async function send(request: TransportRequest): Promise<TransportResult> {
+    const started = performance.now();
+    const done = (r: Omit<TransportResult, 'durationMs' | 'headers'>): TransportResult => ({
+      ...r,
+      headers: {},
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+    const parsed = parseCallbackTarget(request.url);
+    if (!parsed.ok || parsed.target.kind !== 'queue') {
+      return done({ ok: false, statusCode: null, failureKind: 'connection', excerpt: 'not a queue: target' });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const deadline = request.timeoutMs ?? timeoutMs;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), deadline);
+      });
+      const stored = options.broker.publish(parsed.target.name, cloudEventOf(request, source));
+      const outcome = await Promise.race([stored.then(() => 'ok' as const), timedOut]);
+      if (outcome === 'timeout') {
+        return done({
+          ok: false,
+          statusCode: null,
+          failureKind: 'timeout',
+          excerpt: `not stored within ${deadline} ms`,
+        });
+      }
+      return done({
+        ok: true,
+        statusCode: null,
+        failureKind: null,
+        excerpt: `queued (${options.broker.kind})`,
+      });
+    } catch (error) {
+      return done({
+        ok: false,
+        statusCode: null,
+        failureKind: 'connection',
+        excerpt: (error as Error).message,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return { send, close() {} };
+}
+
+export interface ConsumeQueueOptions {
+  broker: QueueBroker;
+  /** This consumer's name in the group; default a random one. Competing consumers use different names. */
+  consumer?: string;
+  /** Not acked within this → redelivered to any consumer; default 30 s. */
+  visibilityMs?: number;
+  /** Delivered this many times without an ack → dead letters; default 5. */
+  maxDeliveries?: number;
+  /** Messages handled at once; default 1. */
+  concurrency?: number;
+  /** Each arrival recorded as an exchange of kind `queue`. */
+  recorder?: ArrivalRecorder;
+  onError?: (error: unknown) => void;
+}
+
+export interface QueueConsumer {
+  readonly consumer: string;
+  /** Stops taking messages; those taken and not acked come back after the visibility timeout. */
+  close(): Promise<void>;
+}
+
+export interface QueueMessageInfo {
+  deliveries: number;
+  consumer: string;
+}
+
+/**
+ * Consumes `queue:NAME`: `handler` resolving acks the message; throwing (or the process dying) leaves it
+ * unacked, so it is redelivered after `visibilityMs` — to this consumer or another.
+ */
+export function consumeQueue(
+  name: string,
+  handler: (event: CloudEvent, info: QueueMessageInfo) => unknown,
+  options: ConsumeQueueOptions,
+): QueueConsumer {
+  const parsed = parseCallbackTarget(`queue:${name}`);
+  if (!parsed.ok) throw new TypeError(parsed.reason);
+  const consumer = options.consumer ?? `consumer-${randomBytes(4).toString('hex')}`;
+  const visibilityMs = options.visibilityMs ?? 30_000;
+  const maxDeliveries = options.maxDeliveries ?? 5;
+  const concurrency = options.concurrency ?? 1;
+  const stop = new AbortController();
+
+  const handle = async (d: QueueDelivery) => {
+    const started = performance.now();
+    try {
+      await handler(d.event, { deliveries: d.deliveries, consumer });
+    } catch (error) {
+      recordArrival(options.recorder, 'queue', `queue:${name}`, d.event, consumer, started, error);
+      options.onError?.(error);
+      return; // not acked: redelivered after the visibility timeout
+    }
+    recordArrival(options.recorder, 'queue', `queue:${name}`, d.event, consumer, started);
+    await options.broker.ack(name, d);
+  };
+
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        const batch = await options.broker.receive(name, {
+          consumer,
+          max: concurrency,
+          visibilityMs,
+          maxDeliveries,
+          waitMs: Math.min(1000, visibilityMs),
+          signal: stop.signal,
+        });
+        if (stop.signal.aborted) break;
+        await Promise.all(batch.map(handle));
+      } catch (error) {
+        if (stop.signal.aborted) break;
+        options.onError?.(error);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  })();
+
+  return {
+    consumer,
+    async close() {
+      stop.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,240 @@
+// topic:NAME targets over MQTT: every subscriber gets every message. MQTT_URL points at a real broker
+// (mosquitto); without it the first process that needs a broker hosts an in-process aedes on a local
+// port and every other process connects to it, so publisher and subscriber code are the same either way.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Aedes } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import { parseCallbackTarget } from './callback-target.ts';
+import { type CloudEvent, cloudEventOf, parseCloudEvent } from './cloud-event.ts';
+import type { ArrivalRecorder } from './record.ts';
+import { recordArrival } from './record.ts';
+import type { Transport, TransportRequest, TransportResult } from './types.ts';
+
+export const DEFAULT_TOPIC_PORT = 1884;
+/** Our topics live under one MQTT prefix, so a shared broker can carry other traffic too. */
+export const mqttTopicOf = (name: string) => `hooklab/${name}`;
+
+interface Hosted {
+  server: Server;
+  broker: Aedes;
+}
+const hosted = new Map<number, Hosted>();
+
+/**
+ * The embedded broker's URL: hosts aedes on 127.0.0.1:`port` unless a process already does (then
+ * connects to it). Sessions live in this process's memory (see the README's loss policy).
+ */
+export async function ensureEmbeddedBroker(port = DEFAULT_TOPIC_PORT): Promise<string> {
+  const url = `mqtt://127.0.0.1:${port}`;
+  if (hosted.has(port)) return url;
+  const broker = await Aedes.createBroker();
+  const server = createServer(broker.handle);
+  const listening = await new Promise<boolean>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+    );
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (!listening) {
+    broker.close();
+    return url; // another process hosts it
+  }
+  server.unref();
+  hosted.set(port, { server, broker });
+  return url;
+}
+
+/** Stops the broker this process hosts on `port` (tests: a broker restart). */
+export async function stopEmbeddedBroker(port = DEFAULT_TOPIC_PORT): Promise<void> {
+  const h = hosted.get(port);
+  if (!h) return;
+  hosted.delete(port);
+  await new Promise<void>((resolve) => h.broker.close(() => resolve()));
+  await new Promise<void>((resolve) => h.server.close(() => resolve()));
+}
+
+export interface TopicOptions {
+  /** A real broker (MQTT_URL); default: the embedded one on `embeddedPort`. */
+  url?: string;
+  embeddedPort?: number;
+}
+
+const brokerUrl = (o: TopicOptions) =>
+  o.url ? Promise.resolve(o.url) : ensureEmbeddedBroker(o.embeddedPort);
+
+export interface TopicTransportOptions extends TopicOptions {
+  /** CloudEvents `source`; default `hooklab`. */
+  source?: string;
+  timeoutMs?: number;
+}
+
+/** A `Transport` for `topic:` targets: QoS 1, delivered once the broker acknowledged it (PUBACK). */
+export function createTopicTransport(options: TopicTransportOptions = {}): Transport {
+  const source = options.source ?? 'hooklab';
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let client: Promise<MqttClient> | null = null;
+  const connect = () => {
+    client ??= brokerUrl(options).then((url) =>
+      mqtt.connect(url, {
+        clientId: `hooklab-pub-${randomBytes(6).toString('hex')}`,
+        protocolVersion: 4,
+        clean: true,
+        reconnectPeriod: 500,
+        connectTimeout: timeoutMs,
+      }),
+    );
+    return client;
+  };
+  const waitConnected = (c: MqttClient, ms: number) =>
+    c.connected
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => {
+            c.off('connect', ok);
+            resolve(false);
+          }, ms);
+          const ok = () => {
+            clearTimeout(t);
+            resolve(true);
+          };
+          c.once('connect', ok);
+        });
+
+  async function send(request: TransportRequest): Promise<TransportResult> {
+    const started = performance.now();
+    const done = (r: Omit<TransportResult, 'durationMs' | 'headers'>): TransportResult => ({
+      ...r,
+      headers: {},
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+    const parsed = parseCallbackTarget(request.url);
+    if (!parsed.ok || parsed.target.kind !== 'topic') {
+      return done({ ok: false, statusCode: null, failureKind: 'connection', excerpt: 'not a topic: target' });
+    }
+    const deadline = request.timeoutMs ?? timeoutMs;
+    try {
+      const c = await connect();
+      // A broker that is down is a failed attempt (retried by the outbox), not a publish queued in memory.
+      if (!(await waitConnected(c, Math.min(deadline, 2000)))) {
+        return done({
+          ok: false,
+          statusCode: null,
+          failureKind: 'connection',
+          excerpt: 'MQTT broker unreachable',
+        });
+      }
+      const event = cloudEventOf(request, source);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), deadline);
+      });
+      const acked = c.publishAsync(mqttTopicOf(parsed.target.name), JSON.stringify(event), { qos: 1 });
+      const outcome = await Promise.race([acked.then(() => 'ok' as const), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        return done({
+          ok: false,
+          statusCode: null,
+          failureKind: 'timeout',
+          excerpt: `no PUBACK within ${deadline} ms`,
+        });
+      }
+      return done({ ok: true, statusCode: null, failureKind: null, excerpt: 'PUBACK' });
+    } catch (error) {
+      return done({
+        ok: false,
+        statusCode: null,
+        failureKind: 'connection',
+        excerpt: (error as Error).message,
+      });
+    }
+  }
+
+  return {
+    send,
+    close() {
+      void client?.then((c) => c.end(true));
+      client = null;
+    },
+  };
+}
+
+export interface SubscribeTopicOptions extends TopicOptions {
+  /**
+   * A stable id makes a persistent session (clean: false): messages published while this subscriber is
+   * away are kept by the broker and delivered on reconnect. Default: a random id (clean session).
+   */
+  clientId?: string;
+  /** Each arrival is recorded as an exchange of kind `topic` (the console draws it). */
+  recorder?: ArrivalRecorder;
+  /** The recorder's name for this subscriber (the arrow's head); default the client id. */
+  name?: string;
+}
+
+export interface TopicSubscription {
+  readonly clientId: string;
+  /** Leaves the session on the broker (a persistent one keeps collecting messages). */
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes to `topic:NAME` (QoS 1). The broker gets its PUBACK only after `handler` has returned,
+ * so a subscriber that crashes mid-message gets it again on reconnect (persistent sessions).
+ */
+export async function subscribeTopic(
+  name: string,
+  handler: (event: CloudEvent) => unknown,
+  options: SubscribeTopicOptions = {},
+): Promise<TopicSubscription> {
+  const parsed = parseCallbackTarget(`topic:${name}`);
+  if (!parsed.ok) throw new TypeError(parsed.reason);
+  const url = await brokerUrl(options);
+  const persistent = options.clientId !== undefined;
+  const clientId = options.clientId ?? `hooklab-sub-${randomBytes(6).toString('hex')}`;
+  const client = mqtt.connect(url, {
+    clientId,
+    protocolVersion: 4,
+    clean: !persistent,
+    reconnectPeriod: 300,
+    resubscribe: true,
+  });
+  client.handleMessage = (packet, done) => {
+    const started = performance.now();
+    const event = parseCloudEvent(packet.payload as Buffer);
+    if (!event) return done();
+    Promise.resolve()
+      .then(() => handler(event))
+      .then(
+        () => {
+          recordArrival(options.recorder, 'topic', `topic:${name}`, event, options.name ?? clientId, started);
+          done();
+        },
+        (error: unknown) => {
+          recordArrival(
+            options.recorder,
+            'topic',
+            `topic:${name}`,
+            event,
+            options.name ?? clientId,
+            started,
+            error,
+          );
+          done();
+        },
+      );
+  };
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`MQTT broker ${url} unreachable`)), 10_000);
+    client.once('connect', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+  await client.subscribeAsync(mqttTopicOf(name), { qos: 1 });
+  return {
+    clientId,
+    close: () => client.endAsync(true),
+  };
+}
