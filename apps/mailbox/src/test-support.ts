@@ -3,9 +3,13 @@
 import { connect, type Socket } from 'node:net';
 import { ExchangeRecorder } from '@hooklab/service';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
 import { mailboxConfigSchema } from './config.ts';
-import { createMailboxContext, type MailboxContext } from './context.ts';
+import { createMailboxContext, type MailboxContext, receiveDepsOf } from './context.ts';
 import { openMailboxDatabase } from './db/index.ts';
+import { listMessages } from './domain/messages.ts';
+import { receiveMessage } from './domain/receive.ts';
 import { type RunningMailbox, start } from './main.ts';
 
 export const DEV_TOKEN = 'mailbox-test-dev-token-0123456789';
@@ -103,4 +107,17 @@ export class SmtpDialogue {
   close(): void {
     this.socket.end('QUIT\r\n');
   }
+}
+
+/** A raw RFC 5322 message built by nodemailer's composer (what its SMTP transport would send). */
+export async function compose(mail: Mail.Options): Promise<Buffer> {
+  return new MailComposer({ from: 'shop@hooklab.test', to: 'ada@example.test', ...mail }).compile().build();
+}
+
+/** Stores a message as if it came in over SMTP (parse, store, record), without a socket. */
+export async function deliver(ctx: MailboxContext, mail: Mail.Options = {}): Promise<string> {
+  const raw = await compose(mail);
+  const to = [mail.to ?? 'ada@example.test'].flat().map(String);
+  await receiveMessage(receiveDepsOf(ctx), raw, { from: 'shop@hooklab.test', to });
+  return listMessages(ctx.db, { limit: 1 }).data[0]!.id;
 }

@@ -60,10 +60,13 @@ export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<Par
   } catch {
     throw new MessageRejected(554, '5.6.0 Message could not be parsed');
   }
-  const headers: [string, string][] = parsed.headerLines.map((h) => {
-    const colon = h.line.indexOf(':');
-    return [h.key.toLowerCase(), unfold(colon >= 0 ? h.line.slice(colon + 1) : '')];
-  });
+  // mailparser reports a body line where headers should be as a header with no name.
+  const headers: [string, string][] = parsed.headerLines
+    .filter((h) => h.key !== '' && h.line.includes(':'))
+    .map((h) => {
+      const colon = h.line.indexOf(':');
+      return [h.key.toLowerCase(), unfold(colon >= 0 ? h.line.slice(colon + 1) : '')];
+    });
   if (headers.length === 0)
     throw new MessageRejected(554, '5.6.0 Message could not be parsed: it has no header fields');
   const header = (name: string) => headers.find(([k]) => k === name)?.[1] ?? null;
