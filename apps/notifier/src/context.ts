@@ -1,29 +1,95 @@
+import { createJobRunner, type JobRunner, type SqliteClient } from '@hooklab/db';
 import type { ExchangeRecorder, FetchLike, Logger } from '@hooklab/service';
+import { type Clock, createSqliteInbox, type SqliteInbox, systemClock } from '@hooklab/webhooks';
+import type { WebClient } from '@slack/web-api';
+import type Stripe from 'stripe';
+import { createStripeClient } from './clients/payments.ts';
+import { createShopClient, type ShopClient } from './clients/shop.ts';
+import { createSlackClient } from './clients/slack.ts';
 import type { NotifierConfig } from './config.ts';
+import type { NotifierDb } from './db/index.ts';
+import { POST_JOB, postJob } from './domain/notifications.ts';
 
-/** Time as the app sees it; the delivery engine's `Clock` (@hooklab/webhooks) fits, so tests can move it. */
-export interface Clock {
-  now(): number;
+/** The secrets each sender signs with right now (fixed by env, or learnt when registering). */
+export interface SenderSecrets {
+  stripe(): string[];
+  shop(): string[];
+  slack(): string[];
 }
 
-/** notifier's one deps container: everything createApp and the domain need, built by main.ts or a test. */
+/** notifier's one deps container: everything createApp, the bot and the jobs need, built by main.ts or a test. */
 export interface NotifierContext {
   config: NotifierConfig;
+  db: NotifierDb;
+  sqlite: SqliteClient;
   clock: Clock;
-  recorder: ExchangeRecorder;
+  recorder?: ExchangeRecorder | undefined;
+  logger?: Logger | undefined;
   /** For calls to other services' APIs: traced and recorded (clients/ uses it). */
   fetch: FetchLike;
-  logger?: Logger;
-  // With a database (see src/db/README.md): db, sqlite; with webhooks to send: outbox.
+  /** Webhook ids already taken in, per sender (the engine's sqlite inbox on our `webhook_inbox` table). */
+  inbox: SqliteInbox;
+  /** Durable `post` jobs (not started: main.ts or a test starts it). */
+  jobs: JobRunner;
+  slack: WebClient;
+  stripe: Stripe;
+  shop: ShopClient;
+  secrets: SenderSecrets;
+  /** Where providers reach us, without a trailing slash (known only after listening with PORT=0). */
+  publicUrl: () => string;
 }
 
-/** Builds the context; what is not given gets its real default (the system clock, plain fetch). */
-export function createNotifierContext(
-  deps: Pick<NotifierContext, 'config' | 'recorder'> & Partial<NotifierContext>,
-): NotifierContext {
-  return {
-    clock: { now: () => Date.now() },
-    fetch: globalThis.fetch,
-    ...deps,
+export interface NotifierContextInput {
+  config: NotifierConfig;
+  db: NotifierDb;
+  sqlite: SqliteClient;
+  clock?: Clock | undefined;
+  recorder?: ExchangeRecorder | undefined;
+  logger?: Logger | undefined;
+  fetch?: FetchLike | undefined;
+  slack?: WebClient | undefined;
+  stripe?: Stripe | undefined;
+  secrets?: Partial<SenderSecrets> | undefined;
+  publicUrl?: (() => string) | undefined;
+}
+
+/** Builds the context on an open, migrated database; what is not given gets its real default. */
+export function createNotifierContext(input: NotifierContextInput): NotifierContext {
+  const { config } = input;
+  const clock = input.clock ?? systemClock;
+  const fetch = input.fetch ?? globalThis.fetch;
+  const slack =
+    input.slack ??
+    createSlackClient({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.slackApiUrl, fetch });
+  const ctx: NotifierContext = {
+    config,
+    db: input.db,
+    sqlite: input.sqlite,
+    clock,
+    recorder: input.recorder,
+    logger: input.logger,
+    fetch,
+    inbox: createSqliteInbox(input.sqlite, { create: false }),
+    slack,
+    stripe:
+      input.stripe ??
+      createStripeClient({ secretKey: config.STRIPE_SECRET_KEY, paymentsUrl: config.paymentsUrl, fetch }),
+    shop: createShopClient({ shopUrl: () => config.shopUrl, adminKey: config.SHOP_ADMIN_KEY, fetch }),
+    secrets: {
+      stripe:
+        input.secrets?.stripe ?? (() => (config.STRIPE_WEBHOOK_SECRET ? [config.STRIPE_WEBHOOK_SECRET] : [])),
+      shop: input.secrets?.shop ?? (() => (config.SHOP_WEBHOOK_SECRET ? [config.SHOP_WEBHOOK_SECRET] : [])),
+      slack: input.secrets?.slack ?? (() => [config.SLACK_SIGNING_SECRET]),
+    },
+    publicUrl: input.publicUrl ?? (() => config.publicUrl ?? 'http://localhost:3005'),
+    jobs: undefined as unknown as JobRunner,
   };
+  ctx.jobs = createJobRunner({
+    sqlite: input.sqlite,
+    clock,
+    handlers: { [POST_JOB]: postJob(ctx) },
+    logger: input.logger,
+    retryMs: 500,
+  });
+  return ctx;
 }

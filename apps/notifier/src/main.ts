@@ -1,8 +1,10 @@
+import { databaseFileFor } from '@hooklab/db';
 import {
   createLogger,
   createTracedFetch,
   ExchangeRecorder,
   httpTimeoutsOf,
+  isMemoryDataDir,
   portOf,
   type RunningApp,
   type StartApp,
@@ -11,21 +13,56 @@ import {
   serviceUrls,
 } from '@hooklab/service';
 import { createApp } from './app.ts';
+import {
+  ensureShopEndpoint,
+  ensureStripeEndpoint,
+  type Registered,
+  registerInBackground,
+  SHOP_KEY,
+  STRIPE_KEY,
+  stored,
+} from './clients/registration.ts';
+import { ensureSlackApp } from './clients/slack-app.ts';
 import { loadNotifierConfig } from './config.ts';
 import { createNotifierContext } from './context.ts';
+import { openNotifierDatabase } from './db/index.ts';
 
-/** Starts notifier: config → (db + migrations) → context → (workers) → serve. */
+/** Starts notifier: config → db (+ migrations) → context → serve → post jobs → registration in the background. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadNotifierConfig(env);
   const logger = createLogger('notifier', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('notifier');
   const nameOf = serviceNamer(serviceUrls(env));
+  const {
+    db,
+    sqlite,
+    close: closeDb,
+  } = openNotifierDatabase(
+    isMemoryDataDir(config.DATA_DIR) ? ':memory:' : databaseFileFor('notifier', config.DATA_DIR),
+  );
+  let boundUrl = '';
+  const publicUrl = () => (config.publicUrl ?? boundUrl).replace(/\/+$/, '');
+  const endpointUrl = (path: string) => `${publicUrl()}${path}`;
+
+  // Secrets learnt by registering; a secret from env wins and skips that registration.
+  const learnt: { stripe?: string; shop?: string; slack?: string } = {};
   const ctx = createNotifierContext({
     config,
+    db,
+    sqlite,
     recorder,
     logger,
+    publicUrl,
     fetch: createTracedFetch({ from: 'notifier', recorder, nameOf: (url) => nameOf(url) }),
+    secrets: {
+      stripe: () => [config.STRIPE_WEBHOOK_SECRET ?? learnt.stripe].filter((s): s is string => Boolean(s)),
+      shop: () => [config.SHOP_WEBHOOK_SECRET ?? learnt.shop].filter((s): s is string => Boolean(s)),
+      slack: () => [
+        ...new Set([config.SLACK_SIGNING_SECRET, learnt.slack].filter((s): s is string => Boolean(s))),
+      ],
+    },
   });
+  const registrations: { stop(): void }[] = [];
   const server = await serve({
     app: createApp(ctx),
     port: portOf('notifier', env),
@@ -33,8 +70,67 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
-    // Stop workers, drain the outbox, close the db — in that order — once they exist.
-    onShutdown: [],
+    onShutdown: [
+      () => {
+        for (const r of registrations) r.stop();
+      },
+      () => ctx.jobs.stop(),
+      () => closeDb(),
+    ],
   });
+  boundUrl = server.url;
+  ctx.jobs.start();
+
+  const register = <T extends { id: string }>(
+    what: string,
+    attempt: () => Promise<T>,
+    onRegistered: (r: T) => void,
+  ) =>
+    registrations.push(
+      registerInBackground({
+        what,
+        attempt,
+        logger,
+        initialDelayMs: config.NOTIFIER_REGISTER_RETRY_MS,
+        onRegistered: (r) => {
+          onRegistered(r);
+          logger.info({ id: r.id }, `${what} registered`);
+        },
+      }),
+    );
+  // Providers call the URL they were given: a stored endpoint for this URL is good from the first request.
+  const usable = (key: string, path: string) => {
+    const s = stored(db, key);
+    return s?.url === endpointUrl(path) ? s.secret : undefined;
+  };
+  if (!config.STRIPE_WEBHOOK_SECRET) {
+    learnt.stripe = usable(STRIPE_KEY, '/webhooks/payments');
+    register(
+      'the Stripe webhook endpoint with payments',
+      () => ensureStripeEndpoint({ stripe: ctx.stripe, db, url: endpointUrl('/webhooks/payments'), logger }),
+      (r: Registered) => {
+        learnt.stripe = r.secret;
+      },
+    );
+  }
+  if (!config.SHOP_WEBHOOK_SECRET) {
+    learnt.shop = usable(SHOP_KEY, '/webhooks/shop');
+    register(
+      'the order events endpoint with the shop',
+      () => ensureShopEndpoint({ shop: ctx.shop, db, url: endpointUrl('/webhooks/shop'), logger }),
+      (r: Registered) => {
+        learnt.shop = r.secret;
+      },
+    );
+  }
+  if (config.SLACK_REGISTER_APP) {
+    register(
+      'the Slack app with apps/slack',
+      () => ensureSlackApp({ config, fetch: ctx.fetch, baseUrl: publicUrl() }),
+      (r) => {
+        if (r.signingSecret) learnt.slack = r.signingSecret;
+      },
+    );
+  }
   return { name: 'notifier', url: server.url, port: server.port, recorder, close: server.close };
 };
