@@ -74,6 +74,23 @@ export const EXERCISES: Exercise[] = [
     seam: { app: 'logistics', where: '`pnpm workshop run 05`: your client asks logistics for a quote' },
     suite: suiteOf(() => import('./05-async-request-reply/checks.ts')),
   },
+  {
+    id: '06',
+    slug: '06-transactional-outbox',
+    title: 'The outbox: order.created in the same transaction as the order',
+    module: 'place-order.ts',
+    firstLesson: 'the order ord_1 committed but its order.created is nowhere',
+    suite: suiteOf(() => import('./06-transactional-outbox/checks.ts')),
+  },
+  {
+    id: '07',
+    slug: '07-retry-policy',
+    title: 'A retry policy: backoff, bounded jitter, Retry-After, give up',
+    module: 'retry-policy.ts',
+    firstLesson: 'after failures 1, 2, 3, 4 the waits double',
+    seam: { app: 'payments', where: "the delivery engine's retry decision for Stripe events" },
+    suite: suiteOf(() => import('./07-retry-policy/checks.ts')),
+  },
 ];
 
 export function exerciseOf(id: string): Exercise | undefined {
