@@ -82,11 +82,13 @@ export interface Received {
   body: string;
 }
 
-type Answer = (req: Received) => { status: number; body?: string } | undefined;
+type Reply = { status: number; body?: string } | undefined;
+type Answer = (req: Received) => Reply | Promise<Reply>;
 
 /**
  * A subscriber on a loopback port: records every request and answers verifications by echoing the
- * challenge (unless `answer` says otherwise) and distributions with 204. `next(pred)` waits for a request.
+ * challenge (unless `answer` says otherwise, possibly later) and distributions with 204. `next(pred)` waits
+ * for a request to arrive (before it is answered).
  */
 export async function startSubscriber(answer?: Answer) {
   const seen: Received[] = [];
@@ -95,7 +97,7 @@ export async function startSubscriber(answer?: Answer) {
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const r: Received = {
         method: req.method ?? '',
         url: new URL(req.url ?? '/', 'http://127.0.0.1'),
@@ -103,7 +105,11 @@ export async function startSubscriber(answer?: Answer) {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       seen.push(r);
-      const custom = answerFn?.(r);
+      for (const w of waiters.splice(0)) {
+        if (w.pred(r)) w.resolve(r);
+        else waiters.push(w);
+      }
+      const custom = await answerFn?.(r);
       if (custom) {
         res.writeHead(custom.status, { 'content-type': 'text/plain' }).end(custom.body ?? '');
       } else if (r.method === 'GET') {
@@ -112,10 +118,6 @@ export async function startSubscriber(answer?: Answer) {
           .end(r.url.searchParams.get('hub.challenge') ?? '');
       } else {
         res.writeHead(204).end();
-      }
-      for (const w of waiters.splice(0)) {
-        if (w.pred(r)) w.resolve(r);
-        else waiters.push(w);
       }
     });
   });

@@ -13,6 +13,8 @@ export function lastDeliveryRecorder(ctx: HubContext): (e: AttemptEvent) => void
     queued = false;
     const rows = [...pending];
     pending.clear();
+    // Bookkeeping only: an attempt that lands after shutdown closed the database is not recorded.
+    if (!ctx.sqlite.open) return;
     ctx.sqlite.transaction(() => {
       for (const [id, d] of rows) {
         ctx.db
