@@ -14,16 +14,19 @@ import { createApp } from './app.ts';
 import { loadTickerConfig } from './config.ts';
 import { createTickerContext } from './context.ts';
 
-/** Starts ticker: config → (db + migrations) → context → (workers) → serve. */
+/** Starts ticker: config → context (the market, the hub pinger) → serve → the prices start moving. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadTickerConfig(env);
   const logger = createLogger('ticker', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('ticker');
-  const nameOf = serviceNamer(serviceUrls(env));
+  const urls = serviceUrls(env);
+  const nameOf = serviceNamer(urls);
   const ctx = createTickerContext({
     config,
     recorder,
     logger,
+    publicUrl: urls.ticker,
+    hubUrl: `${urls.hub}/`,
     fetch: createTracedFetch({ from: 'ticker', recorder, nameOf: (url) => nameOf(url) }),
   });
   const server = await serve({
@@ -33,8 +36,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
-    // Stop workers, drain the outbox, close the db — in that order — once they exist.
-    onShutdown: [],
+    // Stop the prices, then let the pings on their way finish.
+    onShutdown: [async () => ctx.market.stop(), () => ctx.pinger.drain()],
   });
+  ctx.market.start();
   return { name: 'ticker', url: server.url, port: server.port, recorder, close: server.close };
 };

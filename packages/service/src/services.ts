@@ -74,4 +74,5 @@ export const SERVICE_ENTRIES: Partial<Record<ServiceName, ServiceEntry>> = {
   shop: { path: '/', what: 'buy a dress: card 4242 4242 4242 4242, any future date, any CVC' },
   payments: { path: '/dashboard', what: 'payments, events and every webhook attempt' },
   logistics: { path: '/', what: 'its API; shipments start when an order is paid' },
+  ticker: { path: '/', what: 'stock prices on a random walk; each change pings the WebSub hub' },
 };
