@@ -164,7 +164,7 @@ export function listMessages(
     for (const word of q.q.trim().split(/\s+/).filter(Boolean)) {
       const fields: SQLWrapper[] = [
         messages.subject,
-        sql`coalesce(${messages.from}, '')`,
+        sql`coalesce(json_extract(${messages.from}, '$.name') || ' ' || json_extract(${messages.from}, '$.address'), '')`,
         messages.recipients,
         sql`coalesce(${messages.text}, '')`,
       ];
