@@ -50,11 +50,15 @@ export interface SlackCall {
  */
 export async function startSlackApiRecorder() {
   const calls: SlackCall[] = [];
-  const state = { down: false, n: 0 };
+  const state = { down: false, n: 0, refused: 0 };
   const waiters: (() => void)[] = [];
   const app = new Hono();
   app.post('/api/:method', async (c) => {
-    if (state.down) return c.text('upstream down', 503);
+    if (state.down) {
+      state.refused += 1;
+      for (const w of waiters.splice(0)) w();
+      return c.text('upstream down', 503);
+    }
     const method = c.req.param('method');
     const type = c.req.header('content-type') ?? '';
     const raw = await c.req.text();
@@ -112,6 +116,17 @@ export async function startSlackApiRecorder() {
     apiUrl: `${server.url}/api/`,
     calls,
     state,
+    /** Resolves once `cond()` holds (checked whenever a request arrives). */
+    async until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
     /** Resolves once a call matching `pred` has arrived. */
     async waitFor(pred: (call: SlackCall) => boolean, timeoutMs = 5000): Promise<SlackCall> {
       const deadline = Date.now() + timeoutMs;
