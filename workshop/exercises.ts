@@ -91,6 +91,15 @@ export const EXERCISES: Exercise[] = [
     seam: { app: 'payments', where: "the delivery engine's retry decision for Stripe events" },
     suite: suiteOf(() => import('./07-retry-policy/checks.ts')),
   },
+  {
+    id: '08',
+    slug: '08-refuse-internal-urls',
+    title: 'Refuse internal callback URLs (SSRF), however spelt',
+    module: 'callback-url.ts',
+    firstLesson: 'http://0x7f.0.0.1/ was accepted: it is 127.0.0.1 spelled in hex',
+    seam: { app: 'logistics', where: 'callback_url / notify_url of a registration (shipments, quotes, manifests)' },
+    suite: suiteOf(() => import('./08-refuse-internal-urls/checks.ts')),
+  },
 ];
 
 export function exerciseOf(id: string): Exercise | undefined {
