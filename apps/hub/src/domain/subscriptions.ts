@@ -1,7 +1,7 @@
 // Subscriptions and verification of intent (WebSub §5.3): a request becomes an intent, a job asks the
 // subscriber, and only a confirmed intent changes the subscription. Job steps here; no HTTP framework.
 import { createHash, randomBytes } from 'node:crypto';
-import { guardedFetch, type HubAlgorithm, type SigningScheme } from '@hooklab/webhooks';
+import { guardedFetch, type HubAlgorithm, hubSigningScheme, type SigningScheme } from '@hooklab/webhooks';
 import { and, asc, eq, gt, lte, min, sql } from 'drizzle-orm';
 import type { HubContext } from '../context.ts';
 import { intents, type Subscription, subscriptions, verifications } from '../db/schema.ts';
@@ -21,7 +21,7 @@ const intentIdOf = (callback: string, topic: string) => `int_${digest(callback, 
 
 /** The signing scheme of the outbox for a subscription (`hub-sha256`…), `none` without a secret. */
 export function signingSchemeOf(sub: { secret: string | null; algorithm: HubAlgorithm }): SigningScheme {
-  return sub.secret ? (`hub-${sub.algorithm}` as SigningScheme) : 'none';
+  return sub.secret ? hubSigningScheme(sub.algorithm) : 'none';
 }
 
 /**

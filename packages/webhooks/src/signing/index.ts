@@ -14,6 +14,7 @@ export {
   verifyHub,
 } from './hub.ts';
 export {
+  hubSigningScheme,
   isSigningScheme,
   SIGNING_SCHEMES,
   type Signer,

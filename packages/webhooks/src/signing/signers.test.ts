@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WebhookVerificationError } from './errors.ts';
-import { isSigningScheme, SIGNING_SCHEMES, signers } from './signers.ts';
+import { hubSigningScheme, isSigningScheme, SIGNING_SCHEMES, signers } from './signers.ts';
 
 const T = 1_700_000_000;
 const STANDARD_SECRET = 'whsec_' + Buffer.from('registry secret, thirty-two bytes').toString('base64');
@@ -47,6 +48,22 @@ describe('signers registry', () => {
     expect(
       signers['hub-sha512'].sign({ id: 'm', timestampSec: T, body: 'x', secrets: ['s'] })['X-Hub-Signature'],
     ).toMatch(/^sha512=[0-9a-f]{128}$/);
+  });
+
+  it('hubSigningScheme names the outbox scheme per algorithm, sha256 by default, and refuses others', () => {
+    expect(hubSigningScheme()).toBe('hub-sha256');
+    for (const algorithm of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+      const headers = signers[hubSigningScheme(algorithm)].sign({
+        id: 'm',
+        timestampSec: T,
+        body: 'b',
+        secrets: ['s'],
+      });
+      expect(headers['X-Hub-Signature']).toBe(
+        `${algorithm}=${createHmac(algorithm, 's').update('b').digest('hex')}`,
+      );
+    }
+    expect(() => hubSigningScheme('md5' as never)).toThrow(/unsupported/);
   });
 
   it('recognises scheme names', () => {

@@ -127,6 +127,17 @@ export const signers: Readonly<Record<SigningScheme, Signer>> = {
   },
 };
 
+/**
+ * The outbox scheme for WebSub's `X-Hub-Signature` with this algorithm (`hub-sha256` by default): the
+ * algorithm travels in the scheme name, so a message's `signing` stays `{ scheme, secrets }`.
+ */
+export function hubSigningScheme(algorithm: HubAlgorithm = 'sha256'): SigningScheme {
+  const scheme = `hub-${algorithm}`;
+  if (!isSigningScheme(scheme))
+    throw new TypeError(`unsupported X-Hub-Signature algorithm ${String(algorithm)}`);
+  return scheme;
+}
+
 /** True when `value` names a scheme in `signers`. */
 export function isSigningScheme(value: unknown): value is SigningScheme {
   return typeof value === 'string' && (SIGNING_SCHEMES as readonly string[]).includes(value);
