@@ -75,4 +75,5 @@ export const SERVICE_ENTRIES: Partial<Record<ServiceName, ServiceEntry>> = {
   payments: { path: '/dashboard', what: 'payments, events and every webhook attempt' },
   logistics: { path: '/', what: 'its API; shipments start when an order is paid' },
   ticker: { path: '/', what: 'stock prices on a random walk; each change pings the WebSub hub' },
+  mailbox: { path: '/', what: 'every e-mail the apps sent (SMTP 2525): inbox, HTML, text, headers, raw' },
 };
