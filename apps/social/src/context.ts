@@ -13,8 +13,8 @@ import {
 import type { SocialConfig } from './config.ts';
 import type { SocialDb } from './db/index.ts';
 import { seed } from './db/seed.ts';
-import { createRulebook, type Rulebook } from './domain/rulebook.ts';
 import type { TimelinePost } from './domain/posts.ts';
+import { createRulebook, type Rulebook } from './domain/rulebook.ts';
 
 /** The SSRF check every URL social calls goes through (CRC GETs, deliveries). */
 export interface UrlGuard {

@@ -30,9 +30,11 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const recorder = new ExchangeRecorder('social');
   const nameOf = serviceNamer(serviceUrls(env));
   const memory = isMemoryDataDir(config.DATA_DIR);
-  const { db, sqlite, close: closeDb } = openSocialDatabase(
-    memory ? ':memory:' : databaseFileFor('social', config.DATA_DIR),
-  );
+  const {
+    db,
+    sqlite,
+    close: closeDb,
+  } = openSocialDatabase(memory ? ':memory:' : databaseFileFor('social', config.DATA_DIR));
   const ctx = createSocialContext({
     config,
     db,

@@ -46,7 +46,9 @@ export interface ReceivedDelivery {
  * A webhook receiver on 127.0.0.1:0 that answers the CRC with `secret` (or wrongly, when `crc` says so)
  * and records every POST with whether its `x-twitter-webhooks-signature` verified.
  */
-export async function startReceiver(opts: { secret?: string; crc?: 'right' | 'wrong' | 'status500'; status?: number } = {}) {
+export async function startReceiver(
+  opts: { secret?: string; crc?: 'right' | 'wrong' | 'status500'; status?: number } = {},
+) {
   const secret = opts.secret ?? CONSUMER_SECRET;
   const state = { crc: opts.crc ?? 'right', status: opts.status ?? 200, crcCalls: 0 };
   const received: ReceivedDelivery[] = [];

@@ -24,8 +24,26 @@ export function seed(sqlite: SqliteClient, config: SocialConfig, now: number): v
   );
   sqlite.transaction(() => {
     for (const u of SEED_USERS)
-      user.run(u.id, u.username, u.name, hashToken(`${config.SOCIAL_DEV_USER_TOKEN_PREFIX}${u.username}`), now);
-    app.run(DEV_APP_ID, 'Hooklab notifier', hashToken(config.SOCIAL_DEV_BEARER_TOKEN), config.SOCIAL_DEV_CONSUMER_SECRET, now);
-    app.run(OTHER_APP_ID, 'Other app (tenancy tests)', hashToken(config.SOCIAL_OTHER_BEARER_TOKEN), config.SOCIAL_OTHER_CONSUMER_SECRET, now);
+      user.run(
+        u.id,
+        u.username,
+        u.name,
+        hashToken(`${config.SOCIAL_DEV_USER_TOKEN_PREFIX}${u.username}`),
+        now,
+      );
+    app.run(
+      DEV_APP_ID,
+      'Hooklab notifier',
+      hashToken(config.SOCIAL_DEV_BEARER_TOKEN),
+      config.SOCIAL_DEV_CONSUMER_SECRET,
+      now,
+    );
+    app.run(
+      OTHER_APP_ID,
+      'Other app (tenancy tests)',
+      hashToken(config.SOCIAL_OTHER_BEARER_TOKEN),
+      config.SOCIAL_OTHER_CONSUMER_SECRET,
+      now,
+    );
   })();
 }

@@ -47,7 +47,12 @@ export function createPost(
   text: unknown,
 ): TimelinePost {
   if (typeof text !== 'string' || text.trim() === '') {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: 'text must be a non-empty string', param: 'text' });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'text must be a non-empty string',
+      param: 'text',
+    });
   }
   const length = [...text].length;
   if (length > ctx.config.SOCIAL_MAX_POST_CHARS) {
@@ -72,7 +77,14 @@ export function createPost(
     const id = Number(info.lastInsertRowid);
     const tag = ctx.sqlite.prepare('INSERT INTO post_hashtags (post_id, tag) VALUES (?, ?)');
     for (const h of features.hashtags) tag.run(id, h);
-    const stored: PostRow = { id, text, author_id: author.id, created_at: now, username: author.username, name: author.name };
+    const stored: PostRow = {
+      id,
+      text,
+      author_id: author.id,
+      created_at: now,
+      username: author.username,
+      name: author.name,
+    };
     const post = postData(stored);
     for (const [appId, matchingRules] of ctx.rules.match(features)) {
       const targets = webhooksOf
@@ -134,6 +146,8 @@ export function recentPosts(ctx: SocialContext, limit: number): TimelinePost[] {
 
 export function listUsers(ctx: SocialContext): { id: string; username: string; name: string }[] {
   return ctx.sqlite
-    .prepare<[], { id: string; username: string; name: string }>('SELECT id, username, name FROM users ORDER BY id')
+    .prepare<[], { id: string; username: string; name: string }>(
+      'SELECT id, username, name FROM users ORDER BY id',
+    )
     .all();
 }

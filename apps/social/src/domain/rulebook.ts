@@ -28,7 +28,8 @@ export function createRulebook(sqlite: SqliteClient): Rulebook {
     for (const r of load.all()) {
       const parsed = parseRule(r.value);
       // Stored rules were valid when added; a parser change that refuses one must not stop every post.
-      if (parsed.ok) compiled.push({ id: r.id, appId: r.app_id, value: r.value, tag: r.tag, node: parsed.node });
+      if (parsed.ok)
+        compiled.push({ id: r.id, appId: r.app_id, value: r.value, tag: r.tag, node: parsed.node });
     }
     return compiled;
   };

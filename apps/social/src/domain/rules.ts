@@ -89,7 +89,10 @@ function tokenize(value: string, errors: string[]): Token[] {
         errors.push(`Unterminated quoted phrase at position ${at + 1}`);
         return tokens;
       }
-      const words = (value.slice(i + 1, end).toLowerCase().match(WORDS) ?? []) as string[];
+      const words = (value
+        .slice(i + 1, end)
+        .toLowerCase()
+        .match(WORDS) ?? []) as string[];
       if (words.length === 0) errors.push(`Empty quoted phrase at position ${at + 1}`);
       tokens.push({ t: 'term', neg, node: { kind: 'phrase', words }, at });
       i = end + 1;
@@ -117,7 +120,9 @@ function tokenize(value: string, errors: string[]): Token[] {
       const op = raw.slice(0, colon).toLowerCase();
       const arg = raw.slice(colon + 1).replace(/^@/, '');
       if (!OPERATORS.has(op)) {
-        errors.push(`Reference to invalid operator '${op}'. Operator is not available in current product or product packaging`);
+        errors.push(
+          `Reference to invalid operator '${op}'. Operator is not available in current product or product packaging`,
+        );
         continue;
       }
       if (!WORD.test(arg)) {
@@ -142,7 +147,10 @@ export function parseRule(value: unknown): ParseResult {
     return { ok: false, errors: ['A rule value must be a non-empty string'] };
   }
   if (value.length > MAX_RULE_LENGTH) {
-    return { ok: false, errors: [`Rule length is ${value.length}; the limit is ${MAX_RULE_LENGTH} characters`] };
+    return {
+      ok: false,
+      errors: [`Rule length is ${value.length}; the limit is ${MAX_RULE_LENGTH} characters`],
+    };
   }
   const errors: string[] = [];
   const tokens = tokenize(value, errors);
@@ -187,12 +195,12 @@ export function parseRule(value: unknown): ParseResult {
         continue;
       }
       const inner = parseOr(depth + 1);
+      if (inner) nodes.push(tok.neg ? { kind: 'not', node: inner } : inner);
       if (tokens[pos]?.t !== 'close') {
         errors.push(`Unbalanced parentheses: the "(" at position ${tok.at + 1} is never closed`);
-        return null;
+        break;
       }
       pos++;
-      if (inner) nodes.push(tok.neg ? { kind: 'not', node: inner } : inner);
     }
     if (nodes.length === 0) return null;
     return nodes.length === 1 ? nodes[0]! : { kind: 'and', nodes };

@@ -47,7 +47,8 @@ export function addRules(ctx: SocialContext, appId: string, add: unknown, dryRun
     const value = (item as { value?: unknown } | null)?.value;
     const tag = (item as { tag?: unknown } | null)?.tag;
     const details: string[] = [];
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) details.push('Each rule must be an object {value, tag?}');
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      details.push('Each rule must be an object {value, tag?}');
     else {
       const parsed = parseRule(value);
       if (!parsed.ok) details.push(...parsed.errors);
@@ -55,13 +56,23 @@ export function addRules(ctx: SocialContext, appId: string, add: unknown, dryRun
         details.push(`tag must be a string of at most ${MAX_TAG} characters`);
     }
     if (details.length > 0) {
-      errors.push({ value: typeof value === 'string' ? value : null, details, title: 'UnprocessableEntity', type: INVALID_RULES });
+      errors.push({
+        value: typeof value === 'string' ? value : null,
+        details,
+        title: 'UnprocessableEntity',
+        type: INVALID_RULES,
+      });
       continue;
     }
     const v = value as string;
     const dupId = existing.get(v);
     if (dupId || seen.has(v)) {
-      errors.push({ value: v, ...(dupId ? { id: dupId } : {}), title: 'DuplicateRule', type: DUPLICATE_RULES });
+      errors.push({
+        value: v,
+        ...(dupId ? { id: dupId } : {}),
+        title: 'DuplicateRule',
+        type: DUPLICATE_RULES,
+      });
       continue;
     }
     seen.add(v);
@@ -83,14 +94,19 @@ export function addRules(ctx: SocialContext, appId: string, add: unknown, dryRun
       message: `${invalid} of ${add.length} rules could not be created; none were (rules are added all or nothing)`,
       extra: {
         errors,
-        meta: { sent, summary: { created: 0, not_created: add.length, valid: add.length - invalid, invalid } },
+        meta: {
+          sent,
+          summary: { created: 0, not_created: add.length, valid: add.length - invalid, invalid },
+        },
       },
     });
   }
   const now = ctx.clock.now();
   const created = accepted.map((r) => ({ id: numericId(), ...r }));
   if (!dryRun) {
-    const insert = ctx.sqlite.prepare('INSERT INTO rules (id, app_id, value, tag, created_at) VALUES (?, ?, ?, ?, ?)');
+    const insert = ctx.sqlite.prepare(
+      'INSERT INTO rules (id, app_id, value, tag, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
     ctx.sqlite.transaction(() => {
       for (const r of created) insert.run(r.id, appId, r.value, r.tag, now);
     })();
@@ -100,7 +116,12 @@ export function addRules(ctx: SocialContext, appId: string, add: unknown, dryRun
     data: created.map(view),
     meta: {
       sent,
-      summary: { created: dryRun ? 0 : created.length, not_created: dryRun ? created.length : 0, valid: created.length, invalid: 0 },
+      summary: {
+        created: dryRun ? 0 : created.length,
+        not_created: dryRun ? created.length : 0,
+        valid: created.length,
+        invalid: 0,
+      },
     },
   };
 }
@@ -131,7 +152,10 @@ export function deleteRules(ctx: SocialContext, appId: string, del: unknown) {
   ctx.rules.invalidate();
   const deleted = new Set(ids).size - missing.length;
   return {
-    meta: { sent: new Date(ctx.clock.now()).toISOString(), summary: { deleted, not_deleted: missing.length } },
+    meta: {
+      sent: new Date(ctx.clock.now()).toISOString(),
+      summary: { deleted, not_deleted: missing.length },
+    },
     ...(missing.length > 0
       ? {
           errors: missing.map((id) => ({

@@ -72,10 +72,15 @@ export async function runCrc(
       { check: ctx.guard.check, fetch: ctx.fetch },
     );
   } catch (err) {
-    if (err instanceof UnsafeUrlError) return { ok: false, reason: `the URL may not be called: ${err.message}` };
+    if (err instanceof UnsafeUrlError)
+      return { ok: false, reason: `the URL may not be called: ${err.message}` };
     const e = err as Error;
-    if (e.name === 'TimeoutError') return { ok: false, reason: `no answer within ${ctx.config.SOCIAL_CRC_TIMEOUT_MS} ms` };
-    return { ok: false, reason: `could not connect: ${(e.cause as Error | undefined)?.message ?? e.message}` };
+    if (e.name === 'TimeoutError')
+      return { ok: false, reason: `no answer within ${ctx.config.SOCIAL_CRC_TIMEOUT_MS} ms` };
+    return {
+      ok: false,
+      reason: `could not connect: ${(e.cause as Error | undefined)?.message ?? e.message}`,
+    };
   }
   if (res.status !== 200) {
     await res.body?.cancel();
@@ -98,7 +103,10 @@ export async function runCrc(
     verifyXCrcResponse({ crcToken, response: json, secrets: consumerSecret });
     return { ok: true };
   } catch (err) {
-    return { ok: false, reason: `${(err as Error).message} (expected sha256=base64(HMAC-SHA256(consumer secret, crc_token)))` };
+    return {
+      ok: false,
+      reason: `${(err as Error).message} (expected sha256=base64(HMAC-SHA256(consumer secret, crc_token)))`,
+    };
   }
 }
 
@@ -114,23 +122,53 @@ function crcFailed(url: string, reason: string): ApiError {
 
 async function assertUrl(ctx: SocialContext, url: unknown): Promise<string> {
   if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL) {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: `url must be a string of 1 to ${MAX_URL} characters`, param: 'url', extra: { value: url ?? null } });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: `url must be a string of 1 to ${MAX_URL} characters`,
+      param: 'url',
+      extra: { value: url ?? null },
+    });
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: 'url is not a valid absolute URL', param: 'url', extra: { value: url } });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'url is not a valid absolute URL',
+      param: 'url',
+      extra: { value: url },
+    });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: 'url must be http or https', param: 'url', extra: { value: url } });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'url must be http or https',
+      param: 'url',
+      extra: { value: url },
+    });
   }
   if (parsed.username || parsed.password || parsed.hash) {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: 'url may not carry credentials or a #fragment', param: 'url', extra: { value: url } });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'url may not carry credentials or a #fragment',
+      param: 'url',
+      extra: { value: url },
+    });
   }
   const verdict = await ctx.guard.check(url);
   if (!verdict.ok) {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: `url may not be used: ${verdict.reason}`, param: 'url', extra: { value: url } });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: `url may not be used: ${verdict.reason}`,
+      param: 'url',
+      extra: { value: url },
+    });
   }
   return url;
 }
@@ -179,7 +217,15 @@ export function registerWebhook(
     const crc = await runCrc(ctx, checked, app.consumerSecret);
     if (!crc.ok) throw crcFailed(checked, crc.reason);
     const now = ctx.clock.now();
-    const row: WebhookRow = { id: numericId(), app_id: app.id, url: checked, valid: 1, last_crc_error: null, last_crc_at: now, created_at: now };
+    const row: WebhookRow = {
+      id: numericId(),
+      app_id: app.id,
+      url: checked,
+      valid: 1,
+      last_crc_error: null,
+      last_crc_at: now,
+      created_at: now,
+    };
     ctx.sqlite
       .prepare(
         `INSERT INTO webhooks (id, app_id, url, valid, last_crc_error, last_crc_at, created_at)
@@ -187,13 +233,21 @@ export function registerWebhook(
       )
       .run(row);
     return webhookView(row);
-  })().catch((err: unknown) => {
-    // Another process registered the same URL during our CRC: the unique index keeps it one webhook.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      throw new ApiError({ status: 400, code: 'duplicate_url', message: 'This app already has a webhook for this URL', param: 'url', extra: { value: url } });
-    }
-    throw err;
-  }).finally(() => pending.delete(key));
+  })()
+    .catch((err: unknown) => {
+      // Another process registered the same URL during our CRC: the unique index keeps it one webhook.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ApiError({
+          status: 400,
+          code: 'duplicate_url',
+          message: 'This app already has a webhook for this URL',
+          param: 'url',
+          extra: { value: url },
+        });
+      }
+      throw err;
+    })
+    .finally(() => pending.delete(key));
   pending.set(key, work);
   return work;
 }
@@ -213,8 +267,15 @@ export async function revalidateWebhook(
     .prepare('UPDATE webhooks SET valid = ?, last_crc_error = ?, last_crc_at = ? WHERE id = ?')
     .run(crc.ok ? 1 : 0, reason, now, id).changes;
   if (changed === 0) return null;
-  if (row.valid === 1 && !crc.ok) ctx.logger?.warn({ webhookId: id, reason }, 'webhook failed its CRC re-check: no deliveries until it passes');
-  return { webhook: webhookView({ ...row, valid: crc.ok ? 1 : 0, last_crc_error: reason, last_crc_at: now }), reason };
+  if (row.valid === 1 && !crc.ok)
+    ctx.logger?.warn(
+      { webhookId: id, reason },
+      'webhook failed its CRC re-check: no deliveries until it passes',
+    );
+  return {
+    webhook: webhookView({ ...row, valid: crc.ok ? 1 : 0, last_crc_error: reason, last_crc_at: now }),
+    reason,
+  };
 }
 
 /** The periodic re-check: every webhook's CRC, one after another. Returns how many passed and failed. */
@@ -235,7 +296,8 @@ export async function recheckAll(ctx: SocialContext): Promise<{ passed: number; 
 }
 
 export async function deleteWebhook(ctx: SocialContext, appId: string, id: string): Promise<boolean> {
-  const deleted = ctx.sqlite.prepare('DELETE FROM webhooks WHERE app_id = ? AND id = ?').run(appId, id).changes > 0;
+  const deleted =
+    ctx.sqlite.prepare('DELETE FROM webhooks WHERE app_id = ? AND id = ?').run(appId, id).changes > 0;
   return deleted;
 }
 

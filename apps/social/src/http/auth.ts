@@ -35,9 +35,10 @@ const invalidToken = () =>
 
 /** App-only auth (X's OAuth 2.0 bearer token): rules, webhooks and search belong to the calling app. */
 export function requireApp(sqlite: SqliteClient): MiddlewareHandler<AppAuthEnv> {
-  const lookup = sqlite.prepare<[string], { id: string; name: string; consumer_secret: string; created_at: number }>(
-    'SELECT id, name, consumer_secret, created_at FROM client_apps WHERE bearer_hash = ?',
-  );
+  const lookup = sqlite.prepare<
+    [string],
+    { id: string; name: string; consumer_secret: string; created_at: number }
+  >('SELECT id, name, consumer_secret, created_at FROM client_apps WHERE bearer_hash = ?');
   return async (c, next) => {
     const row = lookup.get(hashToken(bearerOf(c.req.header('authorization'), 'app bearer')));
     if (!row) throw invalidToken();
@@ -60,7 +61,13 @@ export function requireUser(sqlite: SqliteClient): MiddlewareHandler<UserAuthEnv
   return async (c, next) => {
     const row = lookup.get(hashToken(bearerOf(c.req.header('authorization'), 'user')));
     if (!row) throw invalidToken();
-    c.set('user', { id: row.id, username: row.username, name: row.name, tokenHash: '', createdAt: row.created_at });
+    c.set('user', {
+      id: row.id,
+      username: row.username,
+      name: row.name,
+      tokenHash: '',
+      createdAt: row.created_at,
+    });
     await next();
   };
 }

@@ -7,7 +7,10 @@ const PROBLEMS: Record<string, { type: string; title: string }> = {
   forbidden: { type: 'https://api.x.com/2/problems/not-authorized-for-resource', title: 'Forbidden' },
   not_found: { type: 'https://api.x.com/2/problems/resource-not-found', title: 'Not Found Error' },
   invalid_rules: { type: 'https://api.x.com/2/problems/invalid-rules', title: 'Invalid Rules' },
-  crc_validation_failed: { type: 'https://api.x.com/2/problems/invalid-request', title: 'CRC Validation Failed' },
+  crc_validation_failed: {
+    type: 'https://api.x.com/2/problems/invalid-request',
+    title: 'CRC Validation Failed',
+  },
   duplicate_url: { type: 'https://api.x.com/2/problems/duplicate-url', title: 'Duplicate URL' },
   limit_exceeded: { type: 'https://api.x.com/2/problems/usage-capped', title: 'Usage Capped' },
   payload_too_large: { type: 'https://api.x.com/2/problems/invalid-request', title: 'Payload Too Large' },
@@ -30,7 +33,9 @@ export const renderXError: ErrorRenderer = (c, e) => {
     status: e.status,
     code: e.code,
   };
-  const errors = e.extra.errors ?? (e.param ? [{ parameters: { [e.param]: [e.extra.value ?? null] }, message: e.message }] : undefined);
+  const errors =
+    e.extra.errors ??
+    (e.param ? [{ parameters: { [e.param]: [e.extra.value ?? null] }, message: e.message }] : undefined);
   if (errors) body.errors = errors;
   for (const [k, v] of Object.entries(e.extra)) if (k !== 'errors' && k !== 'value') body[k] = v;
   return new Response(JSON.stringify(body), {
@@ -57,7 +62,17 @@ export function notFound(resource: string, id: string, param = 'id'): ApiError {
     message: `Could not find ${resource} with ${param}: [${id}].`,
     param,
     extra: {
-      errors: [{ value: id, detail: `Could not find ${resource} with ${param}: [${id}].`, resource_type: resource, parameter: param, resource_id: id, title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found' }],
+      errors: [
+        {
+          value: id,
+          detail: `Could not find ${resource} with ${param}: [${id}].`,
+          resource_type: resource,
+          parameter: param,
+          resource_id: id,
+          title: 'Not Found Error',
+          type: 'https://api.x.com/2/problems/resource-not-found',
+        },
+      ],
     },
   });
 }

@@ -16,16 +16,28 @@ export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
   }
   const text = await c.req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new ApiError({ status: 413, code: 'payload_too_large', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes` });
+    throw new ApiError({
+      status: 413,
+      code: 'payload_too_large',
+      message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: 'The request body is not valid JSON' });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'The request body is not valid JSON',
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ApiError({ status: 400, code: 'invalid_request', message: 'The request body must be a JSON object' });
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'The request body must be a JSON object',
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -65,7 +65,9 @@ export function TimelinePage(props: {
               </p>
             </form>
           ) : (
-            <p class="muted">Posting from this page is a dev-mode feature; use POST /2/tweets with a user token.</p>
+            <p class="muted">
+              Posting from this page is a dev-mode feature; use POST /2/tweets with a user token.
+            </p>
           )}
           <ul class="card" id="posts" style="list-style:none;padding-left:1rem">
             {props.posts.length === 0 ? (

@@ -18,7 +18,12 @@ export function ruleRoutes(ctx: SocialContext) {
     const body = await jsonObject(c);
     const dryRunRaw = c.req.query('dry_run');
     if (dryRunRaw !== undefined && dryRunRaw !== 'true' && dryRunRaw !== 'false') {
-      throw new ApiError({ status: 400, code: 'invalid_request', message: 'dry_run must be true or false', param: 'dry_run' });
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_request',
+        message: 'dry_run must be true or false',
+        param: 'dry_run',
+      });
     }
     const keys = Object.keys(body);
     if (keys.length !== 1 || (keys[0] !== 'add' && keys[0] !== 'delete')) {

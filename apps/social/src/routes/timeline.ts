@@ -22,10 +22,20 @@ export function timelineRoutes(ctx: SocialContext) {
   );
   app.post('/compose', devOnly(ctx.config), async (c) => {
     const form = await c.req.parseBody().catch(() => {
-      throw new ApiError({ status: 400, code: 'invalid_request', message: 'Send the form: username and text' });
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_request',
+        message: 'Send the form: username and text',
+      });
     });
     const user = listUsers(ctx).find((u) => u.username === form.username);
-    if (!user) throw new ApiError({ status: 400, code: 'invalid_request', message: 'Choose one of the listed users', param: 'username' });
+    if (!user)
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_request',
+        message: 'Choose one of the listed users',
+        param: 'username',
+      });
     createPost(ctx, user, form.text);
     return c.redirect('/', 303);
   });

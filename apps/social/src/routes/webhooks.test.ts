@@ -27,7 +27,12 @@ describe('POST /2/webhooks', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toEqual({
-      data: { id: expect.stringMatching(/^\d{19}$/), url: r.url, valid: true, created_at: expect.any(String) },
+      data: {
+        id: expect.stringMatching(/^\d{19}$/),
+        url: r.url,
+        valid: true,
+        created_at: expect.any(String),
+      },
     });
     expect(r.state.crcCalls).toBe(1);
     const list = await (await app.request('/2/webhooks', { headers: appAuth })).json();
@@ -37,18 +42,28 @@ describe('POST /2/webhooks', () => {
   it.each([
     ['a wrong response_token', 'wrong' as const, /does not match/],
     ['a 500', 'status500' as const, /answered 500/],
-  ])('refuses a webhook whose CRC answer is %s with a clear 400, and stores nothing', async (_, crc, reason) => {
-    const { app } = await setup();
-    const r = await receiver({ crc });
-    const res = await app.request('/2/webhooks', json({ url: r.url }));
-    expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    const body = await res.json();
-    expect(body).toMatchObject({ title: 'CRC Validation Failed', status: 400, code: 'crc_validation_failed' });
-    expect(body.detail).toMatch(reason);
-    expect(body.errors).toEqual([{ parameters: { url: [r.url] }, message: body.detail }]);
-    expect(await (await app.request('/2/webhooks', { headers: appAuth })).json()).toEqual({ data: [], meta: { result_count: 0 } });
-  });
+  ])(
+    'refuses a webhook whose CRC answer is %s with a clear 400, and stores nothing',
+    async (_, crc, reason) => {
+      const { app } = await setup();
+      const r = await receiver({ crc });
+      const res = await app.request('/2/webhooks', json({ url: r.url }));
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      const body = await res.json();
+      expect(body).toMatchObject({
+        title: 'CRC Validation Failed',
+        status: 400,
+        code: 'crc_validation_failed',
+      });
+      expect(body.detail).toMatch(reason);
+      expect(body.errors).toEqual([{ parameters: { url: [r.url] }, message: body.detail }]);
+      expect(await (await app.request('/2/webhooks', { headers: appAuth })).json()).toEqual({
+        data: [],
+        meta: { result_count: 0 },
+      });
+    },
+  );
 
   it('refuses a URL nobody answers, in X error style', async () => {
     const { app } = await setup();
@@ -62,7 +77,10 @@ describe('POST /2/webhooks', () => {
     const r = await receiver();
     const res = await app.request('/2/webhooks', json({ url: r.url }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'invalid_request', detail: expect.stringMatching(/may not be used/) });
+    expect(await res.json()).toMatchObject({
+      code: 'invalid_request',
+      detail: expect.stringMatching(/may not be used/),
+    });
     expect(r.state.crcCalls).toBe(0);
   });
 
@@ -77,12 +95,20 @@ describe('POST /2/webhooks', () => {
     const { app } = await setup();
     const res = await app.request('/2/webhooks', json(body));
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ title: 'Invalid Request', status: 400, detail: expect.stringMatching(detail) });
+    expect(await res.json()).toMatchObject({
+      title: 'Invalid Request',
+      status: 400,
+      detail: expect.stringMatching(detail),
+    });
   });
 
   it('refuses a body that is not JSON, and a missing or wrong bearer token', async () => {
     const { app } = await setup();
-    const notJson = await app.request('/2/webhooks', { method: 'POST', headers: { ...appAuth, 'content-type': 'application/json' }, body: '{' });
+    const notJson = await app.request('/2/webhooks', {
+      method: 'POST',
+      headers: { ...appAuth, 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).detail).toMatch(/not valid JSON/);
     const none = await app.request('/2/webhooks');
@@ -114,7 +140,9 @@ describe('POST /2/webhooks', () => {
     const { data } = await (await app.request('/2/webhooks', json({ url: r.url }))).json();
     const other = { authorization: `Bearer ${OTHER_BEARER}` };
     expect((await (await app.request('/2/webhooks', { headers: other })).json()).data).toEqual([]);
-    expect((await app.request(`/2/webhooks/${data.id}`, { method: 'DELETE', headers: other })).status).toBe(404);
+    expect((await app.request(`/2/webhooks/${data.id}`, { method: 'DELETE', headers: other })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -125,11 +153,16 @@ describe('PUT /2/webhooks/:id and the periodic re-check', () => {
     const { data } = await (await app.request('/2/webhooks', json({ url: r.url }))).json();
     r.state.crc = 'wrong';
     expect(await recheckAll(ctx)).toEqual({ passed: 0, failed: 1 });
-    expect((await (await app.request(`/2/webhooks/${data.id}`, { headers: appAuth })).json()).data.valid).toBe(false);
+    expect(
+      (await (await app.request(`/2/webhooks/${data.id}`, { headers: appAuth })).json()).data.valid,
+    ).toBe(false);
 
     const failing = await app.request(`/2/webhooks/${data.id}`, { method: 'PUT', headers: appAuth });
     expect(failing.status).toBe(400);
-    expect(await failing.json()).toMatchObject({ code: 'crc_validation_failed', detail: expect.stringMatching(/valid:false/) });
+    expect(await failing.json()).toMatchObject({
+      code: 'crc_validation_failed',
+      detail: expect.stringMatching(/valid:false/),
+    });
 
     r.state.crc = 'right';
     const ok = await app.request(`/2/webhooks/${data.id}`, { method: 'PUT', headers: appAuth });

@@ -1,7 +1,13 @@
 import { ApiError } from '@hooklab/service';
 import { Hono } from 'hono';
 import type { SocialContext } from '../context.ts';
-import { deleteWebhook, getWebhook, listWebhooks, registerWebhook, revalidateWebhook } from '../domain/webhooks.ts';
+import {
+  deleteWebhook,
+  getWebhook,
+  listWebhooks,
+  registerWebhook,
+  revalidateWebhook,
+} from '../domain/webhooks.ts';
 import { type AppAuthEnv, requireApp } from '../http/auth.ts';
 import { invalidParam, notFound } from '../http/errors.ts';
 import { jsonObject } from '../http/input.ts';
@@ -9,7 +15,12 @@ import { jsonObject } from '../http/input.ts';
 const WEBHOOK_ID = /^\d{1,19}$/;
 
 function idOf(raw: string): string {
-  if (!WEBHOOK_ID.test(raw)) throw invalidParam('webhook_id', `The \`webhook_id\` path parameter value [${raw}] is not a valid id`, raw);
+  if (!WEBHOOK_ID.test(raw))
+    throw invalidParam(
+      'webhook_id',
+      `The \`webhook_id\` path parameter value [${raw}] is not a valid id`,
+      raw,
+    );
   return raw;
 }
 

@@ -35,7 +35,9 @@ export function enqueuePostMatched(
   if (input.targets.length === 0) return;
   const body = JSON.stringify({
     data: input.post,
-    matching_rules: input.matchingRules.map((r) => (r.tag === null ? { id: r.id } : { id: r.id, tag: r.tag })),
+    matching_rules: input.matchingRules.map((r) =>
+      r.tag === null ? { id: r.id } : { id: r.id, tag: r.tag },
+    ),
   });
   outbox.enqueueMany(
     sqlite,
