@@ -36,6 +36,9 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
   });
+  // Errors surface on the commands (a failed attempt, a consumer's onError); the client's own reconnect
+  // events would otherwise be "unhandled error" noise.
+  redis.on('error', () => {});
   const blocking = new Map<string, Redis>();
   const groups = new Set<string>();
   let connecting: Promise<void> | null = null;
@@ -69,6 +72,7 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
     let client = blocking.get(consumer);
     if (!client) {
       client = new Redis(options.url, { maxRetriesPerRequest: 1 });
+      client.on('error', () => {});
       blocking.set(consumer, client);
     }
     return client;
@@ -98,7 +102,7 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
         'COUNT',
         o.max,
       )) as [string, Entry[]];
-      const live = claimed.filter((e) => e && e[1]);
+      const live = claimed.filter((e) => e?.[1]);
       if (live.length > 0) {
         const pipe = redis.pipeline();
         for (const [id] of live) pipe.xpending(k, GROUP, id, id, 1);

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
@@ -144,6 +144,8 @@ export async function startMosquitto(): Promise<ServiceProcess> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
+      // Run as root (CI), mosquitto would drop to user "mosquitto", which cannot write the temp dir.
+      `user ${userInfo().username}`,
       'persistence true',
       `persistence_location ${dir}/`,
       'autosave_interval 1',
