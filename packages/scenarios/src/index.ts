@@ -11,5 +11,6 @@ export type { S05Result } from './s05-async-request-reply.ts';
 export type { S06Result } from './s06-third-party.ts';
 export type { S07Result } from './s07-claim-check.ts';
 export type { S09Result } from './s09-delivery-guarantees.ts';
+export type { S10Result } from './s10-websub.ts';
 export * from './scenario.ts';
 export { shopAdminHeaders, shopReady } from './shop-client.ts';

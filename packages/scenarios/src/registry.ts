@@ -6,6 +6,7 @@ import { s05 } from './s05-async-request-reply.ts';
 import { s06 } from './s06-third-party.ts';
 import { s07 } from './s07-claim-check.ts';
 import { s09 } from './s09-delivery-guarantees.ts';
+import { s10 } from './s10-websub.ts';
 import type { Scenario, ScenarioId } from './scenario.ts';
 
 /** Every scenario that exists, by id. */
@@ -18,4 +19,5 @@ export const scenarios: Partial<Record<ScenarioId, Scenario>> = {
   S06: s06 as Scenario,
   S07: s07 as Scenario,
   S09: s09 as Scenario,
+  S10: s10 as Scenario,
 };

@@ -1,0 +1,48 @@
+// S10 and S11 on hub + ticker, in-process on free ports, as the console and the walkthrough run them.
+import {
+  createContext,
+  type S10Result,
+  type ScenarioContext,
+  type ScenarioId,
+  scenarios,
+} from '@hooklab/scenarios';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack(['hub', 'ticker'], { env: { TICKER_UPDATES_PER_SECOND: '4' } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function run<R>(id: ScenarioId, params: ScenarioContext['params'] = {}) {
+  const scenario = scenarios[id];
+  if (!scenario) throw new Error(`scenario ${id} is not registered`);
+  const ctx = createContext({ scenario: id, urls: stack.urls, params });
+  const result = (await scenario.run(ctx)) as R;
+  const steps = ctx.narration.flatMap((n) => (n.text.startsWith('step ') && n.step !== null ? [n.step] : []));
+  expect(steps).toEqual(scenario.steps.map((_, i) => i));
+  return { result, ctx };
+}
+
+describe('WebSub scenarios on hub + ticker', () => {
+  it('S10: discovery, 202, verification, a signed delivery, a renewal and a verified unsubscribe', async () => {
+    const { result } = await run<S10Result>('S10');
+    expect(result).toMatchObject({
+      topic: `${stack.urls.ticker}/topics/ACME`,
+      hub: `${stack.urls.hub}/`,
+      discoveredFrom: 'link-header',
+      delivery: { algorithm: 'sha256' },
+      forged: { ignored: 1 },
+      unsigned: { status: 401 },
+      hubSubscriptions: { before: 1, after: 0 },
+    });
+    expect(result.renewals).toBeGreaterThanOrEqual(1);
+    // Refused: the stray verification (and nothing the hub sent for what the subscriber asked for).
+    expect(result.verifications.refused).toBe(1);
+    expect(result.verifications.answered).toBeGreaterThanOrEqual(3);
+  });
+});
