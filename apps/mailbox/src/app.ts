@@ -1,4 +1,4 @@
-import { createServiceApp } from '@hooklab/service';
+import { createServiceApp, devOnly } from '@hooklab/service';
 import type { MailboxContext } from './context.ts';
 import { mailboxApiDocs } from './http/openapi.ts';
 import { inboxPages } from './pages/inbox.tsx';
@@ -17,6 +17,10 @@ export function createApp(ctx: MailboxContext) {
     apiPrefixes: ['/api/'],
   });
   mailboxApiDocs(ctx.config.MAILBOX_PAGE_LIMIT).mount(app);
+  // Mail holds people's addresses and words: read only in dev mode, from this machine or with the dev token.
+  const dev = devOnly(ctx.config);
+  for (const path of ['/', '/messages/*', '/api/v1/messages', '/api/v1/messages/*', '/api/v1/events'])
+    app.use(path, dev);
   app.route('/api/v1/info', infoRoutes(ctx));
   app.route('/api/v1/messages', messageRoutes(ctx));
   app.route('/api/v1/events', eventRoutes(ctx));

@@ -2,7 +2,7 @@ import { openApiProblems, undocumentedRoutes } from '@hooklab/service';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { mailboxApiDocs, mailboxRouteDocs } from './http/openapi.ts';
-import { deliver, testContext } from './test-support.ts';
+import { asDev, deliver, testContext } from './test-support.ts';
 
 // The inbox pages are HTML for people, documented in the README.
 const isPage = (_method: string, path: string) => !path.startsWith('/api/');
@@ -20,7 +20,7 @@ describe('the mailbox API docs', () => {
 
   it('describe what the answers really look like', async () => {
     const ctx = testContext();
-    const app = createApp(ctx);
+    const app = asDev(createApp(ctx));
     const id = await deliver(ctx, {
       subject: 'Docs',
       html: '<p>hi</p>',
@@ -34,16 +34,16 @@ describe('the mailbox API docs', () => {
       ['/api/v1/messages/:id', `/api/v1/messages/${id}`],
       ['/api/v1/info', '/api/v1/info'],
     ] as const) {
-      const body = await (await app.request(url)).json();
+      const body = await (await app(url)).json();
       expect(schemaOf(route).safeParse(body).error, route).toBeUndefined();
     }
   });
 
   it('are served at /openapi.json and /docs', async () => {
-    const app = createApp(testContext());
-    const json = await app.request('/openapi.json');
+    const app = asDev(createApp(testContext()));
+    const json = await app('/openapi.json');
     expect(((await json.json()) as { openapi: string }).openapi).toBe('3.1.0');
-    const page = await app.request('/docs');
+    const page = await app('/docs');
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<code>/api/v1/messages/{id}</code>');
   });

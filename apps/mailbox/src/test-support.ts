@@ -14,6 +14,15 @@ import { type RunningMailbox, start } from './main.ts';
 
 export const DEV_TOKEN = 'mailbox-test-dev-token-0123456789';
 
+/** `app.request` as a holder of the dev token (requests without a socket are not "from this machine"). */
+export function asDev(app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }) {
+  return (path: string, init: RequestInit = {}) =>
+    app.request(path, {
+      ...init,
+      headers: { 'x-hooklab-dev-token': DEV_TOKEN, ...(init.headers as Record<string, string>) },
+    });
+}
+
 /** A context for `app.request()` tests; `env` overrides the config (e.g. `{ HOOKLAB_DEV: '0' }`). */
 export function testContext(env: Record<string, string> = {}): MailboxContext {
   const config = mailboxConfigSchema.parse({

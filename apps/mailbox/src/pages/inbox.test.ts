@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import type { RunningMailbox } from '../main.ts';
-import { deliver, startTestMailbox, testContext, transportTo } from '../test-support.ts';
+import { asDev, deliver, startTestMailbox, testContext, transportTo } from '../test-support.ts';
 
 const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 const EVIL =
@@ -30,7 +30,7 @@ describe('the inbox pages', () => {
   it('list the messages, with a policy that lets only the page’s own nonce’d script run', async () => {
     const ctx = testContext();
     await deliver(ctx, { subject: 'Order <confirmed>', text: 'Linen dress' });
-    const res = await createApp(ctx).request('/', { headers: browser });
+    const res = await asDev(createApp(ctx))('/', { headers: browser });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('Order &lt;confirmed&gt;');
@@ -51,29 +51,28 @@ describe('the inbox pages', () => {
       html: '<p>Your parcel is <b>on its way</b>.</p>',
       headers: { 'X-Order': 'ord_42' },
     });
-    const app = createApp(ctx);
-    const tab = async (t: string) =>
-      (await app.request(`/messages/${id}?tab=${t}`, { headers: browser })).text();
+    const app = asDev(createApp(ctx));
+    const tab = async (t: string) => (await app(`/messages/${id}?tab=${t}`, { headers: browser })).text();
     expect(await tab('html')).toContain(`src="/messages/${id}/body"`);
     expect(await tab('text')).toContain('<pre>Your parcel is on its way.');
     expect(await tab('headers')).toMatch(/<th>x-order<\/th><td>ord_42<\/td>/);
     expect(await tab('raw')).toContain('Subject: Shipped');
-    const body = await app.request(`/messages/${id}/body`);
+    const body = await app(`/messages/${id}/body`);
     expect(await body.text()).toBe('<p>Your parcel is <b>on its way</b>.</p>');
   });
 
   it('never run a script in a message: sandboxed frame without allow-scripts, body served with script-free CSP', async () => {
     const ctx = testContext();
     const id = await deliver(ctx, { subject: 'Evil', html: EVIL });
-    const app = createApp(ctx);
-    const view = await (await app.request(`/messages/${id}`, { headers: browser })).text();
+    const app = asDev(createApp(ctx));
+    const view = await (await app(`/messages/${id}`, { headers: browser })).text();
     // The message's markup is not in the page itself, only behind the frame.
     expect(view).not.toContain('pwned');
     const frame = /<iframe([^>]*)>/.exec(view)?.[1] ?? '';
     expect(frame).toContain('sandbox=""');
     expect(frame).toContain(`src="/messages/${id}/body"`);
 
-    const body = await app.request(`/messages/${id}/body`);
+    const body = await app(`/messages/${id}/body`);
     expect(await body.text()).toContain('<script>parent.document.title="pwned"</script>');
     const csp = directives(body.headers.get('content-security-policy'));
     expect(csp.get('default-src')).toBe("'none'");
@@ -82,7 +81,7 @@ describe('the inbox pages', () => {
     expect(csp.get('sandbox')).toBe('');
     // Remote images are blocked by default, allowed only when asked for.
     expect(csp.get('img-src')).toBe('data:');
-    const remote = await app.request(`/messages/${id}/body?images=remote`);
+    const remote = await app(`/messages/${id}/body?images=remote`);
     expect(directives(remote.headers.get('content-security-policy')).get('img-src')).toBe(
       'data: https: http:',
     );
@@ -91,12 +90,12 @@ describe('the inbox pages', () => {
   });
 
   it('answer a browser with an HTML error page, an API client with problem+json', async () => {
-    const app = createApp(testContext());
-    const page = await app.request('/messages/msg_nope', { headers: browser });
+    const app = asDev(createApp(testContext()));
+    const page = await app('/messages/msg_nope', { headers: browser });
     expect(page.status).toBe(404);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('There is no message msg_nope in the mailbox.');
-    const api = await app.request('/messages/msg_nope');
+    const api = await app('/messages/msg_nope');
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toBe('application/problem+json');
   });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
-import { deliver, testContext } from '../test-support.ts';
+import { asDev, deliver, testContext } from '../test-support.ts';
 
 type Page = { total: number; has_more: boolean; data: { id: string; subject: string }[] };
 
 async function setup(env: Record<string, string> = {}) {
   const ctx = testContext(env);
-  const app = createApp(ctx);
+  const app = asDev(createApp(ctx));
   const get = async (path: string) => {
-    const res = await app.request(path);
+    const res = await app(path);
     return { res, body: (await res.json()) as Record<string, unknown> };
   };
   return { ctx, app, get };
@@ -55,14 +55,14 @@ describe('/api/v1/messages', () => {
     expect(String(one.body.text).trim()).toBe('Hi Ada');
     expect(one.body).toMatchObject({ id, subject: 'Hello', raw_url: `/api/v1/messages/${id}/raw` });
     expect(one.body.headers).toContainEqual({ name: 'x-order', value: 'ord_1' });
-    const raw = await app.request(`/api/v1/messages/${id}/raw`);
+    const raw = await app(`/api/v1/messages/${id}/raw`);
     expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await raw.text()).toMatch(/^X-Order: ord_1\r\n[\s\S]*Subject: Hello\r\n/);
 
-    expect((await app.request(`/api/v1/messages/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await app(`/api/v1/messages/${id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await get(`/api/v1/messages/${id}`)).res.status).toBe(404);
     expect((await get(`/api/v1/messages/${other}`)).res.status).toBe(200);
-    const all = await app.request('/api/v1/messages', { method: 'DELETE' });
+    const all = await app('/api/v1/messages', { method: 'DELETE' });
     expect(await all.json()).toEqual({ deleted: 1 });
     expect(((await get('/api/v1/messages')).body as unknown as Page).total).toBe(0);
   });
@@ -80,7 +80,7 @@ describe('/api/v1/messages', () => {
       ['GET', `/api/v1/messages?starting_after=msg_${'0'.repeat(24)}`, 400, 'unknown_cursor'],
     ];
     for (const [method, path, status, code] of cases) {
-      const res = await app.request(path, { method, headers: { accept: 'text/html' } });
+      const res = await app(path, { method, headers: { accept: 'text/html' } });
       expect(res.status, path).toBe(status);
       expect(res.headers.get('content-type'), path).toBe('application/problem+json');
       expect(await res.json(), path).toMatchObject({ status, code });
