@@ -1,10 +1,15 @@
+import { databaseFileFor } from '@hooklab/db';
 import {
+  appControl,
   createLogger,
   createTracedFetch,
+  dispatcherSender,
   ExchangeRecorder,
   httpTimeoutsOf,
+  isMemoryDataDir,
   portOf,
   type RunningApp,
+  recordDeliveryAttempt,
   type StartApp,
   serve,
   serviceNamer,
@@ -13,19 +18,37 @@ import {
 import { createApp } from './app.ts';
 import { loadSlackConfig } from './config.ts';
 import { createSlackContext } from './context.ts';
+import { openSlackDatabase } from './db/index.ts';
+import { createEventDispatcher } from './webhooks/out/dispatcher.ts';
 
-/** Starts slack: config → (db + migrations) → context → (workers) → serve. */
+/** Starts slack: config → db (+ migrations) → context → serve → the Events API dispatcher. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadSlackConfig(env);
   const logger = createLogger('slack', config.LOG_LEVEL);
   const recorder = new ExchangeRecorder('slack');
+  const memory = isMemoryDataDir(config.DATA_DIR);
+  const {
+    db,
+    sqlite,
+    close: closeDb,
+  } = openSlackDatabase(memory ? ':memory:' : databaseFileFor('slack', config.DATA_DIR));
+  let boundUrl = '';
   const nameOf = serviceNamer(serviceUrls(env));
   const ctx = createSlackContext({
     config,
+    db,
+    sqlite,
     recorder,
     logger,
+    publicUrl: () => (config.SLACK_PUBLIC_URL ?? boundUrl).replace(/\/+$/, ''),
     fetch: createTracedFetch({ from: 'slack', recorder, nameOf: (url) => nameOf(url) }),
   });
+  const dispatcher = createEventDispatcher(ctx, {
+    // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
+    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
+  });
+  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
+  appControl(recorder).registerSender(dispatcherSender('events', dispatcher));
   const server = await serve({
     app: createApp(ctx),
     port: portOf('slack', env),
@@ -33,8 +56,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
-    // Stop workers, drain the outbox, close the db — in that order — once they exist.
-    onShutdown: [],
+    onShutdown: [() => dispatcher.stop({ drainMs: 2000 }), () => closeDb()],
   });
+  boundUrl = server.url;
+  await dispatcher.start();
   return { name: 'slack', url: server.url, port: server.port, recorder, close: server.close };
 };
