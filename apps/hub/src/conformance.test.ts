@@ -127,6 +127,19 @@ describe('WebSub hub: subscription requests (§5.1)', () => {
     });
     expect(json.status).toBe(415);
     expect(await json.text()).toMatch(/form/);
+    // A client that asks for JSON alone gets the same reason as problem+json.
+    const asJson = await fetch(`${hub.url}/`, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: new URLSearchParams({ 'hub.mode': 'nope' }),
+    });
+    expect(asJson.status).toBe(400);
+    expect(asJson.headers.get('content-type')).toBe('application/problem+json');
+    expect(await asJson.json()).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      title: expect.stringMatching(/hub\.mode must be/),
+    });
     const huge = await hub.post({ 'hub.mode': 'publish', 'hub.url': `http://x.test/${'a'.repeat(70_000)}` });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toMatch(/^text\/plain/);

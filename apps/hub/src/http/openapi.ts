@@ -96,7 +96,7 @@ export const hubRouteDocs: RouteDoc[] = [
     path: '/',
     summary: 'The hub: subscribe, unsubscribe, publish (W3C WebSub)',
     description:
-      'Subscribe/unsubscribe are verified asynchronously (a GET to the callback with `hub.challenge`); a topic this hub does not serve gets a denial notice instead. Publish fetches each topic once and distributes it to every active subscriber. Unknown parameters are ignored.',
+      'Subscribe/unsubscribe are verified asynchronously (a GET to the callback with `hub.challenge`); a topic this hub does not serve gets a denial notice instead. Publish fetches each topic once and distributes it to every active subscriber. Unknown parameters are ignored. Errors are plain text, as WebSub asks; a client whose `Accept` names JSON alone gets the same reason as problem+json.',
     tags: ['WebSub'],
     security: [],
     body: { schema: hubFormSchema, contentType: 'application/x-www-form-urlencoded' },
