@@ -43,6 +43,16 @@ describe('the inbox pages', () => {
     expect(html).toContain("new EventSource('/api/v1/events')");
   });
 
+  it('search with ?q= (and then do not follow live arrivals, which may not match)', async () => {
+    const ctx = testContext();
+    await deliver(ctx, { subject: 'Order confirmed', text: 'Linen dress' });
+    await deliver(ctx, { subject: 'Pick list', text: 'Warehouse' });
+    const html = await (await asDev(createApp(ctx))('/?q=linen', { headers: browser })).text();
+    expect(html).toContain('Order confirmed');
+    expect(html).not.toContain('Pick list');
+    expect(html).not.toContain('<script');
+  });
+
   it('show a message in HTML, text, headers and raw tabs', async () => {
     const ctx = testContext();
     const id = await deliver(ctx, {

@@ -20,7 +20,7 @@ export function pageCsp(nonce: string): string {
     "frame-src 'self'",
     "img-src 'self' data:",
     "base-uri 'none'",
-    "form-action 'none'",
+    "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
 }
@@ -164,7 +164,6 @@ function MessageView({ m, tab, remote }: { m: MessageRow; tab: Tab; remote: bool
                 title="The message's HTML"
                 sandbox=""
                 referrerpolicy="no-referrer"
-                csp={bodyCsp(remote)}
                 src={`${base}/body${remote ? '?images=remote' : ''}`}
               />
             </>
@@ -209,11 +208,12 @@ export function inboxPages(ctx: MailboxContext) {
   return new Hono()
     .get('/', (c) => {
       const nonce = randomHex(16);
-      const page = listMessages(ctx.db, { limit: ctx.config.MAILBOX_PAGE_LIMIT });
+      const q = c.req.query('q')?.trim().slice(0, 200) || undefined;
+      const page = listMessages(ctx.db, { limit: ctx.config.MAILBOX_PAGE_LIMIT, q });
       return render(
         c,
         nonce,
-        <Page title="Mailbox" nonce={nonce} script={LIVE_INBOX_SCRIPT}>
+        <Page title="Mailbox" nonce={nonce} script={q ? undefined : LIVE_INBOX_SCRIPT}>
           <div class="card">
             <h1>
               Inbox{' '}
@@ -231,6 +231,28 @@ export function inboxPages(ctx: MailboxContext) {
                 Delete all
               </button>
             </p>
+            <form method="get" action="/">
+              <input
+                type="search"
+                name="q"
+                value={q ?? ''}
+                placeholder="Search subject, sender, recipients, text"
+              />{' '}
+              <button type="submit" class="plain">
+                Search
+              </button>
+              {q ? (
+                <>
+                  {' '}
+                  <a href="/">Show all</a>
+                </>
+              ) : null}
+            </form>
+            {page.total > page.data.length ? (
+              <p class="muted">
+                The newest {page.data.length} of {page.total}; the API pages through the rest.
+              </p>
+            ) : null}
             <table>
               <thead>
                 <tr>

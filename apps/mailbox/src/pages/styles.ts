@@ -15,5 +15,6 @@ dl{display:grid;grid-template-columns:6rem 1fr;gap:.2rem .8rem;margin:0}dt{color
 button{background:#fff;color:#b42318;border:1px solid #b42318;border-radius:6px;padding:.3rem .8rem;cursor:pointer}
 .badge{display:inline-block;padding:0 .4rem;border-radius:4px;font-size:.78rem;background:#eef0f3;color:#3d4b5c}
 .notice{background:#eef4ff;border:1px solid #b7cdf5;padding:.5rem .7rem;border-radius:6px;margin-bottom:.8rem;font-size:.88rem}
+input[type=search]{width:22rem;max-width:70%;padding:.35rem .5rem;border:1px solid #c9d1da;border-radius:6px}button.plain{color:#24303f;border-color:#c9d1da}
 .empty{padding:2rem;text-align:center;color:#6b7685}
 `;
