@@ -27,7 +27,7 @@ import { createApp } from './app.ts';
 import { loadPaymentsConfig } from './config.ts';
 import { createPaymentsContext, type PaymentsContextInput } from './context.ts';
 import { openPaymentsDatabase } from './db/index.ts';
-import { disableFailingEndpoint, ENDPOINT_TYPE } from './domain/webhook-endpoints.ts';
+import { disableFailingEndpoint, ENDPOINT_TYPE, signingSecretsOf } from './domain/webhook-endpoints.ts';
 import { keyringOf } from './http/auth.ts';
 import { markDelivered } from './webhooks/out/events.ts';
 
@@ -94,7 +94,7 @@ export async function start(
       if (!row || row.type !== ENDPOINT_TYPE) return null;
       return {
         url: String(row.data.url),
-        secrets: [String(row.internal.secret)],
+        secrets: signingSecretsOf(row.internal, ctx.clock.now()),
         scheme: 'stripe',
         enabled: row.data.status === 'enabled',
       };

@@ -130,6 +130,45 @@ export function updateEndpoint(
   return d.store.update(next);
 }
 
+/** Longest overlap a roll allows: a week, as most providers do. */
+export const MAX_PREVIOUS_SECRET_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Rolls the signing secret (what Stripe's dashboard calls "Roll secret"): a new secret signs from now on and,
+ * for `previousSecretExpiresIn` seconds, the old one signs too (two `v1=` in Stripe-Signature), so the
+ * receiver can switch without refusing a delivery. 0 ends the old secret at once (after a leak). Rolling
+ * again during an overlap ends the older secret at once. The new secret is in the answer, and only there.
+ */
+export function rollEndpointSecret(
+  d: PaymentsContext,
+  accountId: string,
+  id: string,
+  previousSecretExpiresIn: number,
+): WebhookEndpoint & { previous_secret_expires_at: number | null } {
+  const ep = loadEndpoint(d, accountId, id);
+  const internal = d.store.rowById(id)?.internal ?? {};
+  const secret = `whsec_${randomBase62(32)}`;
+  const expiresAt = previousSecretExpiresIn > 0 ? nowSec(d) + previousSecretExpiresIn : null;
+  d.store.update(ep, {
+    internal: {
+      ...internal,
+      secret,
+      previousSecret: expiresAt === null ? null : internal.secret,
+      previousSecretExpiresAt: expiresAt,
+    },
+  });
+  return { ...publicEndpoint(ep), secret, previous_secret_expires_at: expiresAt };
+}
+
+/** The secrets that sign a delivery now: the current one, and the previous one during a roll's overlap. */
+export function signingSecretsOf(internal: Record<string, unknown>, nowMs: number): string[] {
+  const secrets = [String(internal.secret)];
+  const until = internal.previousSecretExpiresAt;
+  if (typeof internal.previousSecret === 'string' && typeof until === 'number' && until * 1000 > nowMs)
+    secrets.push(internal.previousSecret);
+  return secrets;
+}
+
 export function deleteEndpoint(d: PaymentsContext, accountId: string, id: string) {
   loadEndpoint(d, accountId, id);
   d.store.delete(id);

@@ -8,13 +8,15 @@ import {
   deleteEndpoint,
   ENDPOINT_TYPE,
   loadEndpoint,
+  MAX_PREVIOUS_SECRET_SECONDS,
   publicEndpoint,
+  rollEndpointSecret,
   updateEndpoint,
   type WebhookEndpoint,
 } from '../domain/webhook-endpoints.ts';
 import type { PaymentsEnv } from '../http/env.ts';
 import { deletedObject, listOf, metadataOut, type StripeRoute, stripeObject } from '../http/openapi.ts';
-import { bool, expand, list, listParams, metadata, noParams, parseParams, str } from '../http/params.ts';
+import { bool, expand, int, list, listParams, metadata, noParams, parseParams, str } from '../http/params.ts';
 
 const createSchema = z.strictObject({
   url: str(2048),
@@ -33,6 +35,12 @@ const updateSchema = z.strictObject({
   expand: expand(),
 });
 const retrieveSchema = z.strictObject({ expand: expand() });
+const rollSchema = z.strictObject({
+  previous_secret_expires_in: int(0, MAX_PREVIOUS_SECRET_SECONDS)
+    .optional()
+    .describe('Seconds the old secret keeps signing beside the new one (default a day; 0 = stop it now).'),
+  expand: expand(),
+});
 const listSchema = z.strictObject({ ...listParams });
 
 const endpoint = stripeObject('webhook_endpoint', {
@@ -81,6 +89,17 @@ export const webhookEndpointRouteDocs: StripeRoute[] = [
     returns: endpoint,
   },
   {
+    method: 'POST',
+    path: '/:id/roll_secret',
+    summary: 'Roll the signing secret (Hooklab extension: the dashboard’s “Roll secret”)',
+    description:
+      'A new secret signs from now on; the old one also signs until `previous_secret_expires_at`, so ' +
+      '`Stripe-Signature` carries two `v1=` during the overlap and a receiver with either secret accepts it.',
+    params: rollSchema,
+    returns: endpoint.extend({ previous_secret_expires_at: z.number().int().nullable() }),
+    returnsDescription: 'The endpoint with its new secret (shown only here).',
+  },
+  {
     method: 'DELETE',
     path: '/:id',
     summary: 'Delete a webhook endpoint',
@@ -118,6 +137,11 @@ export function webhookEndpointRoutes(d: PaymentsContext) {
       loadEndpoint(d, acct, c.req.param('id'));
       if (p.url !== undefined) await checkEndpointUrl(p.url, d.urlCheck);
       return c.json(publicEndpoint(updateEndpoint(d, acct, c.req.param('id'), p)));
+    })
+    .post('/:id/roll_secret', (c) => {
+      const p = parseParams(rollSchema, c.get('params'));
+      const expiresIn = p.previous_secret_expires_in ?? 24 * 3600;
+      return c.json(rollEndpointSecret(d, c.get('apiKey').accountId, c.req.param('id'), expiresIn));
     })
     .delete('/:id', (c) => {
       parseParams(noParams, c.get('params'));
