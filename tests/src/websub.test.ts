@@ -45,4 +45,26 @@ describe('WebSub scenarios on hub + ticker', () => {
     expect(result.verifications.refused).toBe(1);
     expect(result.verifications.answered).toBeGreaterThanOrEqual(3);
   });
+
+  it('S11: push and polling on the same prices, each side counted', async () => {
+    const { result } = await run<S11Result>('S11', {
+      symbols: 'ACME,GLOBEX',
+      poll_intervals_ms: '200,1000',
+      duration_ms: 3000,
+    });
+    const [fast, slow] = result.polls;
+    expect(result.changes).toBeGreaterThan(10);
+    // Pushed: every change seen (each delivery carries the recent ones), for a handful of requests.
+    expect(result.push.changes_seen).toBe(result.changes);
+    expect(result.push.deliveries_received).toBeGreaterThan(0);
+    expect(result.push.requests_made).toBeLessThanOrEqual(6);
+    // Polled every 200 ms: more polls than changes, so some are 304s; every second: most changes never seen.
+    expect(fast!.requests_made).toBeGreaterThan(result.push.requests_made);
+    expect(fast!.requests_nothing_new).toBeGreaterThan(0);
+    expect(slow!.changes_seen).toBeLessThan(result.changes);
+    for (const side of [result.push, fast!, slow!]) {
+      expect(side.changes_known).toBe(result.changes);
+      expect(side.staleness_ms.p50).not.toBeNull();
+    }
+  });
 });

@@ -7,6 +7,8 @@ import { s06 } from './s06-third-party.ts';
 import { s07 } from './s07-claim-check.ts';
 import { s09 } from './s09-delivery-guarantees.ts';
 import { s10 } from './s10-websub.ts';
+import { s11 } from './s11-stock-prices.ts';
+import { s12 } from './s12-hashtags.ts';
 import type { Scenario, ScenarioId } from './scenario.ts';
 
 /** Every scenario that exists, by id. */
@@ -20,4 +22,6 @@ export const scenarios: Partial<Record<ScenarioId, Scenario>> = {
   S07: s07 as Scenario,
   S09: s09 as Scenario,
   S10: s10 as Scenario,
+  S11: s11 as Scenario,
+  S12: s12 as Scenario,
 };
