@@ -11,6 +11,7 @@ import { orderRouteDocs, orderRoutes } from './routes/orders.ts';
 import { productRouteDocs, productRoutes } from './routes/products.ts';
 import { statusRouteDocs, statusRoutes } from './routes/status.ts';
 import { storefrontRoutes } from './routes/storefront.tsx';
+import { webhookEndpointRouteDocs, webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { logisticsWebhookRouteDocs, logisticsWebhookRoutes } from './webhooks/in/logistics.ts';
 import { stripeWebhookRouteDocs, stripeWebhookRoutes } from './webhooks/in/stripe.ts';
 
@@ -20,7 +21,7 @@ const callerOf = (c: Context): string =>
   (c.req.header('stripe-signature') ? 'payments' : c.req.header('webhook-id') ? 'logistics' : 'client');
 
 /** Where the JSON API and the webhook receivers live; everything else is an HTML page. */
-export const SHOP_API_PREFIXES = ['/api/', '/webhooks/'];
+export const SHOP_API_PREFIXES = ['/api/', '/v1/', '/webhooks/'];
 
 /** The shop's API as OpenAPI 3.1 (`/openapi.json`, `/docs`), from the schemas its handlers validate with. */
 export function shopApiDocs() {
@@ -37,6 +38,7 @@ export function shopApiDocs() {
     ...metricsRouteDocs,
     ...stripeWebhookRouteDocs,
     ...logisticsWebhookRouteDocs,
+    ...webhookEndpointRouteDocs,
   );
 }
 
@@ -55,6 +57,7 @@ export function createApp(ctx: ShopContext) {
   shopApiDocs().mount(app);
   for (const routes of [statusRoutes, productRoutes, orderRoutes, metricsRoutes])
     app.route('/api', routes(ctx));
+  app.route('/v1/webhook_endpoints', webhookEndpointRoutes(ctx));
   app.route('/webhooks/stripe', stripeWebhookRoutes(ctx));
   app.route('/webhooks/logistics', logisticsWebhookRoutes(ctx));
   for (const routes of [storefrontRoutes, cartRoutes, orderPageRoutes, adminRoutes])

@@ -13,6 +13,7 @@ import { createOrders, type Orders } from './domain/orders.ts';
 import { createRefunds, type Refunds } from './domain/refunds.ts';
 import { lapsedHolds, releaseHold } from './domain/stock.ts';
 import type { OrderOutbox } from './webhooks/out/order-created.ts';
+import { enqueueOrderEvents } from './webhooks/out/order-events.ts';
 
 /** What `createShopContext` is given: main.ts passes the real things, tests their own clock, fetch, Stripe, outbox. */
 export interface ShopContextInput {
@@ -72,6 +73,7 @@ export function createShopContext(input: ShopContextInput): ShopContext {
       callbackUrl: `${config.shopUrl}/webhooks/logistics`,
     }),
     logistics: { merchantId: config.LOGISTICS_MERCHANT_ID, inboundSecret: config.LOGISTICS_INBOUND_SECRET },
+    onStatusChange: (order, to, at) => enqueueOrderEvents(input.outbox, input.sqlite, db, order, to, at),
   });
   const confirmations = createConfirmations(db, now);
   const poller = createPoller({

@@ -176,3 +176,17 @@ export type OrderItem = typeof orderItems.$inferSelect;
 export type OrderEvent = typeof orderEvents.$inferSelect;
 export type Confirmation = typeof confirmations.$inferSelect;
 export type Manifest = typeof manifests.$inferSelect;
+
+/** Third parties told about orders (`/v1/webhook_endpoints`): Standard Webhooks, one secret each. */
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** `whsec_…`, shown once at creation, used to sign every delivery. */
+  secret: text('secret').notNull(),
+  /** JSON array of event types, or `["*"]`. */
+  enabledEvents: text('enabled_events', { mode: 'json' }).$type<string[]>().notNull(),
+  description: text('description'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;

@@ -33,6 +33,8 @@ export interface OrdersDeps {
   /** Read at each use: with PORT=0 the shop's own URL is only known once it listens. */
   urls: () => { publicUrl: string; logisticsUrl: string; callbackUrl: string };
   logistics: { merchantId: string; inboundSecret: string };
+  /** Called inside the transaction that moved an order (the order as it now is): third parties' order events. */
+  onStatusChange?: (order: OrderView, to: OrderStatus, now: number) => void;
 }
 
 export interface NewOrderInput {
@@ -366,6 +368,7 @@ export function createOrders(deps: OrdersDeps) {
             detail,
           });
           if (t.to === 'paid') sendOrderCreated({ ...order, ...patch } as Order);
+          if (deps.onStatusChange) deps.onStatusChange(get(orderId)!, t.to, now);
         } else if (t.kind === 'ignored') {
           recordEvent({
             orderId,
