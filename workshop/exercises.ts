@@ -52,7 +52,8 @@ export const EXERCISES: Exercise[] = [
     slug: '03-verify-a-signature',
     title: 'Verify a Stripe signature by hand',
     module: 'verify-signature.ts',
-    firstLesson: 'the signature you computed does not match: did you sign `timestamp.body` with the raw bytes?',
+    firstLesson:
+      'the signature you computed does not match: did you sign `timestamp.body` with the raw bytes?',
     seam: { app: 'shop', where: 'POST /webhooks/stripe: the Stripe-Signature check' },
     suite: suiteOf(() => import('./03-verify-a-signature/checks.ts')),
   },
@@ -97,7 +98,10 @@ export const EXERCISES: Exercise[] = [
     title: 'Refuse internal callback URLs (SSRF), however spelt',
     module: 'callback-url.ts',
     firstLesson: 'http://0x7f.0.0.1/ was accepted: it is 127.0.0.1 spelled in hex',
-    seam: { app: 'logistics', where: 'callback_url / notify_url of a registration (shipments, quotes, manifests)' },
+    seam: {
+      app: 'logistics',
+      where: 'callback_url / notify_url of a registration (shipments, quotes, manifests)',
+    },
     suite: suiteOf(() => import('./08-refuse-internal-urls/checks.ts')),
   },
 ];

@@ -27,13 +27,20 @@ export const suite: Checks<typeof Impl, Ctx> = {
           r.paymentIntent.id?.startsWith('pi_'),
           'the PaymentIntent you returned has no `pi_…` id: return the parsed body',
         );
-        same(r.paymentIntent.status, 'requires_payment_method', 'a new PaymentIntent waits for a payment method');
+        same(
+          r.paymentIntent.status,
+          'requires_payment_method',
+          'a new PaymentIntent waits for a payment method',
+        );
       },
     },
     {
       name: 'a wrong secret key is a 401, read from the error body',
       async run(impl, { api }) {
-        const r = await impl.createPaymentIntent({ ...api, secretKey: 'sk_test_wrong' }, { amount: 2000, currency: 'eur' });
+        const r = await impl.createPaymentIntent(
+          { ...api, secretKey: 'sk_test_wrong' },
+          { amount: 2000, currency: 'eur' },
+        );
         ensure(
           !r.ok,
           'with a wrong secret key the API answered 401, but you returned ok: true: check res.ok (or res.status) before reading the body as a PaymentIntent',
@@ -61,7 +68,11 @@ export const suite: Checks<typeof Impl, Ctx> = {
         ensure(created.ok, 'create failed (see the first check)');
         const r = await impl.confirmPaymentIntent(api, created.paymentIntent.id, 'pm_card_visa');
         ensure(r.ok, `confirming with pm_card_visa should succeed: ${JSON.stringify(r)}`);
-        same(r.paymentIntent.status, 'succeeded', 'after confirming with pm_card_visa the status is succeeded');
+        same(
+          r.paymentIntent.status,
+          'succeeded',
+          'after confirming with pm_card_visa the status is succeeded',
+        );
       },
     },
     {

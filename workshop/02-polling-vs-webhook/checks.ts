@@ -20,7 +20,11 @@ function sleeper() {
 
 const event = (id = 'evt_1') => ({ id, type: 'payment_intent.succeeded', data: { object: { id: 'pi_1' } } });
 const post = (body: string) =>
-  new Request('http://shop.test/webhooks', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  new Request('http://shop.test/webhooks', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+  });
 
 export const suite: Checks<typeof Impl> = {
   checks: [
@@ -34,7 +38,11 @@ export const suite: Checks<typeof Impl> = {
           r.status !== 'processing',
           `your poller returned after ${r.polls} poll(s) while the PaymentIntent was still 'processing': it is not done yet. Ask again until the status is one of ${impl.FINAL_STATUSES.join(', ')}`,
         );
-        same(r, { status: 'succeeded', polls: 4, gaveUp: false }, 'three `processing` answers, then `succeeded`: 4 polls');
+        same(
+          r,
+          { status: 'succeeded', polls: 4, gaveUp: false },
+          'three `processing` answers, then `succeeded`: 4 polls',
+        );
       },
     },
     {
@@ -65,7 +73,11 @@ export const suite: Checks<typeof Impl> = {
         const got: unknown[] = [];
         const handle = impl.webhookReceiver((e) => got.push(e));
         const res = await handle(post(JSON.stringify(event())));
-        same(res.status, 200, 'a webhook sender counts any 2xx as delivered and anything else as a failure to retry');
+        same(
+          res.status,
+          200,
+          'a webhook sender counts any 2xx as delivered and anything else as a failure to retry',
+        );
         same(got, [event()], 'onEvent gets the parsed event, once');
       },
     },
@@ -74,8 +86,16 @@ export const suite: Checks<typeof Impl> = {
       async run(impl) {
         const got: unknown[] = [];
         const handle = impl.webhookReceiver((e) => got.push(e));
-        same((await handle(post('{not json'))).status, 400, 'a body that is not JSON is a 400 (the sender made a mistake)');
-        same((await handle(post('{"hello":1}'))).status, 400, 'JSON without id and type is not an event: 400');
+        same(
+          (await handle(post('{not json'))).status,
+          400,
+          'a body that is not JSON is a 400 (the sender made a mistake)',
+        );
+        same(
+          (await handle(post('{"hello":1}'))).status,
+          400,
+          'JSON without id and type is not an event: 400',
+        );
         const get = await handle(new Request('http://shop.test/webhooks'));
         same(get.status, 405, 'a webhook endpoint takes POST only: 405 for a GET');
         same(got, [], 'nothing refused reaches onEvent');

@@ -14,7 +14,8 @@ const sign = (payload: string, secret = SECRET, timestamp = NOW) =>
   stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 const v1Of = (header: string) => header.split(',').find((p) => p.startsWith('v1='))!;
 
-const HINT_T_BODY = 'the signature you computed does not match: did you sign `timestamp.body` with the raw bytes?';
+const HINT_T_BODY =
+  'the signature you computed does not match: did you sign `timestamp.body` with the raw bytes?';
 
 export const suite: Checks<typeof Impl> = {
   checks: [
@@ -25,7 +26,11 @@ export const suite: Checks<typeof Impl> = {
           () => impl.verifyStripeSignature(BODY, sign(BODY), SECRET, { nowS: NOW }),
           HINT_T_BODY,
         );
-        same((event as { id?: string })?.id, 'evt_1Workshop', 'return the parsed event (JSON.parse of the body)');
+        same(
+          (event as { id?: string })?.id,
+          'evt_1Workshop',
+          'return the parsed event (JSON.parse of the body)',
+        );
       },
     },
     {
@@ -108,8 +113,12 @@ export const suite: Checks<typeof Impl> = {
           ['garbage header', BODY, 'nonsense'],
         ];
         for (const [name, body, header] of cases) {
-          const sdk = attempt(() => stripe.webhooks.constructEvent(body, header, SECRET, 300, undefined, NOW * 1000));
-          const yours = attempt(() => impl.verifyStripeSignature(body, header, SECRET, { nowS: NOW, toleranceS: 300 }));
+          const sdk = attempt(() =>
+            stripe.webhooks.constructEvent(body, header, SECRET, 300, undefined, NOW * 1000),
+          );
+          const yours = attempt(() =>
+            impl.verifyStripeSignature(body, header, SECRET, { nowS: NOW, toleranceS: 300 }),
+          );
           ensure(
             sdk === yours,
             `case "${name}": stripe.webhooks.constructEvent ${sdk ? 'accepts' : 'refuses'} it and yours ${yours ? 'accepts' : 'refuses'}`,

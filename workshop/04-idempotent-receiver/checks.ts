@@ -5,13 +5,20 @@ import type * as Impl from './solution/idempotent-receiver.ts';
 
 type Ctx = { fresh: (impl: typeof Impl) => SqliteClient };
 
-const msg = (id = 'evt_1', source = 'stripe') => ({ source, id, type: 'payment_intent.succeeded', receivedAt: 1 });
+const msg = (id = 'evt_1', source = 'stripe') => ({
+  source,
+  id,
+  type: 'payment_intent.succeeded',
+  receivedAt: 1,
+});
 const count = (db: SqliteClient, table: string) =>
   (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 /** The effect: mark the order paid (a row in `paid`). */
-const pay = (db: SqliteClient, orderId = 'ord_1') => () =>
-  db.prepare('INSERT INTO paid (order_id) VALUES (?)').run(orderId).changes;
+const pay =
+  (db: SqliteClient, orderId = 'ord_1') =>
+  () =>
+    db.prepare('INSERT INTO paid (order_id) VALUES (?)').run(orderId).changes;
 
 export const suite: Checks<typeof Impl, Ctx> = {
   async setup() {
@@ -26,7 +33,9 @@ export const suite: Checks<typeof Impl, Ctx> = {
           return sqlite;
         },
       },
-      close: () => opened.forEach((db) => db.close()),
+      close: () => {
+        for (const db of opened) db.close();
+      },
     };
   },
   checks: [
@@ -63,7 +72,11 @@ export const suite: Checks<typeof Impl, Ctx> = {
       name: 'a duplicate is answered as one ({ duplicate: true })',
       run(impl, { fresh }) {
         const db = fresh(impl);
-        same(impl.handleOnce(db, msg(), pay(db)), { duplicate: false, result: 1 }, 'the first delivery applies the effect');
+        same(
+          impl.handleOnce(db, msg(), pay(db)),
+          { duplicate: false, result: 1 },
+          'the first delivery applies the effect',
+        );
         same(
           impl.handleOnce(db, msg(), pay(db)),
           { duplicate: true },
@@ -85,7 +98,7 @@ export const suite: Checks<typeof Impl, Ctx> = {
         same(
           count(db, 'inbox'),
           0,
-          'the effect failed but the event id stayed in the inbox: the sender\'s retry will be skipped as a duplicate and the payment is lost. Run rememberEvent and the effect in one transaction',
+          "the effect failed but the event id stayed in the inbox: the sender's retry will be skipped as a duplicate and the payment is lost. Run rememberEvent and the effect in one transaction",
         );
         impl.handleOnce(db, msg(), pay(db));
         same(count(db, 'paid'), 1, 'the retry after a failed effect applies it');

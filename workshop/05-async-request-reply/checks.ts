@@ -24,7 +24,8 @@ function jobApi(pending: number, opts: { fail?: boolean } = {}) {
       c.header('retry-after', '1');
       return c.json({ id: 'quo_1', status: 'pending' });
     }
-    if (opts.fail) return c.json({ id: 'quo_1', status: 'failed', error: { message: 'no carrier serves 99999' } });
+    if (opts.fail)
+      return c.json({ id: 'quo_1', status: 'failed', error: { message: 'no carrier serves 99999' } });
     c.header('location', '/v1/quotes/quo_1/result');
     return c.json({ id: 'quo_1', status: 'completed' }, 303);
   });
@@ -34,7 +35,8 @@ function jobApi(pending: number, opts: { fail?: boolean } = {}) {
     seen,
     slept,
     opts: {
-      fetch: ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+        app.fetch(new Request(input, init))) as typeof fetch,
       sleep: async (ms: number) => void slept.push(ms),
     },
   };
@@ -49,15 +51,24 @@ export const suite: Checks<typeof Impl> = {
       name: 'a 202 is not the result: follow Location to the status, then the 303 to the result',
       async run(impl) {
         const api = jobApi(2);
-        const r = await resolves(() => impl.submitAndFollow(URL_, BODY, api.opts), 'following the job failed');
+        const r = await resolves(
+          () => impl.submitAndFollow(URL_, BODY, api.opts),
+          'following the job failed',
+        );
         ensure(
           (r.result as { status?: string })?.status !== 'pending',
           `you returned the 202's body (${show(r.result)}): a 202 means "accepted, not done". Follow its Location header to the status URL`,
         );
-        same(r.result, RESULT, 'the result is the body behind the 303\'s Location');
+        same(r.result, RESULT, "the result is the body behind the 303's Location");
         same(
           api.seen,
-          ['POST /v1/quotes', 'GET /v1/quotes/quo_1', 'GET /v1/quotes/quo_1', 'GET /v1/quotes/quo_1', 'GET /v1/quotes/quo_1/result'],
+          [
+            'POST /v1/quotes',
+            'GET /v1/quotes/quo_1',
+            'GET /v1/quotes/quo_1',
+            'GET /v1/quotes/quo_1',
+            'GET /v1/quotes/quo_1/result',
+          ],
           'the requests: one POST, the status URL until it answers 303, then the result once',
         );
         same(r.polls, 3, 'polls counts the GETs of the status URL');
@@ -71,7 +82,7 @@ export const suite: Checks<typeof Impl> = {
         same(
           api.slept,
           [2000, 1000, 1000],
-          "the server said Retry-After: 2 on the 202, then 1 on each 200: wait that (in ms), not a number of your own",
+          'the server said Retry-After: 2 on the 202, then 1 on each 200: wait that (in ms), not a number of your own',
         );
         same(r.waitedMs, 4000, 'waitedMs is the sum of the waits');
       },
@@ -98,7 +109,10 @@ export const suite: Checks<typeof Impl> = {
           () => impl.submitAndFollow(URL_, BODY, { ...api.opts, maxWaitMs: 10_000 }),
           'the job never ended and your client never gave up: stop once the waits would pass maxWaitMs',
         );
-        ensure(api.slept.reduce((a, b) => a + b, 0) <= 10_000, `you waited ${api.slept.reduce((a, b) => a + b, 0)} ms, more than maxWaitMs`);
+        ensure(
+          api.slept.reduce((a, b) => a + b, 0) <= 10_000,
+          `you waited ${api.slept.reduce((a, b) => a + b, 0)} ms, more than maxWaitMs`,
+        );
       },
     },
     {

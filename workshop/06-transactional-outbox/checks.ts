@@ -20,9 +20,9 @@ function receiver() {
 }
 
 const pending = (db: SqliteClient) =>
-  (db.prepare('SELECT payload FROM outbox WHERE sent_at IS NULL ORDER BY seq').all() as { payload: string }[]).map(
-    (r) => (JSON.parse(r.payload) as Impl.OrderCreated).order_id,
-  );
+  (
+    db.prepare('SELECT payload FROM outbox WHERE sent_at IS NULL ORDER BY seq').all() as { payload: string }[]
+  ).map((r) => (JSON.parse(r.payload) as Impl.OrderCreated).order_id);
 const orders = (db: SqliteClient) =>
   (db.prepare('SELECT id FROM orders ORDER BY id').all() as { id: string }[]).map((r) => r.id);
 
@@ -53,7 +53,9 @@ export const suite: Checks<typeof Impl, Ctx> = {
           return sqlite;
         },
       },
-      close: () => opened.forEach((db) => db.close()),
+      close: () => {
+        for (const db of opened) db.close();
+      },
     };
   },
   checks: [
@@ -78,7 +80,9 @@ export const suite: Checks<typeof Impl, Ctx> = {
         const rx = receiver();
         for (let i = 0; i < 20; i++) {
           rx.down = i % 2 === 1;
-          await attempt(() => impl.placeOrder(db, { id: `ord_${String(i).padStart(2, '0')}`, totalCents: 100 }, rx.send));
+          await attempt(() =>
+            impl.placeOrder(db, { id: `ord_${String(i).padStart(2, '0')}`, totalCents: 100 }, rx.send),
+          );
         }
         same(lost(db, rx.got), [], 'lost orders (S09 loss counter) must be none');
       },
@@ -103,11 +107,20 @@ export const suite: Checks<typeof Impl, Ctx> = {
         const db = fresh(impl);
         const rx = receiver();
         rx.down = true;
-        for (const id of ['ord_a', 'ord_b', 'ord_c']) await attempt(() => impl.placeOrder(db, { id, totalCents: 1 }, rx.send));
+        for (const id of ['ord_a', 'ord_b', 'ord_c'])
+          await attempt(() => impl.placeOrder(db, { id, totalCents: 1 }, rx.send));
         rx.down = false;
         same(await impl.relay(db, rx.send), 3, 'relay returns how many it sent');
-        same(rx.got, ['ord_a', 'ord_b', 'ord_c'], 'the receiver gets every waiting event, in the order they were written');
-        same(await impl.relay(db, rx.send), 0, 'a second round sends nothing: mark a row sent (sent_at) once send() returned');
+        same(
+          rx.got,
+          ['ord_a', 'ord_b', 'ord_c'],
+          'the receiver gets every waiting event, in the order they were written',
+        );
+        same(
+          await impl.relay(db, rx.send),
+          0,
+          'a second round sends nothing: mark a row sent (sent_at) once send() returned',
+        );
       },
     },
     {
@@ -118,7 +131,11 @@ export const suite: Checks<typeof Impl, Ctx> = {
         rx.down = true;
         await attempt(() => impl.placeOrder(db, { id: 'ord_1', totalCents: 1 }, rx.send));
         await attempt(() => impl.relay(db, rx.send));
-        same(pending(db), ['ord_1'], 'a send that threw was not delivered: the row must stay unsent for the next round');
+        same(
+          pending(db),
+          ['ord_1'],
+          'a send that threw was not delivered: the row must stay unsent for the next round',
+        );
       },
     },
   ],

@@ -13,7 +13,9 @@ export const suite: Checks<typeof Impl> = {
     {
       name: 'exponential backoff: 1 s, 2 s, 4 s, 8 s…',
       run(impl) {
-        const waits = [1, 2, 3, 4].map((attempt) => delay(impl.nextRetry({ attempt, status: 503 }, POLICY, MIDDLE, NOW)));
+        const waits = [1, 2, 3, 4].map((attempt) =>
+          delay(impl.nextRetry({ attempt, status: 503 }, POLICY, MIDDLE, NOW)),
+        );
         same(
           waits,
           [1000, 2000, 4000, 8000],
@@ -45,22 +47,47 @@ export const suite: Checks<typeof Impl> = {
     {
       name: 'Retry-After: wait at least what the receiver asks (seconds or a date), up to maxMs',
       run(impl) {
-        same(delay(impl.nextRetry({ attempt: 1, status: 429, retryAfter: '30' }, POLICY, MIDDLE, NOW)), 30_000, 'Retry-After: 30 → wait 30 s, not your 1 s');
         same(
-          delay(impl.nextRetry({ attempt: 1, status: 503, retryAfter: new Date(NOW + 20_000).toUTCString() }, POLICY, MIDDLE, NOW)),
+          delay(impl.nextRetry({ attempt: 1, status: 429, retryAfter: '30' }, POLICY, MIDDLE, NOW)),
+          30_000,
+          'Retry-After: 30 → wait 30 s, not your 1 s',
+        );
+        same(
+          delay(
+            impl.nextRetry(
+              { attempt: 1, status: 503, retryAfter: new Date(NOW + 20_000).toUTCString() },
+              POLICY,
+              MIDDLE,
+              NOW,
+            ),
+          ),
           20_000,
           'Retry-After may be an HTTP date: wait until then',
         );
-        same(delay(impl.nextRetry({ attempt: 4, status: 503, retryAfter: '1' }, POLICY, MIDDLE, NOW)), 8000, 'a Retry-After shorter than your backoff does not shorten it');
-        same(delay(impl.nextRetry({ attempt: 1, status: 503, retryAfter: '86400' }, POLICY, MIDDLE, NOW)), 60_000, 'a receiver cannot park you for a day: cap Retry-After at maxMs');
+        same(
+          delay(impl.nextRetry({ attempt: 4, status: 503, retryAfter: '1' }, POLICY, MIDDLE, NOW)),
+          8000,
+          'a Retry-After shorter than your backoff does not shorten it',
+        );
+        same(
+          delay(impl.nextRetry({ attempt: 1, status: 503, retryAfter: '86400' }, POLICY, MIDDLE, NOW)),
+          60_000,
+          'a receiver cannot park you for a day: cap Retry-After at maxMs',
+        );
       },
     },
     {
       name: 'gives up after maxAttempts',
       run(impl) {
         const last = impl.nextRetry({ attempt: 8, status: 500 }, POLICY, MIDDLE, NOW);
-        ensure(!last.retry, 'attempt 8 of maxAttempts 8 failed: give up ({ retry: false, reason }), the message goes dead (and can be replayed by hand)');
-        ensure(impl.nextRetry({ attempt: 7, status: 500 }, POLICY, MIDDLE, NOW).retry, 'attempt 7 of 8 failed: one more try');
+        ensure(
+          !last.retry,
+          'attempt 8 of maxAttempts 8 failed: give up ({ retry: false, reason }), the message goes dead (and can be replayed by hand)',
+        );
+        ensure(
+          impl.nextRetry({ attempt: 7, status: 500 }, POLICY, MIDDLE, NOW).retry,
+          'attempt 7 of 8 failed: one more try',
+        );
       },
     },
     {
@@ -70,7 +97,11 @@ export const suite: Checks<typeof Impl> = {
           !impl.nextRetry({ attempt: 1, status: 410 }, POLICY, MIDDLE, NOW).retry,
           '410 Gone means "this endpoint is no more" (Standard Webhooks): stop retrying at once',
         );
-        same(delay(impl.nextRetry({ attempt: 1, status: null }, POLICY, MIDDLE, NOW)), 1000, 'no answer at all (status null: timeout, refused) is retried like a 5xx');
+        same(
+          delay(impl.nextRetry({ attempt: 1, status: null }, POLICY, MIDDLE, NOW)),
+          1000,
+          'no answer at all (status null: timeout, refused) is retried like a 5xx',
+        );
       },
     },
   ],

@@ -40,26 +40,49 @@ export const suite: Checks<typeof Impl> = {
       async run(impl) {
         await refused(impl, 'http://127.0.0.1:3001/', 'that is this machine (loopback)');
         await refused(impl, 'http://10.0.0.5/hook', 'that is a private network (10/8)');
-        await refused(impl, 'http://169.254.169.254/latest/meta-data/', 'that is the cloud metadata service (credentials!)');
+        await refused(
+          impl,
+          'http://169.254.169.254/latest/meta-data/',
+          'that is the cloud metadata service (credentials!)',
+        );
       },
     },
     {
       name: 'refuses the tricky spellings of 127.0.0.1',
       async run(impl) {
-        await refused(impl, 'http://0x7f.0.0.1/', 'it is 127.0.0.1 spelled in hex. Parse with new URL() (it normalises 0x7f.1, 2130706433, 0177.0.0.1 to 127.0.0.1) and check the address, not the text');
+        await refused(
+          impl,
+          'http://0x7f.0.0.1/',
+          'it is 127.0.0.1 spelled in hex. Parse with new URL() (it normalises 0x7f.1, 2130706433, 0177.0.0.1 to 127.0.0.1) and check the address, not the text',
+        );
         await refused(impl, 'http://2130706433/', 'it is 127.0.0.1 as one decimal number');
         await refused(impl, 'http://0177.0.0.1/', 'it is 127.0.0.1 in octal');
         await refused(impl, 'http://127.1/', 'it is 127.0.0.1 with the zeros left out');
-        await refused(impl, 'http://hooks.example.com@127.0.0.1/', 'the host is 127.0.0.1: hooks.example.com is only a user name (userinfo)');
+        await refused(
+          impl,
+          'http://hooks.example.com@127.0.0.1/',
+          'the host is 127.0.0.1: hooks.example.com is only a user name (userinfo)',
+        );
         await refused(impl, 'http://[::1]/', 'it is IPv6 loopback');
-        await refused(impl, 'http://[::ffff:127.0.0.1]/', 'it is 127.0.0.1 mapped into IPv6 (URL writes it [::ffff:7f00:1])');
+        await refused(
+          impl,
+          'http://[::ffff:127.0.0.1]/',
+          'it is 127.0.0.1 mapped into IPv6 (URL writes it [::ffff:7f00:1])',
+        );
         await refused(impl, 'http://0.0.0.0:3001/', '0.0.0.0 reaches this machine on most systems');
       },
     },
     {
       name: 'refuses every private range, IPv4 and IPv6',
       async run(impl) {
-        for (const url of ['http://172.16.5.4/', 'http://172.31.255.255/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://[fd00::1]/', 'http://[fe80::1]/'])
+        for (const url of [
+          'http://172.16.5.4/',
+          'http://172.31.255.255/',
+          'http://192.168.1.1/',
+          'http://100.64.0.1/',
+          'http://[fd00::1]/',
+          'http://[fe80::1]/',
+        ])
           await refused(impl, url, 'it is in a private, shared or link-local range');
         same(
           (await impl.checkCallbackUrl('http://172.32.0.1/', { lookup })).ok,
@@ -72,9 +95,21 @@ export const suite: Checks<typeof Impl> = {
       name: 'checks what a name resolves to: every address',
       async run(impl) {
         await refused(impl, 'http://localhost:3001/', 'localhost resolves to 127.0.0.1');
-        await refused(impl, 'https://internal.example.com/', 'its DNS answer is 10.1.2.3: a public-looking name can point inside');
-        await refused(impl, 'https://rebind.example.com/', 'one of its addresses is 169.254.169.254: check every address, not the first');
-        await refused(impl, 'https://nowhere.example.com/', 'a name that does not resolve cannot be called: refuse it (do not throw)');
+        await refused(
+          impl,
+          'https://internal.example.com/',
+          'its DNS answer is 10.1.2.3: a public-looking name can point inside',
+        );
+        await refused(
+          impl,
+          'https://rebind.example.com/',
+          'one of its addresses is 169.254.169.254: check every address, not the first',
+        );
+        await refused(
+          impl,
+          'https://nowhere.example.com/',
+          'a name that does not resolve cannot be called: refuse it (do not throw)',
+        );
       },
     },
     {
@@ -89,8 +124,16 @@ export const suite: Checks<typeof Impl> = {
       name: 'dev mode: loopback allowed, the rest still refused',
       async run(impl) {
         const dev = { lookup, allowLoopback: true };
-        same((await impl.checkCallbackUrl('http://localhost:3001/hooks', dev)).ok, true, 'with allowLoopback (pnpm dev), http://localhost:3001 is fine');
-        same((await impl.checkCallbackUrl('http://10.0.0.5/', dev)).ok, false, 'allowLoopback allows loopback only: 10.0.0.5 stays refused');
+        same(
+          (await impl.checkCallbackUrl('http://localhost:3001/hooks', dev)).ok,
+          true,
+          'with allowLoopback (pnpm dev), http://localhost:3001 is fine',
+        );
+        same(
+          (await impl.checkCallbackUrl('http://10.0.0.5/', dev)).ok,
+          false,
+          'allowLoopback allows loopback only: 10.0.0.5 stays refused',
+        );
       },
     },
   ],

@@ -54,7 +54,10 @@ export async function resolves<T>(fn: () => T | Promise<T>, lesson: string): Pro
 
 export function show(v: unknown): string {
   try {
-    const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
+    const s =
+      typeof v === 'string'
+        ? JSON.stringify(v)
+        : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
     return s === undefined ? String(v) : s.length > 300 ? `${s.slice(0, 300)}…` : s;
   } catch {
     return String(v);

@@ -7,6 +7,7 @@ import { defaultErrorPage, type ErrorPageRenderer, prefersHtml } from './error-p
 import { type NormalizedError, normalizeError, problemResponse } from './errors.ts';
 import { exchangeStream } from './exchange-stream.ts';
 import type { Exchange, ExchangeRecorder } from './exchanges.ts';
+import { EXERCISE_HEADER, exerciseMarkOf } from './exercise.ts';
 import { newId } from './ids.ts';
 import {
   attachTelemetry,
@@ -153,6 +154,8 @@ export function recordExchanges(
       error = err instanceof Error ? err.name : 'error';
       throw err;
     } finally {
+      const mark = exerciseMarkOf(c.get('trace'));
+      if (mark) c.res.headers.set(EXERCISE_HEADER, mark);
       const res = c.res;
       const resType = res.headers.get('content-type') ?? '';
       let responseBody: string | undefined;

@@ -9,6 +9,7 @@ export * from './errors.ts';
 export * from './rate-limit.ts';
 export * from './exchange-stream.ts';
 export * from './exchanges.ts';
+export * from './exercise.ts';
 export * from './http-client.ts';
 export * from './idempotency.ts';
 export * from './ids.ts';

@@ -44,11 +44,13 @@ export async function createPaymentIntent(
 }
 
 export async function confirmPaymentIntent(api: Api, id: string, paymentMethod: string): Promise<Result> {
+  void api;
   // TODO: POST /v1/payment_intents/:id/confirm with payment_method=…; a declined card answers 402.
   return todo(`confirmPaymentIntent(${id}, ${paymentMethod}) with fetch`);
 }
 
 export async function retrievePaymentIntent(api: Api, id: string): Promise<Result> {
+  void api;
   // TODO: GET /v1/payment_intents/:id; an id that does not exist answers 404.
   return todo(`retrievePaymentIntent(${id}) with fetch`);
 }

@@ -20,7 +20,10 @@ export interface PollResult {
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Asks `getStatus` until it answers a final status, waiting `intervalMs` between asks, at most `maxPolls` times. */
-export async function pollUntilFinal(getStatus: () => Promise<string>, opts: PollOptions): Promise<PollResult> {
+export async function pollUntilFinal(
+  getStatus: () => Promise<string>,
+  opts: PollOptions,
+): Promise<PollResult> {
   const sleep = opts.sleep ?? wait;
   void sleep;
   // TODO: one look is not enough: ask again (after opts.intervalMs) until the status is in FINAL_STATUSES,

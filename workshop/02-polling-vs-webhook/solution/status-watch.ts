@@ -19,7 +19,10 @@ export interface PollResult {
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Asks `getStatus` until it answers a final status, waiting `intervalMs` between asks, at most `maxPolls` times. */
-export async function pollUntilFinal(getStatus: () => Promise<string>, opts: PollOptions): Promise<PollResult> {
+export async function pollUntilFinal(
+  getStatus: () => Promise<string>,
+  opts: PollOptions,
+): Promise<PollResult> {
   const sleep = opts.sleep ?? wait;
   let status = '';
   for (let polls = 1; polls <= opts.maxPolls; polls++) {

@@ -23,7 +23,8 @@ function parseHeader(header: string): { t: number; v1: string[] } {
     if (key === 't') t = Number(value);
     else if (key === 'v1') v1.push(value);
   }
-  if (!Number.isInteger(t)) throw new SignatureError('Unable to extract timestamp and signatures from header');
+  if (!Number.isInteger(t))
+    throw new SignatureError('Unable to extract timestamp and signatures from header');
   if (!v1.length) throw new SignatureError('No signatures found with expected scheme');
   return { t, v1 };
 }

@@ -68,7 +68,8 @@ export async function submitAndFollow<T = unknown>(
     }
     if (status.status !== 200) throw new AsyncJobError(`GET ${statusUrl} answered ${status.status}`);
     const view = (await status.json()) as { status?: string; error?: { message?: string } };
-    if (view.status === 'failed') throw new AsyncJobError(`the job failed: ${view.error?.message ?? 'no reason given'}`);
+    if (view.status === 'failed')
+      throw new AsyncJobError(`the job failed: ${view.error?.message ?? 'no reason given'}`);
     delay = retryAfterMs(status.headers.get('retry-after'));
   }
 }

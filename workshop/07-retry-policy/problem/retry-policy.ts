@@ -24,7 +24,13 @@ export interface FailedAttempt {
 export type Decision = { retry: true; delayMs: number } | { retry: false; reason: string };
 
 /** `random()` is uniform in [0, 1): Math.random in production, a fixed value in tests. */
-export function nextRetry(failed: FailedAttempt, policy: Policy, random: () => number, now = Date.now()): Decision {
+export function nextRetry(
+  failed: FailedAttempt,
+  policy: Policy,
+  random: () => number,
+  now = Date.now(),
+): Decision {
+  void failed;
   void random;
   void now;
   // TODO: a fixed wait hammers a receiver that is down, all senders at once. Wait baseMs, then 2×, 4×…

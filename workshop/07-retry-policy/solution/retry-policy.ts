@@ -30,8 +30,14 @@ function retryAfterMs(value: string | undefined, now: number): number | undefine
 }
 
 /** `random()` is uniform in [0, 1): Math.random in production, a fixed value in tests. */
-export function nextRetry(failed: FailedAttempt, policy: Policy, random: () => number, now = Date.now()): Decision {
-  if (failed.status === 410) return { retry: false, reason: 'gone: the receiver said 410, this endpoint is no more' };
+export function nextRetry(
+  failed: FailedAttempt,
+  policy: Policy,
+  random: () => number,
+  now = Date.now(),
+): Decision {
+  if (failed.status === 410)
+    return { retry: false, reason: 'gone: the receiver said 410, this endpoint is no more' };
   if (failed.attempt >= policy.maxAttempts)
     return { retry: false, reason: `gave up after ${failed.attempt} attempts` };
   const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** (failed.attempt - 1));
