@@ -1,5 +1,5 @@
 // The Web API through the official client, unmodified: @slack/web-api's WebClient against /api/.
-import { ErrorCode, type WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { ErrorCode, type WebAPIPlatformError, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, createTestSlack, type TestSlack, USER_TOKEN } from '../test-support.ts';
 
@@ -133,7 +133,7 @@ describe('the Web API through @slack/web-api', () => {
     // The official paginate() walks the same cursors.
     let viaPaginate = 0;
     for await (const page of client().paginate('conversations.list', { limit: 4 })) {
-      viaPaginate += (page as { channels: unknown[] }).channels.length;
+      viaPaginate += (page as unknown as { channels: unknown[] }).channels.length;
     }
     expect(viaPaginate).toBe(6);
     expect(await slackError(bot.conversations.list({ cursor: 'bm9wZQ==' }))).toBe('invalid_cursor');
@@ -217,7 +217,7 @@ describe('the Web API through @slack/web-api', () => {
     const { s } = await slack({ SLACK_RATE_LIMIT_SCALE: '0.05', SLACK_RATE_WINDOW_MS: '1000' });
     const limited: number[] = [];
     const client = new WebClient(BOT_TOKEN, { slackApiUrl: `${s.url}/api/` });
-    client.on('rate_limited', (retryAfter: number) => limited.push(retryAfter));
+    client.on(WebClientEvent.RATE_LIMITED, (retryAfter: number) => limited.push(retryAfter));
     await client.conversations.list();
     const second = await client.conversations.list();
     expect(second.ok).toBe(true);
