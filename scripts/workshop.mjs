@@ -41,7 +41,10 @@ const dirOf = (ex, side) => relative(root, `${WORKSHOP_DIR}${ex.slug}/${side}`);
 
 /** Untouched: git sees no change (nor a new file) under problem/ since the last commit. */
 function untouched(ex) {
-  const r = spawnSync('git', ['status', '--porcelain', '--', dirOf(ex, 'problem')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync('git', ['status', '--porcelain', '--', dirOf(ex, 'problem')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return r.status === 0 && r.stdout.trim() === '';
 }
 
