@@ -159,6 +159,40 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
     },
     { name: 'receiver_url', label: 'Receiver URL', type: 'url', required: true },
   ],
+  S10: [
+    { name: 'symbol', label: 'Symbol', type: 'string', default: 'ACME' },
+    {
+      name: 'lease_seconds',
+      label: 'Lease asked for (s)',
+      type: 'number',
+      default: 5,
+      min: 1,
+      max: 3600,
+      help: 'short, so the renewal happens while you watch (the hub clamps it to its minimum)',
+    },
+    timeout(30_000),
+  ],
+  S11: [
+    { name: 'symbols', label: 'Symbols (comma-separated)', type: 'string', default: 'ACME,GLOBEX' },
+    {
+      name: 'poll_intervals_ms',
+      label: 'Polling intervals (ms, comma-separated)',
+      type: 'string',
+      default: '1000',
+      help: 'one poller per interval, all on the same prices',
+    },
+    { name: 'duration_ms', label: 'Measure for (ms)', type: 'number', default: 5000, min: 500, max: 600_000 },
+    {
+      name: 'threshold_bps',
+      label: 'Alert band (basis points)',
+      type: 'number',
+      default: 30,
+      min: 1,
+      max: 5000,
+      help: 'an alert fires when a price leaves start ± this band (30 = 0.30 %)',
+    },
+    timeout(30_000),
+  ],
 };
 
 const DOCS: Partial<Record<ScenarioId, string>> = {
@@ -170,6 +204,8 @@ const DOCS: Partial<Record<ScenarioId, string>> = {
   S06: 'docs/scenarios/S06-third-party.md',
   S07: 'docs/scenarios/S07-claim-check.md',
   S09: 'docs/scenarios/S09-delivery-guarantees.md',
+  S10: 'docs/scenarios/S10-websub.md',
+  S11: 'docs/scenarios/S11-stock-prices.md',
 };
 
 /** S01–S15 in order: the built ones from their definitions, the others from the design, flagged unbuilt. */

@@ -161,7 +161,7 @@ export const s11 = defineScenario<S11Result>({
       .map(Number)
       .filter((n) => Number.isFinite(n) && n > 0);
     const durationMs = Number(ctx.params.duration_ms ?? 5000);
-    const thresholdPct = Number(ctx.params.threshold_pct ?? 0.3);
+    const thresholdPct = Number(ctx.params.threshold_bps ?? 30) / 100;
     const timeoutMs = Number(ctx.params.timeout_ms ?? 30_000);
     check(symbols.length && intervals.length, 'at least one symbol and one polling interval', {
       symbols,
