@@ -193,6 +193,25 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
     },
     timeout(30_000),
   ],
+  S12: [
+    { name: 'posts', label: '#dresses posts after the first', type: 'number', default: 5, min: 1, max: 200 },
+    {
+      name: 'poll_interval_ms',
+      label: 'Poller interval (ms)',
+      type: 'number',
+      default: 1000,
+      min: 100,
+      max: 60_000,
+    },
+    {
+      name: 'post_interval_ms',
+      label: 'Time between posts (ms)',
+      type: 'number',
+      default: 400,
+      min: 0,
+      max: 60_000,
+    },
+  ],
 };
 
 const DOCS: Partial<Record<ScenarioId, string>> = {
@@ -206,6 +225,7 @@ const DOCS: Partial<Record<ScenarioId, string>> = {
   S09: 'docs/scenarios/S09-delivery-guarantees.md',
   S10: 'docs/scenarios/S10-websub.md',
   S11: 'docs/scenarios/S11-stock-prices.md',
+  S12: 'docs/scenarios/S12-hashtags.md',
 };
 
 /** S01–S15 in order: the built ones from their definitions, the others from the design, flagged unbuilt. */
