@@ -74,6 +74,7 @@ export const SERVICE_ENTRIES: Partial<Record<ServiceName, ServiceEntry>> = {
   shop: { path: '/', what: 'buy a dress: card 4242 4242 4242 4242, any future date, any CVC' },
   payments: { path: '/dashboard', what: 'payments, events and every webhook attempt' },
   logistics: { path: '/', what: 'its API; shipments start when an order is paid' },
+  slack: { path: '/', what: 'a Slack workspace: channels, live messages, threads, buttons, slash commands' },
   hub: { path: '/', what: 'the WebSub hub: topics, subscriptions with their leases, deliveries' },
   ticker: { path: '/', what: 'stock prices on a random walk; each change pings the WebSub hub' },
   mailbox: { path: '/', what: 'every e-mail the apps sent (SMTP 2525): inbox, HTML, text, headers, raw' },
