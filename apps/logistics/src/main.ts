@@ -19,7 +19,12 @@ import {
   serviceNamer,
   serviceUrls,
 } from '@hooklab/service';
-import { createDispatcher, systemClock } from '@hooklab/webhooks';
+import {
+  createDispatcher,
+  createTransportRouter,
+  systemClock,
+  transportSettingsFromEnv,
+} from '@hooklab/webhooks';
 import { createApp } from './app.ts';
 import { type LogisticsConfig, loadLogisticsConfig } from './config.ts';
 import { createLogisticsContext } from './context.ts';
@@ -78,8 +83,11 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     fetch: createTracedFetch({ from: 'logistics', recorder, kind: 'handshake' }),
   });
   const nameOf = serviceNamer(serviceUrls(env));
+  // Callback targets may be mailto:, queue: or topic: too (SMTP_URL, REDIS_URL, MQTT_URL; embedded defaults).
+  const transport = createTransportRouter({ ...transportSettingsFromEnv(env), source: '/logistics' });
   const dispatcher = createDispatcher({
     store: ctx.outbox,
+    transport,
     clock: systemClock,
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
     ssrf: { check: (url) => ctx.guard.check(url) },
@@ -100,6 +108,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     onShutdown: [
       () => ctx.jobs.stop(),
       () => dispatcher.stop({ drainMs: 2000 }),
+      () => transport.close(),
       () => closeDb(),
       () => blobs.cleanup(),
     ],

@@ -1,4 +1,5 @@
 import type { JobHandler, JobRunner, SqliteClient } from '@hooklab/db';
+import { isHttpTarget } from '@hooklab/webhooks';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { LogisticsContext } from '../context.ts';
 import {
@@ -41,6 +42,8 @@ export function createJobHandlers(ctx: LogisticsContext): Record<JobKind, JobHan
 
   // CloudEvents consent is remembered per origin; a refusal is asked again on the next shipment.
   async function consentFor(url: string): Promise<boolean> {
+    // The handshake is HTTP's (an OPTIONS request); mail servers and brokers are ours to configure.
+    if (!isHttpTarget(url)) return true;
     const origin = new URL(url).origin;
     const known = db.select().from(notifyConsents).where(eq(notifyConsents.origin, origin)).get();
     if (known?.allowed) return true;

@@ -1,9 +1,18 @@
 import { ApiError } from '@hooklab/service';
-import { type CheckUrlResult, checkUrl, type LookupFn } from '@hooklab/webhooks';
+import {
+  type CheckUrlResult,
+  checkUrl,
+  isHttpTarget,
+  type LookupFn,
+  parseCallbackTarget,
+} from '@hooklab/webhooks';
 
 export interface UrlGuard {
   check(url: string): Promise<CheckUrlResult>;
-  /** Throws a 400 problem (`ssrf_blocked`, `invalid_url`, …) naming `param` when the URL may not be called. */
+  /**
+   * Throws a 400 problem (`ssrf_blocked`, `invalid_url`, `unsupported_scheme`, `invalid_queue_name`, …) naming
+   * `param` when the callback target may not be used.
+   */
   assert(url: string, param: string): Promise<void>;
 }
 
@@ -22,6 +31,17 @@ export function createUrlGuard(opts: {
   return {
     check,
     async assert(url, param) {
+      // mailto:, queue: and topic: go to the mail server and brokers we configure: their shape is the check.
+      if (!isHttpTarget(url)) {
+        const parsed = parseCallbackTarget(url);
+        if (parsed.ok) return;
+        throw new ApiError({
+          status: 400,
+          code: parsed.code,
+          message: `${param} may not be used: ${parsed.reason}`,
+          param,
+        });
+      }
       const verdict = await check(url);
       if (!verdict.ok) {
         throw new ApiError({

@@ -1,4 +1,5 @@
 import { ApiError, errors } from '@hooklab/service';
+import { parseCallbackTarget } from '@hooklab/webhooks';
 import type { Context } from 'hono';
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
@@ -18,10 +19,17 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const postalCode = z
   .string()
   .regex(/^[A-Za-z0-9 -]{2,12}$/, 'a postal code of 2–12 letters, digits, spaces or -');
+/**
+ * A callback target: an http(s) URL, `mailto:one@address`, `queue:NAME` or `topic:NAME/…` (the engine's
+ * transports). The shape is checked here; http(s) targets also pass the SSRF guard in the route.
+ */
 const url = z
   .string()
   .max(2048)
-  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+  .superRefine((value, ctx) => {
+    const parsed = parseCallbackTarget(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason, params: { reason: parsed.code } });
+  });
 
 export const itemSchema = z.strictObject({
   sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (at most 64)'),
