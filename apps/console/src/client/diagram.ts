@@ -19,6 +19,7 @@ function classOf(row: Row): string {
   if ((h.attempt ?? 1) > 1) classes.push('retry');
   if (row.count > 1 && row.nothingNew === row.count - 1 && h.nothingNew) classes.push('idle');
   if (h.duplicate) classes.push('dup');
+  if (h.exercise) classes.push('exercise');
   return classes.join(' ');
 }
 
@@ -28,6 +29,8 @@ function text(row: Row): string {
   if (row.count > 1)
     label += ` ×${row.count}${row.nothingNew ? ` (${row.nothingNew} told nothing new)` : ''}`;
   if ((h.attempt ?? 1) > 1) label += ` · attempt ${h.attempt}`;
+  // Workshop: this hop ran through an attendee's code (pnpm dev --exercise NN).
+  if (h.exercise) label = `✎${h.exercise} ${label}`;
   return label;
 }
 
@@ -124,13 +127,20 @@ export function drawDiagram(
       'data-attempt': h.attempt ?? '',
       'data-event-type': h.eventType ?? '',
       'data-count': row.count,
+      'data-exercise': h.exercise ?? '',
       onclick: () => opts.onSelect(h.id),
       onkeydown: ((e: KeyboardEvent) => {
         if (e.key === 'Enter' || e.key === ' ') opts.onSelect(h.id);
       }) as EventListener,
     });
     const label = text(row);
-    g.append(s('title', {}, `${label}\n${outcomeOf(h)}${h.fault ? `\nfault: ${h.fault}` : ''}`));
+    g.append(
+      s(
+        'title',
+        {},
+        `${label}\n${outcomeOf(h)}${h.fault ? `\nfault: ${h.fault}` : ''}${h.exercise ? `\nyour code: exercise ${h.exercise}` : ''}`,
+      ),
+    );
     g.append(s('rect', { x: 0, y: y - 16, width, height: ROW - 4, class: 'hit' }));
     g.append(
       s('text', { x: 6, y: y + 4, class: 'time' }, `+${((row.first.start - t0) / 1000).toFixed(2)} s`),

@@ -460,6 +460,7 @@ export function renderDetails(host: HTMLElement, hop: Hop | undefined, onClose: 
       `${hop.outcome}${hop.nextAttemptAt ? `, next attempt at ${time(hop.nextAttemptAt)}` : ''}`,
     ]);
   if (hop.duplicate) rows.push(['receiver', 'had it already: duplicate suppressed']);
+  if (hop.exercise) rows.push(['workshop', `ran through your code: exercise ${hop.exercise}`]);
   if (hop.error) rows.push(['error', hop.error]);
   rows.push([
     'recorded by',

@@ -31,6 +31,8 @@ export interface Hop {
   signature?: { verified: boolean; scheme?: string; reason?: string };
   /** The receiver answered that it had handled this message already. */
   duplicate: boolean;
+  /** Workshop: the number of the exercise whose attendee code handled this hop (`x-hooklab-exercise`). */
+  exercise?: string;
   /** A GET that got exactly the answer the previous identical GET got: a poll that told nothing new. */
   nothingNew: boolean;
   /** A GET repeating an earlier identical GET (the second and later of a series). */
@@ -60,6 +62,12 @@ export function createNamer(urls: Record<string, string>): (url: string) => stri
 }
 
 const startOf = (e: Exchange) => e.at - e.durationMs;
+const EXERCISE = /^\d{2}$/;
+/** The exercise mark a receiver (or an engine's attempt) put on its answer, as either side recorded it. */
+const exerciseOf = (...es: (Exchange | undefined)[]) =>
+  es
+    .flatMap((e) => [e?.responseHeaders['x-hooklab-exercise'], e?.requestHeaders['x-hooklab-exercise']])
+    .find((v): v is string => typeof v === 'string' && EXERCISE.test(v));
 const header = (e: Exchange | undefined, name: string) => e?.requestHeaders[name];
 /** Method and URL with localhost, 127.0.0.1 and [::1] folded together: where a request went. */
 const placeKey = (method: string, url: string) => {
@@ -164,6 +172,7 @@ function hopOf(
   const eventId = header(sent, 'x-hooklab-event-id') ?? header(received, 'x-hooklab-event-id');
   const kind = received?.kind === 'webhook' || sent?.kind === 'webhook' || eventId ? 'webhook' : e.kind;
   const fault = received?.fault ?? sent?.fault;
+  const exercise = exerciseOf(received, sent);
   return {
     id: e.id,
     traceId: received?.traceId ?? sent?.traceId,
@@ -184,6 +193,7 @@ function hopOf(
     ...(sent?.outcome ? { outcome: sent.outcome, nextAttemptAt: sent.nextAttemptAt } : {}),
     ...(received?.signature ? { signature: received.signature } : {}),
     duplicate: Boolean(received?.responseBody && DUPLICATE.test(received.responseBody)),
+    ...(exercise ? { exercise } : {}),
     nothingNew: false,
     repeat: false,
     sent,

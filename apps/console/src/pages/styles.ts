@@ -28,7 +28,7 @@ svg .lifeline{stroke:#cbd5e1;stroke-dasharray:4 4}svg .actor{fill:#eef2ff;stroke
 svg .hop{cursor:pointer}svg .hop .hit{fill:transparent}svg .hop:hover .hit,svg .hop:focus .hit{fill:#f1f5f9}svg .hop.selected .hit{fill:#e0e7ff}
 svg .arrow{stroke-width:1.8;fill:none}svg .label{font-size:11px}svg .outcome{font-size:10px;fill:#4b5563}svg .time{font-size:10px;fill:#9ca3af}
 svg .api .arrow{stroke:#2563eb}svg .webhook .arrow{stroke:#7c3aed}svg .other .arrow{stroke:#0d9488}svg .email .arrow{stroke:#db2777;stroke-dasharray:8 3 2 3}svg .queue .arrow{stroke:#b45309;stroke-dasharray:2 3}svg .topic .arrow{stroke:#0891b2;stroke-dasharray:10 4}
-svg .retry .arrow{stroke:#d97706;stroke-dasharray:6 3}svg .fail .arrow{stroke:#dc2626}svg .idle .arrow{stroke:#9ca3af}svg .fail .outcome,svg .cross{fill:#dc2626}
+svg .retry .arrow{stroke:#d97706;stroke-dasharray:6 3}svg .exercise .label{fill:#0f766e;font-weight:700}svg .fail .arrow{stroke:#dc2626}svg .idle .arrow{stroke:#9ca3af}svg .fail .outcome,svg .cross{fill:#dc2626}
 svg .head.api{fill:#2563eb}svg .head.webhook{fill:#7c3aed}svg .head.other{fill:#0d9488}svg .head.email{fill:#db2777}svg .head.queue{fill:#b45309}svg .head.topic{fill:#0891b2}svg .head.fail{fill:#dc2626}svg .head.retry{fill:#d97706}svg .head.idle{fill:#9ca3af}
 svg .bar.polling{fill:#f59e0b}svg .bar.webhook{fill:#7c3aed}svg .metric,svg .legend,svg .value{font-size:11px}
 table{border-collapse:collapse;width:100%;font-size:.82rem}td,th{text-align:left;padding:.2rem .3rem;border-bottom:1px solid #f0f2f5;vertical-align:top}
