@@ -30,7 +30,7 @@ export const LIVE_INBOX_SCRIPT = `
       cell('', href, who(m.from) || m.envelope.from),
       cell('', href, (m.to.length ? m.to.map(who) : m.envelope.to).join(', ')),
       cell('subject', href, m.subject || '(no subject)', m.snippet),
-      cell('muted', href, new Date(m.received_at).toLocaleTimeString()),
+      cell('muted', href, m.received_at.replace('T', ' ').slice(0, 19)),
     );
     body.prepend(tr);
     setCount(body.rows.length);
