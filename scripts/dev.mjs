@@ -1,5 +1,5 @@
 // `pnpm dev`: every app in watch mode with dev settings, its output prefixed and quiet, one table once all
-// answer /healthz, and Ctrl-C stopping each app gracefully. Usage: pnpm dev [shop payments …]
+// answer /healthz, and Ctrl-C stopping each app gracefully. Usage: pnpm dev [shop payments …] [--exercise NN]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,8 +53,36 @@ function commandOf(app) {
   return { cmd: local.find((p) => existsSync(p)) ?? bin, args, env };
 }
 
+/**
+ * `--exercise NN` (workshop/README.md): the apps get HOOKLAB_EXERCISE and the attendee's module, which
+ * replaces that exercise's seam (dev mode only); `--exercise NN --solution` plugs in the reference.
+ */
+function exerciseOption(argv) {
+  const i = argv.findIndex((a) => a === '--exercise' || a.startsWith('--exercise='));
+  if (i < 0) return { rest: argv, exercise: undefined };
+  const inline = argv[i].includes('=') ? argv[i].slice('--exercise='.length) : undefined;
+  const id = inline ?? argv[i + 1];
+  const rest = argv.filter((_, j) => j !== i && (inline !== undefined || j !== i + 1));
+  return { rest, exercise: id ?? '' };
+}
+
+const option = exerciseOption(process.argv.slice(2));
+let exercise;
+if (option.exercise !== undefined) {
+  const { EXERCISES, exerciseOf, modulePath } = await import('../workshop/exercises.ts');
+  const ex = exerciseOf(option.exercise);
+  if (!ex) {
+    console.error(
+      `pnpm dev: no exercise ${option.exercise || '(none given)'}; there are ${EXERCISES.map((e) => e.id).join(', ')}`,
+    );
+    process.exit(2);
+  }
+  const side = option.rest.includes('--solution') ? 'solution' : 'problem';
+  exercise = { ...ex, side, file: modulePath(ex, side) };
+}
+
 const all = discover();
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const wanted = option.rest.filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !all.some((a) => a.name === w));
 if (unknown.length) {
   console.error(`pnpm dev: no app ${unknown.join(', ')}; there are: ${all.map((a) => a.name).join(', ')}`);
@@ -67,6 +95,8 @@ const width = Math.max(...apps.map((a) => a.name.length));
 const portOf = (name) => Number(process.env[portVarOf(name)] || DEFAULT_PORTS[name]);
 const urlOf = (name) => process.env[urlVarOf(name)] || `http://localhost:${portOf(name)}`;
 const shared = { LOG_LEVEL: process.env.LOG_LEVEL || 'warn' };
+if (exercise)
+  Object.assign(shared, { HOOKLAB_EXERCISE: exercise.id, HOOKLAB_EXERCISE_MODULE: exercise.file });
 for (const { name } of all) {
   const upper = name.toUpperCase();
   shared[urlVarOf(name)] = urlOf(name);
@@ -183,6 +213,14 @@ function table() {
         ? `Then buy a dress at ${urlOf('shop')} and watch the order travel in the console.`
         : `Start at ${urlOf('shop')}: buy a dress.`,
     );
+  if (exercise) {
+    const where = exercise.seam ? `${exercise.seam.app}, ${exercise.seam.where}` : 'no seam in the stack';
+    next.push(
+      paint(1, `Workshop exercise ${exercise.id}: ${exercise.title}.`),
+      `  Your code (${exercise.side}/${exercise.module}) runs in: ${where}.`,
+      `  The console marks each hop it handled ✎${exercise.id}. A saved change restarts the app.`,
+    );
+  }
   return [
     '',
     paint(1, up === rows.length ? 'Hooklab is up.' : `Hooklab: ${up} of ${rows.length} apps up.`),

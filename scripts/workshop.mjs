@@ -10,6 +10,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 register();
 const { EXERCISES, WORKSHOP_DIR, exerciseOf, testExercise } = await import('../workshop/exercises.ts');
 
+// `pnpm workshop solve 03 | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const tty = process.env.FORCE_COLOR
   ? process.env.FORCE_COLOR !== '0'
   : process.stdout.isTTY && !process.env.NO_COLOR;
