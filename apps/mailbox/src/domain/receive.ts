@@ -7,7 +7,13 @@ import {
 } from '@hooklab/service';
 import type { MailboxDb } from '../db/index.ts';
 import type { InboxEvents } from './inbox-events.ts';
-import { type Envelope, type ParsedMessage, parseMessage, storeMessage } from './messages.ts';
+import {
+  type Envelope,
+  MessageRejected,
+  type ParsedMessage,
+  parseMessage,
+  storeMessage,
+} from './messages.ts';
 
 export interface ReceiveDeps {
   db: MailboxDb;
@@ -85,7 +91,25 @@ function record(
  */
 export async function receiveMessage(deps: ReceiveDeps, raw: Buffer, envelope: Envelope): Promise<string> {
   const startedAt = performance.now();
-  const msg = await parseMessage(raw, envelope);
+  let msg: ParsedMessage;
+  try {
+    msg = await parseMessage(raw, envelope);
+  } catch (err) {
+    // Refused mail shows on the console too, as an e-mail arrow with the SMTP reply code.
+    if (err instanceof MessageRejected)
+      record(
+        deps,
+        {
+          from: senderOf(null, envelope.from),
+          trace: childSpan(null),
+          envelope,
+          status: err.responseCode,
+          reply: err.message,
+        },
+        startedAt,
+      );
+    throw err;
+  }
   const trace = childSpan(parseTraceparent(msg.traceparent));
   const from = senderOf(msg.hooklabFrom, envelope.from);
   const row = storeMessage(deps, msg, { sender: from, traceId: trace.traceId });
