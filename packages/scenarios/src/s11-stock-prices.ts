@@ -20,10 +20,11 @@ export interface SideFigures {
   side: 'push' | 'poll';
   /** Polling interval (poll side only). */
   interval_ms: number | null;
-  /** HTTP requests the side made: polls, or discovery + subscribe + unsubscribe. */
+  /** Polls made while measuring; for push, the subscriber's own requests (discovery, subscribe, unsubscribe). */
   requests_made: number;
-  /** Polls answered 304 / deliveries whose change was already known. */
+  /** Polls answered 304 (or with a price already known) / deliveries whose change was already known. */
   requests_nothing_new: number;
+  /** Deliveries pushed to the subscriber while measuring (they cost the subscriber no request). */
   deliveries_received: number;
   /** Distinct prices the side saw (a poller misses the ones between two polls). */
   changes_seen: number;
@@ -171,11 +172,14 @@ export const s11 = defineScenario<S11Result>({
     const thresholds = new Map<string, { lower: number; upper: number }>();
     const push = new Side('push', null, thresholds);
     const polls = intervals.map((ms) => new Side('poll', ms, thresholds));
+    // Requests and deliveries are counted while measuring; afterwards both sides only catch up on the last change.
+    let counting = false;
 
     ctx.step(0);
     const sub = await startScenarioSubscriber(ctx, {
       onContent: (c) => {
-        push.deliveries++;
+        const counted = counting;
+        if (counted) push.deliveries++;
         const body = JSON.parse(c.text()) as {
           symbol: string;
           seq: number;
@@ -189,7 +193,7 @@ export const s11 = defineScenario<S11Result>({
           body.recent ?? [],
           c.receivedAt,
         );
-        if (!fresh) push.nothingNew++;
+        if (!fresh && counted) push.nothingNew++;
       },
     });
     const timers = new Map<Side, NodeJS.Timeout>();
@@ -220,7 +224,8 @@ export const s11 = defineScenario<S11Result>({
       const etags = new Map<string, string>();
       const poll = async (side: Side, symbol: string) => {
         const key = `${side.intervalMs}:${symbol}`;
-        side.requests++;
+        const counted = counting;
+        if (counted) side.requests++;
         const res = await ctx.fetch(`${ctx.urls.ticker}/quotes/${symbol}`, {
           headers: {
             accept: 'application/json',
@@ -229,20 +234,22 @@ export const s11 = defineScenario<S11Result>({
         });
         const at = Date.now();
         if (res.status === 304) {
-          side.nothingNew++;
+          if (counted) side.nothingNew++;
           return;
         }
         const q = (await res.json()) as { seq: number; price: number; updated_at_ms: number };
         etags.set(key, res.headers.get('etag') ?? '');
-        if (!side.learn(symbol, { seq: q.seq, price: q.price, at: q.updated_at_ms }, [], at))
+        if (!side.learn(symbol, { seq: q.seq, price: q.price, at: q.updated_at_ms }, [], at) && counted)
           side.nothingNew++;
       };
       const t0 = Date.now();
+      counting = true;
       for (const side of polls) {
         // Fixed-rate ticks from t0, so a slow answer does not stretch the interval.
         let n = 0;
         const tick = () => {
-          for (const symbol of symbols) void poll(side, symbol).catch(() => side.nothingNew++);
+          for (const symbol of symbols)
+            void poll(side, symbol).catch(() => (side.nothingNew += counting ? 1 : 0));
           n++;
           timers.set(side, setTimeout(tick, Math.max(0, t0 + n * side.intervalMs! - Date.now())));
         };
@@ -253,6 +260,7 @@ export const s11 = defineScenario<S11Result>({
       ctx.step(2);
       await new Promise((r) => setTimeout(r, durationMs));
       const t1 = Date.now();
+      counting = false;
 
       ctx.step(3);
       const last = new Map<string, number>();

@@ -143,7 +143,7 @@ export class Market {
 }
 
 /** How many changes a topic carries, so a subscriber that got a later snapshot still sees each change. */
-export const RECENT_IN_TOPIC = 20;
+export const RECENT_IN_TOPIC = 64;
 
 /** The JSON of a quote, as the polling API and the topic show it. */
 export function quoteView(q: Quote) {
