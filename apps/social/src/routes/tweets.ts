@@ -7,7 +7,7 @@ import { invalidParam } from '../http/errors.ts';
 import { jsonObject } from '../http/input.ts';
 
 const SEARCH_PARAMS = ['query', 'since_id', 'until_id', 'max_results', 'next_token'];
-const ID = /^\d{1,15}$/;
+const ID = /^\d{1,19}$/;
 
 const encodeToken = (id: string) => Buffer.from(`before:${id}`).toString('base64url');
 function decodeToken(token: string): number | null {
