@@ -1,6 +1,7 @@
 import { createServiceApp } from '@hooklab/service';
 import type { NotifierContext } from './context.ts';
 import { createBot } from './domain/bot.ts';
+import { statusRoutes } from './routes/status.ts';
 import { logisticsWebhookRoutes } from './webhooks/in/logistics.ts';
 import { paymentsWebhookRoutes } from './webhooks/in/payments.ts';
 import { shopWebhookRoutes } from './webhooks/in/shop.ts';
@@ -30,7 +31,7 @@ export function createApp(ctx: NotifierContext) {
     recorder: ctx.recorder,
     callerOf,
     dev: ctx.config,
-    apiPrefixes: ['/webhooks/', '/slack/'],
+    apiPrefixes: ['/api/', '/webhooks/', '/slack/'],
   });
   const receiver = new HonoReceiver({
     signingSecrets: () => ctx.secrets.slack(),
@@ -53,6 +54,7 @@ export function createApp(ctx: NotifierContext) {
     },
     receiver,
   );
+  app.route('/api', statusRoutes(ctx));
   app.route('/webhooks/payments', paymentsWebhookRoutes(ctx));
   app.route('/webhooks/shop', shopWebhookRoutes(ctx));
   app.route('/webhooks/logistics', logisticsWebhookRoutes(ctx));

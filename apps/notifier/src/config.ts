@@ -13,9 +13,11 @@ export const notifierConfigSchema = baseConfigSchema.extend({
   /** The bot token it posts with (real Slack: the app's `xoxb-…`). */
   SLACK_BOT_TOKEN: z.string().min(1).default('xoxb-hooklab'),
   /** Checks Slack's `X-Slack-Signature` on events, commands and actions (real Slack: the app's signing secret). */
-  SLACK_SIGNING_SECRET: z.string().min(8).default('hooklab-slack-signing-secret'),
-  /** Registers the app, its event subscription, slash command and interactivity URL with apps/slack at start. */
+  SLACK_SIGNING_SECRET: z.string().min(8).default('hooklab-slack-signing-secret-dev'),
+  /** Registers the app's event subscription, slash command and interactivity URL with apps/slack at start. */
   SLACK_REGISTER_APP: boolVar(true),
+  /** apps/slack's admin API key (registration only; real Slack is set up in its app settings instead). */
+  SLACK_ADMIN_KEY: z.string().min(8).default('slack_admin_hooklab'),
   /** Which channel each kind of event goes to. */
   NOTIFIER_CHANNEL_ORDERS: z.string().min(1).default('#orders'),
   NOTIFIER_CHANNEL_PAYMENTS: z.string().min(1).default('#payments'),

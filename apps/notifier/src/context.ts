@@ -17,6 +17,9 @@ export interface SenderSecrets {
   slack(): string[];
 }
 
+/** Where a start-up registration stands: done, set by env instead, switched off, or still trying. */
+export type RegistrationState = 'registered' | 'fixed_secret' | 'disabled' | 'pending';
+
 /** notifier's one deps container: everything createApp, the bot and the jobs need, built by main.ts or a test. */
 export interface NotifierContext {
   config: NotifierConfig;
@@ -37,6 +40,8 @@ export interface NotifierContext {
   secrets: SenderSecrets;
   /** Where providers reach us, without a trailing slash (known only after listening with PORT=0). */
   publicUrl: () => string;
+  /** Start-up registration with each provider (main.ts updates it). */
+  registrations: Record<'payments' | 'shop' | 'slack', RegistrationState>;
 }
 
 export interface NotifierContextInput {
@@ -82,6 +87,7 @@ export function createNotifierContext(input: NotifierContextInput): NotifierCont
       slack: input.secrets?.slack ?? (() => [config.SLACK_SIGNING_SECRET]),
     },
     publicUrl: input.publicUrl ?? (() => config.publicUrl ?? 'http://localhost:3005'),
+    registrations: { payments: 'disabled', shop: 'disabled', slack: 'disabled' },
     jobs: undefined as unknown as JobRunner,
   };
   ctx.jobs = createJobRunner({

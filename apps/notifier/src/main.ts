@@ -45,7 +45,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const endpointUrl = (path: string) => `${publicUrl()}${path}`;
 
   // Secrets learnt by registering; a secret from env wins and skips that registration.
-  const learnt: { stripe?: string; shop?: string; slack?: string } = {};
+  const learnt: { stripe?: string; shop?: string } = {};
   const ctx = createNotifierContext({
     config,
     db,
@@ -57,9 +57,6 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     secrets: {
       stripe: () => [config.STRIPE_WEBHOOK_SECRET ?? learnt.stripe].filter((s): s is string => Boolean(s)),
       shop: () => [config.SHOP_WEBHOOK_SECRET ?? learnt.shop].filter((s): s is string => Boolean(s)),
-      slack: () => [
-        ...new Set([config.SLACK_SIGNING_SECRET, learnt.slack].filter((s): s is string => Boolean(s))),
-      ],
     },
   });
   const registrations: { stop(): void }[] = [];
@@ -82,10 +79,12 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   ctx.jobs.start();
 
   const register = <T extends { id: string }>(
+    provider: keyof typeof ctx.registrations,
     what: string,
     attempt: () => Promise<T>,
-    onRegistered: (r: T) => void,
-  ) =>
+    onRegistered: (r: T) => void = () => {},
+  ) => {
+    ctx.registrations[provider] = 'pending';
     registrations.push(
       registerInBackground({
         what,
@@ -94,18 +93,22 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
         initialDelayMs: config.NOTIFIER_REGISTER_RETRY_MS,
         onRegistered: (r) => {
           onRegistered(r);
+          ctx.registrations[provider] = 'registered';
           logger.info({ id: r.id }, `${what} registered`);
         },
       }),
     );
+  };
   // Providers call the URL they were given: a stored endpoint for this URL is good from the first request.
   const usable = (key: string, path: string) => {
     const s = stored(db, key);
     return s?.url === endpointUrl(path) ? s.secret : undefined;
   };
-  if (!config.STRIPE_WEBHOOK_SECRET) {
+  if (config.STRIPE_WEBHOOK_SECRET) ctx.registrations.payments = 'fixed_secret';
+  else {
     learnt.stripe = usable(STRIPE_KEY, '/webhooks/payments');
     register(
+      'payments',
       'the Stripe webhook endpoint with payments',
       () => ensureStripeEndpoint({ stripe: ctx.stripe, db, url: endpointUrl('/webhooks/payments'), logger }),
       (r: Registered) => {
@@ -113,9 +116,11 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
       },
     );
   }
-  if (!config.SHOP_WEBHOOK_SECRET) {
+  if (config.SHOP_WEBHOOK_SECRET) ctx.registrations.shop = 'fixed_secret';
+  else {
     learnt.shop = usable(SHOP_KEY, '/webhooks/shop');
     register(
+      'shop',
       'the order events endpoint with the shop',
       () => ensureShopEndpoint({ shop: ctx.shop, db, url: endpointUrl('/webhooks/shop'), logger }),
       (r: Registered) => {
@@ -124,12 +129,8 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     );
   }
   if (config.SLACK_REGISTER_APP) {
-    register(
-      'the Slack app with apps/slack',
-      () => ensureSlackApp({ config, fetch: ctx.fetch, baseUrl: publicUrl() }),
-      (r) => {
-        if (r.signingSecret) learnt.slack = r.signingSecret;
-      },
+    register('slack', 'the Slack app with apps/slack', () =>
+      ensureSlackApp({ config, slack: ctx.slack, fetch: ctx.fetch, baseUrl: publicUrl() }),
     );
   }
   return { name: 'notifier', url: server.url, port: server.port, recorder, close: server.close };
