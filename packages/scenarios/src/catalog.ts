@@ -194,7 +194,6 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
     timeout(30_000),
   ],
   S13: [{ name: 'sku', label: 'Dress (SKU)', type: 'string', default: 'DR-001' }, timeout(30_000)],
-  S13: [{ name: 'sku', label: 'Dress (SKU)', type: 'string', default: 'DR-001' }, timeout(30_000)],
   S12: [
     { name: 'posts', label: '#dresses posts after the first', type: 'number', default: 5, min: 1, max: 200 },
     {
@@ -228,7 +227,6 @@ const DOCS: Partial<Record<ScenarioId, string>> = {
   S10: 'docs/scenarios/S10-websub.md',
   S11: 'docs/scenarios/S11-stock-prices.md',
   S12: 'docs/scenarios/S12-hashtags.md',
-  S13: 'docs/scenarios/S13-chat.md',
   S13: 'docs/scenarios/S13-chat.md',
 };
 
