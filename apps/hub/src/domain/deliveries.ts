@@ -1,14 +1,16 @@
 // What the page and the API show about deliveries: the last attempt per subscription (written in batches
 // off the dispatcher's path) and the outbox's own record of recent messages.
 import type { AttemptEvent, OutboxMessage } from '@hooklab/webhooks';
-import { eq } from 'drizzle-orm';
 import type { HubContext } from '../context.ts';
-import { subscriptions } from '../db/schema.ts';
 
 /** An `onAttempt` for the dispatcher: keeps each subscription's last delivery, one transaction per turn. */
 export function lastDeliveryRecorder(ctx: HubContext): (e: AttemptEvent) => void {
   const pending = new Map<string, { at: number; status: number | null; ok: boolean }>();
   let queued = false;
+  // A raw prepared statement: this runs once per delivery, on the dispatcher's event loop.
+  const update = ctx.sqlite.prepare(
+    'UPDATE subscriptions SET last_delivery_at = ?, last_delivery_status = ?, last_delivery_ok = ? WHERE id = ?',
+  );
   const flush = () => {
     queued = false;
     const rows = [...pending];
@@ -16,13 +18,7 @@ export function lastDeliveryRecorder(ctx: HubContext): (e: AttemptEvent) => void
     // Bookkeeping only: an attempt that lands after shutdown closed the database is not recorded.
     if (!ctx.sqlite.open) return;
     ctx.sqlite.transaction(() => {
-      for (const [id, d] of rows) {
-        ctx.db
-          .update(subscriptions)
-          .set({ lastDeliveryAt: d.at, lastDeliveryStatus: d.status, lastDeliveryOk: d.ok })
-          .where(eq(subscriptions.id, id))
-          .run();
-      }
+      for (const [id, d] of rows) update.run(d.at, d.status, d.ok ? 1 : 0, id);
     })();
   };
   return (e) => {

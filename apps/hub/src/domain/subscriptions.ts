@@ -131,6 +131,7 @@ export async function verifyIntent(ctx: HubContext, intentId: string) {
     // A newer request for the same pair came in while we asked: its own verification decides.
     if (!current || current.revision !== intent.revision) return null;
     ctx.db.delete(intents).where(eq(intents.id, intentId)).run();
+    forget(ctx);
     const subId = subscriptionIdOf(intent.callback, intent.topic);
     if (result.outcome === 'verified' && intent.mode === 'subscribe') {
       const values = {
@@ -189,6 +190,7 @@ export function scheduleSweep(ctx: HubContext): void {
 export function sweepLeases(ctx: HubContext) {
   return (now: number) => {
     ctx.db.delete(subscriptions).where(lte(subscriptions.expiresAt, now)).run();
+    forget(ctx);
     return (
       ctx.db
         .select({ at: min(subscriptions.expiresAt) })
@@ -208,13 +210,32 @@ export function activeSubscriptions(ctx: HubContext, topic: string, now: number)
     .all();
 }
 
+// The dispatcher asks for a subscription on every attempt; the hub is the only writer of the table, so
+// rows are cached per context and the cache is dropped whenever it changes a subscription.
+const cache = new WeakMap<HubContext, Map<string, Subscription | undefined>>();
+const cacheOf = (ctx: HubContext) => {
+  let c = cache.get(ctx);
+  if (!c) cache.set(ctx, (c = new Map()));
+  return c;
+};
+function forget(ctx: HubContext): void {
+  cache.get(ctx)?.clear();
+}
+
 /** A subscription by id while its lease runs, else null (the dispatcher then cancels its messages). */
 export function liveSubscription(ctx: HubContext, id: string): Subscription | null {
-  const sub = ctx.db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
+  const c = cacheOf(ctx);
+  let sub = c.get(id);
+  if (sub === undefined && !c.has(id)) {
+    sub = ctx.db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
+    if (c.size > 100_000) c.clear();
+    c.set(id, sub);
+  }
   return sub && sub.expiresAt > ctx.clock.now() ? sub : null;
 }
 
 /** A 410 Gone from the callback: the subscription ends (WebSub §8). */
 export function removeGone(ctx: HubContext, id: string): void {
   ctx.db.delete(subscriptions).where(eq(subscriptions.id, id)).run();
+  forget(ctx);
 }
