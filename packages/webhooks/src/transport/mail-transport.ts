@@ -15,6 +15,8 @@ export interface MailTransportOptions {
   timeoutMs?: number;
   /** SMTP connections kept open; default 4. */
   maxConnections?: number;
+  /** The sending app, as `X-Hooklab-From` (the mailbox names the arrow's tail after it). */
+  service?: string;
 }
 
 export const DEFAULT_SMTP_URL = 'smtp://localhost:2525';
@@ -31,14 +33,17 @@ export function renderEventMail(eventType: string, eventId: string, body: string
     // Not JSON: shown as it is.
   }
   const pretty = typeof data === 'string' ? data : JSON.stringify(data, null, 2);
-  const object = (data as { data?: { object?: Record<string, unknown> } })?.data?.object ?? data;
-  const facts =
-    object && typeof object === 'object' && !Array.isArray(object)
-      ? Object.entries(object as Record<string, unknown>)
-          .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
-          .slice(0, 12)
-      : [];
-  const subject = `[Hooklab] ${eventType}${typeof (object as { id?: unknown })?.id === 'string' ? `: ${(object as { id: string }).id}` : ''}`;
+  // Stripe-shaped ({data: {object}}), `{type, data}`-shaped, or the object itself.
+  const inner = (data as { data?: unknown })?.data;
+  const object = ((inner as { object?: unknown })?.object ?? inner ?? data) as unknown;
+  const record =
+    object && typeof object === 'object' && !Array.isArray(object) ? (object as Record<string, unknown>) : {};
+  const facts = Object.entries(record)
+    .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    .slice(0, 12);
+  const idKey = 'id' in record ? 'id' : Object.keys(record).find((k) => k.endsWith('_id'));
+  const subjectId = idKey && typeof record[idKey] === 'string' ? `: ${record[idKey]}` : '';
+  const subject = `[Hooklab] ${eventType}${subjectId}`;
   const text = [
     `Event: ${eventType}`,
     `Event id: ${eventId}`,
@@ -97,6 +102,7 @@ export function createMailTransport(options: MailTransportOptions = {}): Transpo
     };
     if (h['x-hooklab-attempt']) headers['X-Hooklab-Attempt'] = h['x-hooklab-attempt'];
     if (h.traceparent) headers.traceparent = h.traceparent;
+    if (options.service) headers['X-Hooklab-From'] = options.service;
     try {
       const info = await transporter.sendMail({
         from,

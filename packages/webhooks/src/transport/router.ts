@@ -66,6 +66,7 @@ export function createTransportRouter(settings: TransportSettings = {}): Transpo
           smtpUrl: settings.smtpUrl,
           from: settings.smtpFrom,
           timeoutMs: settings.timeoutMs,
+          service: settings.source?.replace(/^\//, '') || undefined,
         });
         return mail;
       case 'queue':

@@ -1,6 +1,6 @@
 import type { SqliteClient } from '@hooklab/db';
 import { formatTraceparent, newId, parseTraceparent } from '@hooklab/service';
-import type { SigningScheme, SqliteOutbox } from '@hooklab/webhooks';
+import { isHttpTarget, type SigningScheme, type SqliteOutbox } from '@hooklab/webhooks';
 import type { Merchant, Shipment } from '../../db/schema.ts';
 
 /** Where one callback goes and how it is signed. */
@@ -27,7 +27,8 @@ export function shipmentTargets(shipment: Shipment, merchant: Merchant): Callbac
     if (shipment.notifyStatus !== 'consented') return [];
     return [
       {
-        endpointId: `notify:${new URL(shipment.notifyUrl).origin}`,
+        // Per origin for HTTP (one receiver's concurrency and health); a mailbox, queue or topic is its own.
+        endpointId: `notify:${isHttpTarget(shipment.notifyUrl) ? new URL(shipment.notifyUrl).origin : shipment.notifyUrl}`,
         url: shipment.notifyUrl,
         scheme: shipment.notifySecret ? 'standard' : 'none',
         secrets: shipment.notifySecret ? [shipment.notifySecret] : [],

@@ -1,0 +1,157 @@
+// S08 against the in-process stack (logistics + mailbox): once on the embedded engines (the SQLite queue,
+// the in-process aedes broker) and once on real Redis and mosquitto. The real run uses REDIS_URL and
+// MQTT_URL when set (CI starts both), else starts its own servers; it skips saying why when they are not
+// installed, and fails instead under HOOKLAB_REQUIRE_SERVICES=1.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createContext, type S08Result, scenarios } from '@hooklab/scenarios';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type Stack, startStack } from './stack.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hooklab-s08-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function runS08(stack: Stack, params: Record<string, string | number>) {
+  const scenario = scenarios.S08!;
+  const ctx = createContext({
+    scenario: 'S08',
+    urls: stack.urls,
+    keys: { logistics: 'lg_test_hooklab' },
+    params: { shipments_per_target: 2, ...params },
+  });
+  const result = (await scenario.run(ctx)) as S08Result;
+  const steps = ctx.narration.flatMap((n) => (n.text.startsWith('step ') && n.step !== null ? [n.step] : []));
+  expect(steps).toEqual(scenario.steps.map((_, i) => i));
+  return result;
+}
+
+function expectS08(result: S08Result) {
+  expect(result.refused.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+  // Two shipments per target, each: shipment.fulfilled, tracking.updated…, shipment.delivered.
+  expect(result.http.events).toBeGreaterThanOrEqual(6);
+  expect(result.email.mails).toBeGreaterThanOrEqual(6);
+  expect(result.queue.messages).toBeGreaterThanOrEqual(6);
+  expect(result.queue.duplicates).toBe(0);
+  expect(result.topic.messages).toBeGreaterThanOrEqual(6);
+  expect(result.topic.perSubscriber).toEqual([
+    result.topic.messages,
+    result.topic.messages,
+    result.topic.messages,
+  ]);
+}
+
+describe('S08 on the embedded engines (SQLite queue, aedes)', () => {
+  let stack: Stack;
+  const queueDb = join(dir, 'queues.sqlite');
+  let topicPort = 0;
+  beforeAll(async () => {
+    topicPort = await freePort();
+    stack = await startStack(['logistics', 'mailbox'], {
+      env: { LOGISTICS_STAGE_MS: '20', QUEUE_DB: queueDb, TOPIC_BROKER_PORT: String(topicPort) },
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('one kind of event reaches HTTP, mailto:, a queue (each once) and a topic (each subscriber all)', {
+    timeout: 60_000,
+  }, async () => {
+    const result = await runS08(stack, { queue_db: queueDb, topic_port: topicPort });
+    expect(result.engines).toEqual({ queue: 'sqlite', topic: 'embedded' });
+    expectS08(result);
+  });
+});
+
+const installed = (bin: string, arg: string) =>
+  spawnSync(bin, [arg], { stdio: 'ignore' }).error === undefined;
+const haveServers =
+  (process.env.REDIS_URL && process.env.MQTT_URL) ||
+  (installed('redis-server', '--version') && installed('mosquitto', '-h'));
+
+async function listening(port: number, child: ChildProcess) {
+  const { createConnection } = await import('node:net');
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = createConnection({ port, host: '127.0.0.1' });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+if (haveServers) {
+  describe('S08 on real Redis Streams and mosquitto', () => {
+    let stack: Stack;
+    const children: ChildProcess[] = [];
+    let redisUrl = process.env.REDIS_URL ?? '';
+    let mqttUrl = process.env.MQTT_URL ?? '';
+    beforeAll(async () => {
+      if (!redisUrl || !mqttUrl) {
+        const redisPort = await freePort();
+        const redis = spawn(
+          'redis-server',
+          [
+            '--port',
+            String(redisPort),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--appendonly',
+            'yes',
+            '--save',
+            '',
+          ],
+          { stdio: 'ignore' },
+        );
+        children.push(redis);
+        await listening(redisPort, redis);
+        const mqttPort = await freePort();
+        const conf = join(dir, 'mosquitto.conf');
+        writeFileSync(
+          conf,
+          `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\nuser ${userInfo().username}\nlog_dest none\n`,
+        );
+        const mosquitto = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+        children.push(mosquitto);
+        await listening(mqttPort, mosquitto);
+        redisUrl = `redis://127.0.0.1:${redisPort}`;
+        mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+      }
+      stack = await startStack(['logistics', 'mailbox'], {
+        env: { LOGISTICS_STAGE_MS: '20', REDIS_URL: redisUrl, MQTT_URL: mqttUrl },
+      });
+    });
+    afterAll(async () => {
+      await stack?.stop();
+      for (const c of children) c.kill('SIGTERM');
+    });
+
+    it('the same scenario, the same guarantees, on Redis and MQTT', { timeout: 60_000 }, async () => {
+      const result = await runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl });
+      expect(result.engines).toEqual({ queue: 'redis', topic: 'mqtt' });
+      expectS08(result);
+    });
+  });
+} else if (process.env.HOOKLAB_REQUIRE_SERVICES === '1') {
+  describe('S08 on real Redis Streams and mosquitto', () => {
+    it('needs redis-server and mosquitto', () => {
+      throw new Error(
+        'HOOKLAB_REQUIRE_SERVICES=1 but redis-server or mosquitto is missing (apt-get install redis-server mosquitto)',
+      );
+    });
+  });
+} else {
+  console.warn('S08 on real Redis Streams and mosquitto — skipped: redis-server or mosquitto not found');
+  describe.skip('S08 on real Redis Streams and mosquitto (skipped: redis-server or mosquitto not found)', () => {
+    it('runs S08 on Redis and MQTT', () => {});
+  });
+}
