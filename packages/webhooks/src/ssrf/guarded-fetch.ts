@@ -1,5 +1,6 @@
 // Outbound requests to URLs someone else chose: check the URL, then connect only to the addresses the
 // check resolved, so DNS cannot answer differently between the check and the connection (rebinding).
+import './node-dispatcher-first.ts';
 import { Agent } from 'undici';
 import { type CheckUrlResult, checkUrl, type SsrfOptions, UnsafeUrlError } from './check-url.ts';
 import { pinnedLookup } from './pinned-lookup.ts';
