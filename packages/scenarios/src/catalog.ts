@@ -148,6 +148,18 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
       max: 64 * 1024 * 1024,
     },
   ],
+  S08: [
+    {
+      name: 'shipments_per_target',
+      label: 'Shipments per target',
+      type: 'number',
+      default: 2,
+      min: 1,
+      max: 50,
+      help: 'each shipment sends shipment.fulfilled, tracking.updated and shipment.delivered',
+    },
+    timeout(30_000),
+  ],
   S09: [
     { name: 'events', label: 'Events per mode', type: 'number', default: 20, min: 1, max: 10_000 },
     {
@@ -223,6 +235,7 @@ const DOCS: Partial<Record<ScenarioId, string>> = {
   S05: 'docs/scenarios/S05-async-request-reply.md',
   S06: 'docs/scenarios/S06-third-party.md',
   S07: 'docs/scenarios/S07-claim-check.md',
+  S08: 'docs/scenarios/S08-non-http.md',
   S09: 'docs/scenarios/S09-delivery-guarantees.md',
   S10: 'docs/scenarios/S10-websub.md',
   S11: 'docs/scenarios/S11-stock-prices.md',

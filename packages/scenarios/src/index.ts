@@ -10,6 +10,7 @@ export { buyAndPay, getOrder } from './s04-order-fulfilment.ts';
 export type { S05Result } from './s05-async-request-reply.ts';
 export type { S06Result } from './s06-third-party.ts';
 export type { S07Result } from './s07-claim-check.ts';
+export type { S08Result } from './s08-non-http.ts';
 export type { S09Result } from './s09-delivery-guarantees.ts';
 export type { S10Result } from './s10-websub.ts';
 export type { Alert as S11Alert, S11Result, SideFigures } from './s11-stock-prices.ts';

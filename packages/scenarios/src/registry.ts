@@ -5,6 +5,7 @@ import { s04 } from './s04-order-fulfilment.ts';
 import { s05 } from './s05-async-request-reply.ts';
 import { s06 } from './s06-third-party.ts';
 import { s07 } from './s07-claim-check.ts';
+import { s08 } from './s08-non-http.ts';
 import { s09 } from './s09-delivery-guarantees.ts';
 import { s10 } from './s10-websub.ts';
 import { s11 } from './s11-stock-prices.ts';
@@ -21,6 +22,7 @@ export const scenarios: Partial<Record<ScenarioId, Scenario>> = {
   S05: s05 as Scenario,
   S06: s06 as Scenario,
   S07: s07 as Scenario,
+  S08: s08 as Scenario,
   S09: s09 as Scenario,
   S10: s10 as Scenario,
   S11: s11 as Scenario,
