@@ -1,6 +1,7 @@
 import { createServiceApp } from '@hooklab/service';
 import type { SocialContext } from './context.ts';
 import { renderXError } from './http/errors.ts';
+import { socialApiDocs } from './http/openapi.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { tweetRoutes } from './routes/tweets.ts';
@@ -23,6 +24,7 @@ export function createApp(ctx: SocialContext) {
   app.route('/2/tweets/search/stream/rules', ruleRoutes(ctx));
   app.route('/2/tweets', tweetRoutes(ctx));
   app.route('/2/webhooks', webhookRoutes(ctx));
+  socialApiDocs().mount(app);
   app.route('/', timelineRoutes(ctx));
   return app;
 }
