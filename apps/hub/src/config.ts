@@ -2,6 +2,10 @@ import { baseConfigSchema, loadConfig } from '@hooklab/service';
 import { HUB_ALGORITHMS } from '@hooklab/webhooks';
 import { z } from 'zod';
 
+function isOriginOrStar(o: string): boolean {
+  return o === '' || o === '*' || (URL.canParse(o) && /^https?:$/.test(new URL(o).protocol));
+}
+
 const seconds = z.coerce.number().int().min(1).max(31_536_000);
 
 /**
@@ -14,7 +18,13 @@ export const hubConfigSchema = baseConfigSchema.extend({
   /** The hub's own URL as publishers advertise it (`rel="hub"`); default the bound URL + `/`. */
   HUB_PUBLIC_URL: z.url().optional(),
   /** Comma-separated topic origins the hub serves (`https://ticker.example`); `*` serves any. Others are denied. */
-  HUB_TOPIC_ORIGINS: z.string().default('*'),
+  HUB_TOPIC_ORIGINS: z
+    .string()
+    .default('*')
+    .refine(
+      (v) => v.split(',').every((o) => isOriginOrStar(o.trim())),
+      'a comma-separated list of http(s) origins, or *',
+    ),
   /** Lease bounds; unset, the minimum is 5 s with the local retry schedule (watch a lease run out) and 5 min otherwise. */
   HUB_LEASE_MIN_SECONDS: seconds.optional(),
   HUB_LEASE_MAX_SECONDS: seconds.default(864_000),
@@ -56,16 +66,7 @@ export function resolveHubConfig(parsed: z.infer<typeof hubConfigSchema>): HubCo
   };
 }
 
-const startableSchema = hubConfigSchema.superRefine((c, ctx) => {
-  for (const o of c.HUB_TOPIC_ORIGINS.split(',').map((s) => s.trim())) {
-    if (!o || o === '*') continue;
-    if (!URL.canParse(o) || !/^https?:$/.test(new URL(o).protocol)) {
-      ctx.addIssue({ code: 'custom', path: ['HUB_TOPIC_ORIGINS'], message: `not an http(s) origin: ${o}` });
-    }
-  }
-});
-
 /** Reads hub's config from `env`, listing every problem at once. */
 export function loadHubConfig(env: Record<string, string | undefined>): HubConfig {
-  return resolveHubConfig(loadConfig(startableSchema, env));
+  return resolveHubConfig(loadConfig(hubConfigSchema, env));
 }

@@ -403,6 +403,43 @@ describe('WebSub hub: publishing and distribution (§6, §7, §8)', () => {
     expect(messages.map((m) => m.url)).toEqual([`${sub.base}/long`]);
   });
 
+  it('does not fetch a topic nobody subscribes to', async () => {
+    const { hub, pub } = await setup();
+    const topic = pub.set('/lonely', '{}');
+    expect((await hub.post({ 'hub.mode': 'publish', 'hub.url': topic })).status).toBe(202);
+    const t = await eventually(
+      () =>
+        hub.ctx.db
+          .select()
+          .from(topics)
+          .all()
+          .find((x) => x.lastFanOut === 0),
+      'the publish to be handled',
+    );
+    expect(t.url).toBe(topic);
+    expect(pub.fetches()).toBe(0);
+  });
+
+  it('distributes nothing when the topic fetch fails, and says why', async () => {
+    const { hub, sub, pub } = await setup();
+    const missing = pub.set('/missing', 'gone', 'text/plain', 404);
+    const binary = pub.set('/binary', Buffer.from([0xff, 0xfe, 0x00]), 'application/octet-stream');
+    for (const t of [missing, binary]) await subscribe(hub, sub, t);
+    await eventually(() => activeSub(hub, missing) && activeSub(hub, binary), 'two subscriptions');
+    await hub.post({ 'hub.mode': 'publish', 'hub.url': [missing, binary] });
+    const errors = await eventually(() => {
+      const rows = hub.ctx.db
+        .select()
+        .from(topics)
+        .all()
+        .filter((x) => x.lastError);
+      return rows.length === 2 ? Object.fromEntries(rows.map((r) => [r.url, r.lastError])) : null;
+    }, 'both fetches to fail');
+    expect(errors[missing]).toMatch(/answered 404/);
+    expect(errors[binary]).toMatch(/not UTF-8 text/);
+    expect(await hub.ctx.outbox.listMessages({})).toEqual([]);
+  });
+
   it('refuses a topic fetch the SSRF guard blocks, and distributes nothing', async () => {
     const { hub, sub } = await setup();
     const topic = 'http://10.1.2.3/feed';

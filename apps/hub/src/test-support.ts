@@ -141,7 +141,7 @@ export async function startSubscriber(answer?: Answer) {
 
 /** A topic server: `set(path, body, type)` changes what a GET of that path answers. */
 export async function startTopicServer() {
-  const topics = new Map<string, { body: string; type: string; status: number }>();
+  const topics = new Map<string, { body: string | Buffer; type: string; status: number }>();
   let fetches = 0;
   const server = createServer((req, res) => {
     fetches++;
@@ -154,7 +154,7 @@ export async function startTopicServer() {
   return {
     base,
     fetches: () => fetches,
-    set(path: string, body: string, type = 'application/json', status = 200) {
+    set(path: string, body: string | Buffer, type = 'application/json', status = 200) {
       topics.set(path, { body, type, status });
       return `${base}${path}`;
     },
