@@ -8,7 +8,9 @@ import { register } from 'tsx/esm/api';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 register();
-const { EXERCISES, WORKSHOP_DIR, exerciseOf, testExercise } = await import('../workshop/exercises.ts');
+const { EXERCISES, WORKSHOP_DIR, exerciseOf, loadImpl, testExercise } = await import(
+  '../workshop/exercises.ts'
+);
 
 // `pnpm workshop solve 03 | head`: a closed pipe ends the output, not with a stack trace.
 process.stdout.on('error', (err) => {
@@ -27,6 +29,7 @@ const USAGE = `usage: pnpm workshop                  the exercises and their sta
        pnpm workshop test NN [--solution]  run exercise NN's checks against problem/ (or solution/)
        pnpm workshop solve NN          the diff from your problem/ to the solution
        pnpm workshop reset NN          put problem/ back as it was committed
+       pnpm workshop run NN            exercise 05: your client against the running stack
        pnpm dev --exercise NN          the stack, with your code in the exercise's seam`;
 
 function usage(message) {
@@ -122,7 +125,24 @@ function reset() {
   console.log(`${dir} is back as committed.`);
 }
 
-const COMMANDS = { list, test, solve, reset };
+async function run() {
+  const ex = pick();
+  if (!ex.live)
+    usage(`exercise ${ex.id} has nothing to run: its seam is in an app (pnpm dev --exercise ${ex.id})`);
+  const side = flags.has('--solution') ? 'solution' : 'problem';
+  const live = await ex.live();
+  try {
+    const { result, summary } = await live(await loadImpl(ex, side));
+    console.log(`${paint(32, '✓')} ${summary}\n${JSON.stringify(result, null, 2)}`);
+    console.log(`\nIn the console (http://localhost:3000) the hops are marked ✎${ex.id}.`);
+  } catch (err) {
+    const cause = err?.cause?.code === 'ECONNREFUSED' ? ' (is `pnpm dev` running?)' : '';
+    console.error(`${paint(31, '✕')} ${err instanceof Error ? err.message : String(err)}${cause}`);
+    process.exitCode = 1;
+  }
+}
+
+const COMMANDS = { list, test, solve, reset, run };
 if (flags.has('--help') || flags.has('-h') || command === 'help') usage();
 if (!(command in COMMANDS)) usage(`unknown command ${command}`);
 await COMMANDS[command]();

@@ -25,6 +25,8 @@ export interface Exercise {
   firstLesson: string;
   seam?: Seam;
   suite: () => Promise<Checks<unknown, unknown>>;
+  /** `pnpm workshop run NN`: the attendee's code against the running stack (exercises without an app seam). */
+  live?: () => Promise<(impl: never) => Promise<{ result: unknown; summary: string }>>;
 }
 
 const suiteOf = (load: () => Promise<{ suite: unknown }>) => async () =>
@@ -74,6 +76,7 @@ export const EXERCISES: Exercise[] = [
     firstLesson: `you returned the 202's body`,
     seam: { app: 'logistics', where: '`pnpm workshop run 05`: your client asks logistics for a quote' },
     suite: suiteOf(() => import('./05-async-request-reply/checks.ts')),
+    live: async () => (await import('./05-async-request-reply/live.ts')).live,
   },
   {
     id: '06',
