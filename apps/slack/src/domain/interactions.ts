@@ -115,7 +115,7 @@ export async function runSlashCommand(
   const channel = channelById(ctx, input.channelId);
   const user = getUser(ctx, input.userId);
   if (!channel || !user) return { ok: false, error: 'channel or user not found' };
-  const [name = '', ...rest] = input.text.trim().split(/\s+/);
+  const [name = ''] = input.text.trim().split(/\s+/);
   const command = findCommand(ctx, name.toLowerCase());
   const app = command && getApp(ctx, command.appId);
   if (!command || !app) return notice(ctx, channel.id, user.id, `${name} is not a valid command.`);

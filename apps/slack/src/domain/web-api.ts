@@ -22,14 +22,21 @@ import { type Caller, channelFor, getUser, isMember, join, memberIds } from './w
 
 export type Args = Record<string, unknown>;
 
-export interface WebApiMethod {
-  /** The OAuth scope a token needs; none for auth.test. */
-  scope?: string;
-  tier: Tier;
-  /** chat.postMessage is limited per channel, the others per token. */
-  perChannel?: boolean;
-  run(ctx: SlackContext, caller: Caller, args: Args): Record<string, unknown>;
-}
+export type WebApiMethod =
+  | {
+      /** The OAuth scope a token needs; none for auth.test. */
+      scope?: string;
+      tier: Tier;
+      /** chat.postMessage is limited per channel, the others per token. */
+      perChannel?: boolean;
+      public?: false;
+      run(ctx: SlackContext, caller: Caller, args: Args): Record<string, unknown>;
+    }
+  | {
+      /** Answers without a token (api.test). */
+      public: true;
+      run(ctx: SlackContext, args: Args): Record<string, unknown>;
+    };
 
 // --- arguments: a form sends strings (nested values JSON-encoded), a JSON body sends real types ---
 
@@ -115,8 +122,12 @@ const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 
 export const webApiMethods: Record<string, WebApiMethod> = {
   'api.test': {
-    tier: 4,
-    run: (_ctx, _caller, args) => ({ args }),
+    public: true,
+    run: (_ctx, args) => {
+      const { token: _token, ...rest } = args;
+      if (typeof rest.error === 'string' && rest.error) fail(rest.error);
+      return Object.keys(rest).length ? { args: rest } : {};
+    },
   },
   'auth.test': {
     tier: 4,

@@ -41,6 +41,15 @@ describe('the Web API through @slack/web-api', () => {
     });
   });
 
+  it('api.test answers without a token and echoes its arguments, or the error asked for', async () => {
+    const { client } = await slack();
+    expect(await client('').apiCall('api.test', { foo: 'bar' })).toMatchObject({
+      ok: true,
+      args: { foo: 'bar' },
+    });
+    expect(await slackError(client('').api.test({ error: 'my_error' }))).toBe('my_error');
+  });
+
   it('chat.postMessage with blocks and attachments, into a thread, by channel id or name', async () => {
     const { s, bot } = await slack();
     const orders = s.ids.channels.find((c) => c.name === 'orders')!.id;

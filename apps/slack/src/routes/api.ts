@@ -18,6 +18,14 @@ export function webApiRoutes(ctx: SlackContext) {
         response_metadata: { messages: ['[ERROR] the body could not be read as its content type says'] },
       });
     }
+    if (method.public) {
+      try {
+        return ok(c, method.run(ctx, args));
+      } catch (error) {
+        if (error instanceof SlackError) return notOk(c, error.error, error.extra);
+        throw error;
+      }
+    }
     const token = tokenOf(c, args);
     if (!token) return notOk(c, 'not_authed');
     const caller = authenticate(ctx, token);

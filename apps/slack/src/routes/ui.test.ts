@@ -8,7 +8,11 @@ afterEach(async () => {
 });
 
 const post = (s: TestSlack, path: string, body: unknown) =>
-  s.app.request(`/ui${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  s.app.request(`/ui${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('the chat client', () => {
   it('streams a person’s message, a reaction and a thread reply as they are committed', async () => {
@@ -34,14 +38,21 @@ describe('the chat client', () => {
     await next('hello from Ada');
     expect((await post(s, '/reactions', { channel: orders, user: ada, ts, name: 'tada' })).status).toBe(201);
     await next('"tada"');
-    expect((await post(s, '/messages', { channel: orders, user: ada, text: 'a reply', thread_ts: ts })).status).toBe(201);
+    expect(
+      (await post(s, '/messages', { channel: orders, user: ada, text: 'a reply', thread_ts: ts })).status,
+    ).toBe(201);
     await next('a reply');
     await reader.cancel();
 
     const thread = await s.app.request(`/ui/channels/${orders}/threads/${ts}`);
-    expect(((await thread.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual(['hello from Ada', 'a reply']);
+    expect(((await thread.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual([
+      'hello from Ada',
+      'a reply',
+    ]);
     const channel = await s.app.request(`/ui/channels/${orders}/messages`);
-    expect(await channel.json()).toMatchObject({ messages: [{ text: 'hello from Ada', reply_count: 1, reactions: [{ name: 'tada', count: 1 }] }] });
+    expect(await channel.json()).toMatchObject({
+      messages: [{ text: 'hello from Ada', reply_count: 1, reactions: [{ name: 'tada', count: 1 }] }],
+    });
   });
 
   it('refuses bad input with problem+json, and an unknown command with a notice', async () => {
@@ -77,6 +88,8 @@ describe('the chat client', () => {
     const prod = createTestSlack({ env: { HOOKLAB_DEV: '0' } });
     running.push(prod);
     expect((await prod.app.request('/settings')).status).toBe(404);
-    expect((await prod.app.request('/ui/workspace', { headers: { accept: 'application/json' } })).status).toBe(404);
+    expect(
+      (await prod.app.request('/ui/workspace', { headers: { accept: 'application/json' } })).status,
+    ).toBe(404);
   });
 });
