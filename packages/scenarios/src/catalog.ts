@@ -148,6 +148,17 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
       max: 64 * 1024 * 1024,
     },
   ],
+  S15: [
+    {
+      name: 'burst',
+      label: 'Burst size for the rate limits',
+      type: 'number',
+      default: 250,
+      min: 10,
+      max: 2000,
+      help: 'requests sent at once with one key; more than the per-second limit',
+    },
+  ],
   S08: [
     {
       name: 'shipments_per_target',
@@ -241,6 +252,7 @@ const DOCS: Partial<Record<ScenarioId, string>> = {
   S11: 'docs/scenarios/S11-stock-prices.md',
   S12: 'docs/scenarios/S12-hashtags.md',
   S13: 'docs/scenarios/S13-chat.md',
+  S15: 'docs/scenarios/S15-rights-and-trust.md',
 };
 
 /** S01–S15 in order: the built ones from their definitions, the others from the design, flagged unbuilt. */
