@@ -75,6 +75,7 @@ export const SERVICE_ENTRIES: Partial<Record<ServiceName, ServiceEntry>> = {
   payments: { path: '/dashboard', what: 'payments, events and every webhook attempt' },
   logistics: { path: '/', what: 'its API; shipments start when an order is paid' },
   slack: { path: '/', what: 'a Slack workspace: channels, live messages, threads, buttons, slash commands' },
+  notifier: { path: '/api/status', what: 'the Slack bot: every event to its channel; ask it "order ord_…?"' },
   social: { path: '/', what: 'an X-like feed: post #dresses as a user; matching posts go to webhooks' },
   hub: { path: '/', what: 'the WebSub hub: topics, subscriptions with their leases, deliveries' },
   ticker: { path: '/', what: 'stock prices on a random walk; each change pings the WebSub hub' },
