@@ -23,7 +23,8 @@ describe('GET /topics/:symbol', () => {
 
   it('is discoverable by the WebSub subscriber, from the topic and from the symbol’s HTML page', async () => {
     const app = createApp(testContext());
-    const fetch = async (url: string | URL | Request) => app.request(String(url).replace('http://ticker.test', ''));
+    const fetch = async (url: string | URL | Request) =>
+      app.request(String(url).replace('http://ticker.test', ''));
     expect(await discover('http://ticker.test/topics/GLOBEX', { fetch })).toEqual({
       topic: 'http://ticker.test/topics/GLOBEX',
       hubs: ['http://hub.test/'],

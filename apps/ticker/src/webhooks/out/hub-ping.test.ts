@@ -1,3 +1,4 @@
+import type { Logger } from '@hooklab/service';
 import { describe, expect, it } from 'vitest';
 import { recordingHub, testContext } from '../../test-support.ts';
 import { createHubPinger } from './hub-ping.ts';
@@ -39,5 +40,29 @@ describe('hub pings', () => {
     down.changed('http://ticker.test/topics/ACME');
     await down.drain();
     expect([refused.stats().failed, down.stats().failed]).toEqual([1, 1]);
+  });
+
+  it('logs when the hub starts failing and when it is back, not on every ping', async () => {
+    const logged: string[] = [];
+    const logger = {
+      warn: (_o: unknown, msg: string) => logged.push(`warn ${msg}`),
+      info: (_o: unknown, msg: string) => logged.push(`info ${msg}`),
+    } as unknown as Logger;
+    let status = 503;
+    const pinger = createHubPinger({
+      hubUrl: 'http://hub.test/',
+      logger,
+      fetch: async () => new Response(null, { status }),
+    });
+    for (const next of [503, 503, 503, 202, 202]) {
+      status = next;
+      pinger.changed('http://ticker.test/topics/ACME');
+      await pinger.drain();
+    }
+    expect(logged).toEqual([
+      'warn hub refused or missed a publish ping',
+      'info hub takes publish pings again',
+    ]);
+    expect(pinger.stats()).toMatchObject({ sent: 2, failed: 3 });
   });
 });

@@ -17,6 +17,17 @@ export function createHubPinger(opts: { hubUrl: string; fetch: FetchLike; logger
   const inFlight = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
+  // Logged when the hub starts failing and when it is back, not on every change (a walk changes often).
+  let failing = false;
+  const outcome = (ok: boolean, detail: Record<string, unknown>) => {
+    if (ok) stats.sent++;
+    else stats.failed++;
+    if (ok === !failing) return;
+    failing = !ok;
+    if (ok) opts.logger?.info({ hub: opts.hubUrl }, 'hub takes publish pings again');
+    else opts.logger?.warn({ hub: opts.hubUrl, ...detail }, 'hub refused or missed a publish ping');
+  };
+
   async function ping(topic: string): Promise<void> {
     try {
       const res = await opts.fetch(opts.hubUrl, {
@@ -25,14 +36,9 @@ export function createHubPinger(opts: { hubUrl: string; fetch: FetchLike; logger
         body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString(),
       });
       await res.body?.cancel().catch(() => {});
-      if (res.ok) stats.sent++;
-      else {
-        stats.failed++;
-        opts.logger?.warn({ status: res.status, topic }, 'hub refused a publish ping');
-      }
+      outcome(res.ok, { status: res.status, topic });
     } catch (err) {
-      stats.failed++;
-      opts.logger?.warn({ err: (err as Error).message, topic }, 'hub unreachable for a publish ping');
+      outcome(false, { err: (err as Error).message, topic });
     }
   }
 
