@@ -143,6 +143,14 @@ const TEXT_RULES: Rule[] = [
     ),
   },
   {
+    // Slack stand-in (apps/slack): incoming webhook and response_url paths end with their secret.
+    hints: ['/services/T', '/commands/T', '/actions/T'],
+    apply: replacing(
+      /(\/(?:services|commands|actions)\/T[A-Z0-9]+\/[A-Z0-9]+\/)(?!\[)[A-Za-z0-9]+/g,
+      `$1${REDACTED}`,
+    ),
+  },
+  {
     hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
     apply: replacing(/\b(gh[pousr]_|github_pat_)(?!\[)[A-Za-z0-9_]{16,}/g, `$1${REDACTED}`),
   },

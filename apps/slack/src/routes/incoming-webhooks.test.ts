@@ -1,5 +1,6 @@
 // Incoming webhooks through the official @slack/webhook IncomingWebhook, and Slack's plain-word errors.
 
+import { redactBody } from '@hooklab/service';
 import { WebClient } from '@slack/web-api';
 import { IncomingWebhook } from '@slack/webhook';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +22,24 @@ async function withHook(channel = 'shipping') {
 }
 
 describe('incoming webhooks', () => {
+  it('keep their secret, and response_url secrets, out of recorded exchanges', async () => {
+    const { s, hook } = await withHook();
+    const secret = hook.url.split('/').pop()!;
+    await fetch(hook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"hi"}',
+    });
+    const recorded = JSON.stringify(s.ctx.recorder!.list());
+    expect(recorded).toContain(`/services/T0HOOKLAB/${hook.id}/`);
+    expect(recorded).not.toContain(secret);
+    const form = new URLSearchParams({
+      command: '/order',
+      response_url: `${s.url}/commands/T0HOOKLAB/1234567890123/abcdef0123456789`,
+    });
+    expect(redactBody(form.toString())).not.toContain('abcdef0123456789');
+  });
+
   it('IncomingWebhook.send posts text and blocks into the hook’s channel as the app', async () => {
     const { s, hook, client } = await withHook();
     expect(hook.url).toMatch(new RegExp(`^${s.url}/services/T0HOOKLAB/B[A-Z0-9]+/[0-9a-f]+$`));
