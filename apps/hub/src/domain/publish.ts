@@ -6,7 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { HubContext } from '../context.ts';
 import { topics } from '../db/schema.ts';
 import { enqueueDistribution } from '../webhooks/out/distribution.ts';
-import { activeSubscriptions } from './subscriptions.ts';
+import { activeSubscriptions, hasSubscribers } from './subscriptions.ts';
 
 export const PUBLISH_JOB = 'topic.publish';
 
@@ -63,7 +63,7 @@ async function fetchTopic(ctx: HubContext, url: string): Promise<Fetched> {
 
 /** The job step: fetch once (only when someone listens), then distribute in the job's own transaction. */
 export async function publishTopic(ctx: HubContext, url: string) {
-  if (activeSubscriptions(ctx, url, ctx.clock.now()).length === 0) {
+  if (!hasSubscribers(ctx, url, ctx.clock.now())) {
     return () => {
       ctx.db.update(topics).set({ lastFanOut: 0 }).where(eq(topics.url, url)).run();
       return null;

@@ -200,6 +200,18 @@ export function sweepLeases(ctx: HubContext) {
   };
 }
 
+/** Whether a topic has any active subscriber (a cheap check before fetching it). */
+export function hasSubscribers(ctx: HubContext, topic: string, now: number): boolean {
+  return (
+    ctx.db
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.topic, topic), gt(subscriptions.expiresAt, now)))
+      .limit(1)
+      .get() !== undefined
+  );
+}
+
 /** Active (unexpired) subscriptions of a topic, in a stable order. */
 export function activeSubscriptions(ctx: HubContext, topic: string, now: number): Subscription[] {
   return ctx.db
