@@ -20,7 +20,7 @@ import { type Stack, startStack } from './stack.ts';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack(['payments', 'logistics', 'shop'], {
+  stack = await startStack(['payments', 'logistics', 'shop', 'slack', 'notifier'], {
     env: {
       LOGISTICS_STAGE_MS: '20',
       LOGISTICS_QUOTE_MS: '300',
