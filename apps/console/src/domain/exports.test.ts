@@ -88,6 +88,24 @@ describe('Mermaid export', () => {
     expect(text).toContain('shop-->>payments: 200 (signature verified)');
   });
 
+  it('folds a series of polls into one line, as the live diagram does', () => {
+    const polls = buildHops(
+      [0, 1, 2].flatMap((i) =>
+        apiCall({
+          from: 'console',
+          to: 'logistics',
+          url: `${URLS.logistics}/v1/shipments/shp_1?view=status`,
+          start: i * 100,
+          spanId: String(i + 3).repeat(16),
+        }),
+      ),
+      nameOf,
+    );
+    const text = mermaidOf(polls);
+    expect(text.match(/GET \/v1\/shipments\/shp_1/g)).toHaveLength(1);
+    expect(text).toContain('×3');
+  });
+
   it('draws e-mail, queue and topic messages as one-way messages, like webhooks', () => {
     const hops = buildHops(
       ['email', 'queue', 'topic'].map((kind, i) =>

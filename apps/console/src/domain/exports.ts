@@ -1,6 +1,6 @@
 // A trace in formats other tools read: HAR 1.2 (browser devtools' Network panel, HAR viewers), a Mermaid
 // sequence diagram (docs, GitHub), and one request as a curl command.
-import { type Hop, labelOf, lifelinesOf } from './hops.ts';
+import { foldPolls, type Hop, labelOf, lifelinesOf } from './hops.ts';
 
 const HOP_BY_HOP = new Set([
   'host',
@@ -160,10 +160,14 @@ export function mermaidOf(hops: Hop[]): string {
   const lines = ['sequenceDiagram'];
   for (const name of lifelinesOf(hops))
     lines.push(`  participant ${participant(name)} as ${mermaidText(name)}`);
-  for (const h of hops) {
+  // Polls fold as in the live diagram: one line per series, with how many and how many told nothing new.
+  for (const row of foldPolls(hops)) {
+    const h = row.hop;
     const from = participant(h.from);
     const to = participant(h.to);
-    const attempt = h.attempt && h.attempt > 1 ? ` (attempt ${h.attempt})` : '';
+    const times =
+      row.count > 1 ? ` ×${row.count}${row.nothingNew ? ` (${row.nothingNew} told nothing new)` : ''}` : '';
+    const attempt = (h.attempt && h.attempt > 1 ? ` (attempt ${h.attempt})` : '') + times;
     // Mermaid's open arrow for one-way messages (webhooks, e-mail, queue and topic messages).
     const arrow = ONE_WAY.has(h.kind) ? '-)' : '->>';
     lines.push(`  ${from}${arrow}${to}: ${mermaidText(labelOf(h) + attempt)}`);
