@@ -1,6 +1,7 @@
-import { createServiceApp } from '@hooklab/service';
+import { ApiError, bodyLimit, createServiceApp } from '@hooklab/service';
 import type { SocialContext } from './context.ts';
 import { renderXError } from './http/errors.ts';
+import { MAX_BODY_BYTES } from './http/input.ts';
 import { socialApiDocs } from './http/openapi.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { timelineRoutes } from './routes/timeline.ts';
@@ -20,6 +21,15 @@ export function createApp(ctx: SocialContext) {
     renderError: renderXError,
     apiPrefixes: ['/2/'],
   });
+  const tooLarge = () => {
+    throw new ApiError({
+      status: 413,
+      code: 'payload_too_large',
+      message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+    });
+  };
+  app.use('/2/*', bodyLimit({ maxBytes: MAX_BODY_BYTES, onTooLarge: tooLarge }));
+  app.use('/compose', bodyLimit({ maxBytes: MAX_BODY_BYTES, onTooLarge: tooLarge }));
   // The rules router is mounted before /2/tweets, whose routes would otherwise not match its path.
   app.route('/2/tweets/search/stream/rules', ruleRoutes(ctx));
   app.route('/2/tweets', tweetRoutes(ctx));

@@ -68,7 +68,7 @@ export function createPost(
   const trace = currentTrace();
   const webhooksOf = ctx.sqlite.prepare<[string], { id: string; url: string; consumer_secret: string }>(
     `SELECT w.id, w.url, a.consumer_secret FROM webhooks w JOIN client_apps a ON a.id = w.app_id
-      WHERE w.app_id = ? AND w.valid = 1 ORDER BY w.created_at`,
+      WHERE w.app_id = ? AND w.valid = 1 ORDER BY w.created_at, w.rowid`,
   );
   const row = ctx.sqlite.transaction((): PostRow => {
     const info = ctx.sqlite

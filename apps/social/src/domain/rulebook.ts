@@ -19,7 +19,7 @@ export interface Rulebook {
 /** The stored rules, parsed once and kept until they change: matching runs on every post. */
 export function createRulebook(sqlite: SqliteClient): Rulebook {
   const load = sqlite.prepare<[], { id: string; app_id: string; value: string; tag: string | null }>(
-    'SELECT id, app_id, value, tag FROM rules ORDER BY created_at, id',
+    'SELECT id, app_id, value, tag FROM rules ORDER BY created_at, rowid',
   );
   let compiled: CompiledRule[] | null = null;
   const all = (): CompiledRule[] => {

@@ -20,7 +20,7 @@ const view = (r: { id: string; value: string; tag: string | null }): RuleView =>
 export function listRules(ctx: SocialContext, appId: string): RuleView[] {
   return ctx.sqlite
     .prepare<[string], { id: string; value: string; tag: string | null }>(
-      'SELECT id, value, tag FROM rules WHERE app_id = ? ORDER BY created_at, id',
+      'SELECT id, value, tag FROM rules WHERE app_id = ? ORDER BY created_at, rowid',
     )
     .all(appId)
     .map(view);

@@ -37,7 +37,7 @@ const rowOf = (ctx: SocialContext, appId: string, id: string) =>
 
 export function listWebhooks(ctx: SocialContext, appId: string): WebhookView[] {
   return ctx.sqlite
-    .prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE app_id = ? ORDER BY created_at, id')
+    .prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE app_id = ? ORDER BY created_at, rowid')
     .all(appId)
     .map(webhookView);
 }

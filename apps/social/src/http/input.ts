@@ -14,14 +14,8 @@ export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
       message: 'The request body must be JSON, sent with Content-Type: application/json',
     });
   }
+  // Its size is capped before this by the bodyLimit middleware (app.ts).
   const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new ApiError({
-      status: 413,
-      code: 'payload_too_large',
-      message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
-    });
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -183,3 +183,20 @@ describe('PUT /2/webhooks/:id and the periodic re-check', () => {
     expect((await app.request(`/2/webhooks/${data.id}`, { headers: appAuth })).status).toBe(404);
   });
 });
+
+describe('request size', () => {
+  it('refuses a body over 64 KiB with a 413 in X error style', async () => {
+    const { app } = await setup();
+    const res = await app.request(
+      '/2/webhooks',
+      json({ url: `https://example.com/${'x'.repeat(70 * 1024)}` }),
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      title: 'Payload Too Large',
+    });
+  });
+});
