@@ -1,6 +1,7 @@
 // The seams of `pnpm dev --exercise NN` in the shop: the attendee's module replaces the default only in dev
 // mode and only for its exercise, and every answer it shaped carries `x-hooklab-exercise`.
 import { afterEach, describe, expect, it } from 'vitest';
+import { start as startLogistics } from '../../apps/logistics/src/index.ts';
 import {
   createOrder,
   piObject,
@@ -76,5 +77,62 @@ describe('shop seams', () => {
     const again = await deliver(stripeDelivery(event));
     expect(again.headers.get('x-hooklab-exercise')).toBe('04');
     expect(await again.json()).toMatchObject({ duplicate: false });
+  });
+});
+
+describe('logistics seam (08)', () => {
+  let logistics: Awaited<ReturnType<typeof startLogistics>> | undefined;
+  afterEach(async () => {
+    await logistics?.close();
+    logistics = undefined;
+    process.env = { ...saved };
+  });
+  const quote = (callback_url: string) =>
+    fetch(`${logistics!.url}/v1/quotes`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer lg_test_hooklab', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        origin_postal_code: '75001',
+        destination_postal_code: '69002',
+        weight_grams: 900,
+        callback_url,
+      }),
+    });
+  const boot = (dev: '0' | '1') =>
+    startLogistics({
+      HOOKLAB_DEV: dev,
+      DATA_DIR: ':memory:',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      BLOBSTORE_SECRET: 'a-secret-of-the-test-only-0123456789',
+    });
+
+  it('the solution refuses 169.254.169.254 mapped into IPv6, marked; loopback passes in dev', async () => {
+    logistics = await boot('1');
+    useExercise('08', 'solution');
+    const refused = await quote('http://[::ffff:a9fe:a9fe]/latest/meta-data/');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-hooklab-exercise')).toBe('08');
+    expect(await refused.json()).toMatchObject({ code: 'ssrf_blocked', param: 'callback_url' });
+    const ok = await quote('http://localhost:9/quotes');
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get('x-hooklab-exercise')).toBe('08');
+  });
+
+  it('the problem lets the mapped address through (the bug the exercise is about)', async () => {
+    logistics = await boot('1');
+    useExercise('08', 'problem');
+    const res = await quote('http://[::ffff:a9fe:a9fe]/latest/meta-data/');
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-hooklab-exercise')).toBe('08');
+  });
+
+  it("outside dev mode the engine's guard decides, unmarked", async () => {
+    logistics = await boot('0');
+    useExercise('08', 'problem');
+    const res = await quote('http://[::ffff:a9fe:a9fe]/latest/meta-data/');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-hooklab-exercise')).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ import {
 import type { LogisticsConfig } from './config.ts';
 import type { LogisticsDb } from './db/index.ts';
 import { seedMerchants } from './db/seed.ts';
+import { withExerciseGuard } from './domain/exercise-guard.ts';
 import { adoptCarriedOverJobs, createJobHandlers } from './domain/job-steps.ts';
 import { createUrlGuard, type UrlGuard } from './domain/url-guard.ts';
 
@@ -73,7 +74,11 @@ export function createLogisticsContext(input: LogisticsContextInput): LogisticsC
     outbox: input.outbox ?? createSqliteOutbox(input.sqlite, { clock }),
     blobs: input.blobs,
     fetch: input.fetch ?? globalThis.fetch,
-    guard: createUrlGuard({ ...ssrfOptionsOf(input.config), lookup: input.lookup }),
+    guard: withExerciseGuard(createUrlGuard({ ...ssrfOptionsOf(input.config), lookup: input.lookup }), {
+      dev: input.config.HOOKLAB_DEV,
+      allowLoopback: ssrfOptionsOf(input.config).allowLoopback,
+      lookup: input.lookup,
+    }),
     idempotency: createIdempotencyStore(input.sqlite),
     publicUrl: input.publicUrl,
   } as LogisticsContext;
