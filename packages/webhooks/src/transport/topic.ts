@@ -87,20 +87,25 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
     );
     return client;
   };
-  const waitConnected = (c: MqttClient, ms: number) =>
-    c.connected
-      ? Promise.resolve(true)
-      : new Promise<boolean>((resolve) => {
-          const t = setTimeout(() => {
-            c.off('connect', ok);
-            resolve(false);
-          }, ms);
-          const ok = () => {
-            clearTimeout(t);
-            resolve(true);
-          };
-          c.once('connect', ok);
-        });
+  // One wait shared by every attempt that finds the client disconnected (not a listener per attempt).
+  let waiting: Promise<boolean> | null = null;
+  const waitConnected = (c: MqttClient, ms: number): Promise<boolean> => {
+    if (c.connected) return Promise.resolve(true);
+    waiting ??= new Promise<boolean>((resolve) => {
+      const ok = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      const t = setTimeout(() => {
+        c.off('connect', ok);
+        resolve(false);
+      }, ms);
+      c.once('connect', ok);
+    }).finally(() => {
+      waiting = null;
+    });
+    return waiting;
+  };
 
   async function send(request: TransportRequest): Promise<TransportResult> {
     const started = performance.now();
