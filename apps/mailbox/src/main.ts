@@ -1,5 +1,6 @@
 import { databaseFileFor } from '@hooklab/db';
 import {
+  appControl,
   createLogger,
   ExchangeRecorder,
   httpTimeoutsOf,
@@ -39,6 +40,8 @@ export const start = (async (env, opts = {}): Promise<RunningMailbox> => {
     smtpPort: () => boundSmtpPort,
   });
   const receive = receiveDepsOf(ctx);
+  // Dev mode: the console's "SMTP down" switch is this app's receiver fault `down` (its receiver is SMTP).
+  const control = appControl(recorder);
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   try {
     smtp = await startSmtpSink({
@@ -49,6 +52,8 @@ export const start = (async (env, opts = {}): Promise<RunningMailbox> => {
       logger,
       onMessage: (raw, envelope) => receiveMessage(receive, raw, envelope),
       onOversize: (envelope, bytes) => recordOversize(receive, envelope, bytes, config.MAILBOX_MAX_BYTES),
+      isDown: () => config.HOOKLAB_DEV && control.receiver.mode === 'down',
+      onRefusedWhileDown: () => control.hit(),
     });
   } catch (err) {
     database.close();

@@ -16,6 +16,10 @@ export interface SmtpSinkOptions {
   /** Told of a message refused for its size, after the 552 reply is decided. */
   onOversize?: (envelope: Envelope, bytes: number) => void;
   logger?: Logger | undefined;
+  /** True while the sink plays "SMTP down" (the console's switch): every connection gets a 421 and is closed. */
+  isDown?: () => boolean;
+  /** Told of each connection refused while down. */
+  onRefusedWhileDown?: () => void;
 }
 
 export interface SmtpSink {
@@ -54,6 +58,14 @@ export function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
     // A sink on loopback: a DNS lookup per connection would only slow tests down.
     disableReverseLookup: true,
     closeTimeout: 2000,
+    onConnect(_session, callback) {
+      if (!opts.isDown?.()) return callback();
+      opts.onRefusedWhileDown?.();
+      // 421 is what a sender retries: the mail is not lost, only delayed until the switch is flipped back.
+      callback(
+        refuse(421, 'Service not available, closing transmission channel (SMTP down: injected fault)'),
+      );
+    },
     onMailFrom(address, _session, callback) {
       if (tooLong(address.address))
         return callback(
