@@ -2,6 +2,7 @@
 import {
   createContext,
   type S10Result,
+  type S11Result,
   type ScenarioContext,
   type ScenarioId,
   scenarios,
