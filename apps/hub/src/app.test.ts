@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { start } from './main.ts';
-import { DEV_TOKEN, testContext } from './test-support.ts';
+import { DEV_TOKEN, formBody, startSubscriber, startTopicServer, testContext } from './test-support.ts';
 
 const devToken = { 'x-hooklab-dev-token': DEV_TOKEN };
 
@@ -31,6 +31,51 @@ describe('hub', () => {
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${app.url}/_hooklab/exchanges`)).status).toBe(404);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('started as server.ts starts it, verifies a subscriber and delivers a publish (and records both, secret masked)', async () => {
+    const app = await start({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      HOOKLAB_DEV: '1',
+      DATA_DIR: ':memory:',
+    });
+    const sub = await startSubscriber();
+    const pub = await startTopicServer();
+    try {
+      const topic = pub.set('/feed', '{"v":1}');
+      const post = (form: Record<string, string>) =>
+        fetch(`${app.url}/`, { method: 'POST', body: formBody(form) });
+      expect(
+        (
+          await post({
+            'hub.mode': 'subscribe',
+            'hub.callback': `${sub.base}/cb`,
+            'hub.topic': topic,
+            'hub.secret': 'never-recorded-secret-42',
+          })
+        ).status,
+      ).toBe(202);
+      await sub.next((r) => r.method === 'GET');
+      for (;;) {
+        const list = (await (await fetch(`${app.url}/v1/subscriptions`)).json()) as { data: unknown[] };
+        if (list.data.length === 1) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await post({ 'hub.mode': 'publish', 'hub.url': topic })).status).toBe(202);
+      const delivered = await sub.next((r) => r.method === 'POST');
+      expect(delivered.body).toBe('{"v":1}');
+      expect(delivered.headers.link).toContain(`<${app.url}/>; rel="hub"`);
+      const recorded = await (await fetch(`${app.url}/_hooklab/exchanges`, { headers: devToken })).json();
+      expect(JSON.stringify(recorded)).toContain('/cb');
+      expect(JSON.stringify(recorded)).not.toContain('never-recorded-secret-42');
+      expect(delivered.headers['x-hub-signature']).toMatch(/^sha256=/);
+    } finally {
+      await sub.close();
+      await pub.close();
       await app.close();
     }
   });
