@@ -19,7 +19,8 @@ import {
 import { messageObject } from './objects.ts';
 import { getApp, getUser } from './workspace.ts';
 
-export type InteractionResult = { ok: true } | { ok: false; error: string };
+/** `missing`: what was named does not exist (the UI answers 404); otherwise the person saw a notice. */
+export type InteractionResult = { ok: true } | { ok: false; error: string; missing?: true };
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 const triggerId = () => `${digits(13)}.${digits(13)}.${randomSecret(16)}`;
@@ -114,7 +115,7 @@ export async function runSlashCommand(
 ): Promise<InteractionResult> {
   const channel = channelById(ctx, input.channelId);
   const user = getUser(ctx, input.userId);
-  if (!channel || !user) return { ok: false, error: 'channel or user not found' };
+  if (!channel || !user) return { ok: false, error: 'Channel or user', missing: true };
   const [name = ''] = input.text.trim().split(/\s+/);
   const command = findCommand(ctx, name.toLowerCase());
   const app = command && getApp(ctx, command.appId);
@@ -184,9 +185,9 @@ export async function pressButton(
   const channel = channelById(ctx, input.channelId);
   const user = getUser(ctx, input.userId);
   const message = channel && getMessage(ctx, channel.id, input.ts);
-  if (!channel || !user || !message) return { ok: false, error: 'message not found' };
+  if (!channel || !user || !message) return { ok: false, error: 'Message', missing: true };
   const found = message.blocks ? findButton(message.blocks, input.actionId) : null;
-  if (!found) return { ok: false, error: 'no such button' };
+  if (!found) return { ok: false, error: 'Button', missing: true };
   const app = message.appId ? getApp(ctx, message.appId) : undefined;
   if (!app?.interactivityUrl)
     return notice(ctx, channel.id, user.id, 'This app is not set up for interactivity.');

@@ -65,7 +65,7 @@ describe('the chat client', () => {
       ['/messages', { channel: 'C0NOSUCH', user: ada, text: 'x' }, 400, 'channel_not_found'],
       ['/messages', { channel: orders, user: ada }, 400, 'validation_failed'],
       ['/reactions', { channel: orders, user: ada, ts: '1.000001', name: 'eyes' }, 400, 'message_not_found'],
-      ['/actions', { channel: orders, user: ada, ts: '1.000001', action_id: 'x' }, 200, ''],
+      ['/actions', { channel: orders, user: ada, ts: '1.000001', action_id: 'x' }, 404, 'not_found'],
     ];
     for (const [path, body, status, code] of cases) {
       const res = await post(s, path, body);

@@ -116,20 +116,22 @@ export function uiRoutes(ctx: SlackContext) {
     const input = await jsonBody(c.req, uiCommandSchema);
     const user = person(input.user);
     const channel = await asProblem(() => channelFor(ctx, input.channel, user.id));
-    return c.json(await runSlashCommand(ctx, { channelId: channel.id, userId: user.id, text: input.text }));
+    const out = await runSlashCommand(ctx, { channelId: channel.id, userId: user.id, text: input.text });
+    if (!out.ok && out.missing) throw errors.notFound(out.error);
+    return c.json(out);
   });
   app.post('/actions', async (c) => {
     const input = await jsonBody(c.req, uiActionSchema);
     const user = person(input.user);
     const channel = await asProblem(() => channelFor(ctx, input.channel, user.id));
-    return c.json(
-      await pressButton(ctx, {
-        channelId: channel.id,
-        ts: input.ts,
-        userId: user.id,
-        actionId: input.action_id,
-      }),
-    );
+    const out = await pressButton(ctx, {
+      channelId: channel.id,
+      ts: input.ts,
+      userId: user.id,
+      actionId: input.action_id,
+    });
+    if (!out.ok && out.missing) throw errors.notFound(out.error);
+    return c.json(out);
   });
   app.post('/reactions', async (c) => {
     const input = await jsonBody(c.req, uiReactionSchema);
