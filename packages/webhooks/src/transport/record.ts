@@ -38,7 +38,8 @@ export function recordArrival(
     recorder.record({
       kind,
       direction: 'in',
-      from: event.source,
+      // A CloudEvents source such as /logistics names the service the console draws the arrow from.
+      from: event.source.replace(/^\//, ''),
       to,
       method: kind === 'queue' ? 'CONSUME' : 'PUBLISH',
       url,

@@ -378,3 +378,49 @@ describe('the dispatcher through the router', () => {
     }
   });
 });
+
+describe('arrivals recorded for the console', () => {
+  it('a consumed queue message and a topic message are exchanges of kind queue / topic, in the trace', async () => {
+    const recorded: { kind: string; url: string; to: string; traceId?: string; status: number | null }[] = [];
+    const recorder = { record: (e: (typeof recorded)[number]) => recorded.push(e) };
+    const broker = createSqliteQueue({ file: join(dir, 'recorded.sqlite') });
+    const port = await freePort();
+    const topic = createTopicTransport({ embeddedPort: port, source: '/logistics' });
+    const consumer = consumeQueue('audit', () => {}, { broker, consumer: 'warehouse-a', recorder });
+    const sub = await subscribeTopic('audit', () => {}, {
+      embeddedPort: port,
+      recorder,
+      name: 'subscriber-1',
+    });
+    try {
+      await createQueueTransport({ broker, source: '/logistics' }).send(request('queue:audit', 'evt_rec_q'));
+      await topic.send(request('topic:audit', 'evt_rec_t'));
+      await waitFor(() => expect(recorded).toHaveLength(2));
+      const traceId = TRACEPARENT.split('-')[1];
+      expect(recorded).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'queue',
+            url: 'queue:audit',
+            to: 'warehouse-a',
+            traceId,
+            status: 200,
+          }),
+          expect.objectContaining({
+            kind: 'topic',
+            url: 'topic:audit',
+            to: 'subscriber-1',
+            traceId,
+            status: 200,
+          }),
+        ]),
+      );
+    } finally {
+      await consumer.close();
+      await sub.close();
+      topic.close();
+      await broker.close();
+      await stopEmbeddedBroker(port);
+    }
+  });
+});
