@@ -1,3 +1,4 @@
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signHub } from '../signing/hub.ts';
 import { createWebSubSubscriber, type WebSubContent, type WebSubSubscriberOptions } from './subscriber.ts';
@@ -250,6 +251,67 @@ describe('leases', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sub.get(created.id)?.state).toBe('expired');
     expect((await sub.handle(deliver(created.callback, '{}'))).status).toBe(410);
+  });
+});
+
+describe('renewal failures', () => {
+  it('retries a refused renewal at half the time left, while the lease lasts', async () => {
+    vi.useFakeTimers();
+    let status = 202;
+    const forms: URLSearchParams[] = [];
+    const hub = {
+      forms,
+      fetch: async (_u: string | URL | Request, init?: RequestInit) => {
+        forms.push(new URLSearchParams(String(init?.body)));
+        return new Response('busy', { status });
+      },
+    };
+    const events: string[] = [];
+    const { sub, created } = await (async () => {
+      const s = setup({ onEvent: (e) => events.push(e.type) }, hub);
+      const c = await s.sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 100 });
+      await s.sub.handle(
+        new Request(
+          verify(c.callback, {
+            'hub.mode': 'subscribe',
+            'hub.topic': TOPIC,
+            'hub.challenge': 'c',
+            'hub.lease_seconds': '100',
+          }),
+        ),
+      );
+      return { ...s, created: c };
+    })();
+    status = 503;
+    await vi.advanceTimersByTimeAsync(80_000);
+    expect(forms).toHaveLength(2);
+    expect(events).toContain('renew-failed');
+    // 20 s were left: the next try comes 10 s later, and this time the hub takes it.
+    status = 202;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(forms).toHaveLength(3);
+    expect(sub.get(created.id)).toMatchObject({ state: 'active', pending: 'subscribe' });
+    sub.stop();
+  });
+});
+
+describe('as Hono middleware', () => {
+  it('answers verification and content on a route of a Hono app', async () => {
+    const { sub, received } = setup({ callbackUrl: 'http://app.test/websub' });
+    const app = new Hono().all('/websub', sub.middleware());
+    const created = await sub.subscribe({ topic: TOPIC, hub: HUB });
+    const res = await app.request(
+      verify(created.callback, {
+        'hub.mode': 'subscribe',
+        'hub.topic': TOPIC,
+        'hub.challenge': 'via-hono',
+        'hub.lease_seconds': '60',
+      }),
+    );
+    expect(await res.text()).toBe('via-hono');
+    expect((await app.request(deliver(created.callback, '{"p":1}'))).status).toBe(204);
+    expect(received).toHaveLength(1);
+    sub.stop();
   });
 });
 
