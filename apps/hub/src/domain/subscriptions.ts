@@ -9,6 +9,8 @@ import type { SubscriptionRequest } from './requests.ts';
 
 export const VERIFY_JOB = 'intent.verify';
 export const SWEEP_JOB = 'lease.sweep';
+/** Verification outcomes kept for the page; older ones are pruned as new ones come. */
+export const KEEP_VERIFICATIONS = 500;
 /** The longest verification answer read: a challenge is 43 characters. */
 const MAX_ANSWER_BYTES = 1024;
 
@@ -173,6 +175,11 @@ export async function verifyIntent(ctx: HubContext, intentId: string) {
         at: now,
       })
       .run();
+    ctx.sqlite
+      .prepare(
+        'DELETE FROM verifications WHERE id NOT IN (SELECT id FROM verifications ORDER BY at DESC, id DESC LIMIT ?)',
+      )
+      .run(KEEP_VERIFICATIONS);
     return null;
   };
 }
