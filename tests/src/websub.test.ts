@@ -63,6 +63,10 @@ describe('WebSub scenarios on hub + ticker', () => {
     expect(fast!.requests_made).toBeGreaterThan(result.push.requests_made);
     expect(fast!.requests_nothing_new).toBeGreaterThan(0);
     expect(slow!.changes_seen).toBeLessThan(result.changes);
+    // Alerts: the subscriber saw every change, so it raised one per band crossing in the history; a poller, seeing
+    // only some prices, can raise no more than that.
+    expect(result.push.alerts).toHaveLength(result.crossings);
+    expect(slow!.alerts.length).toBeLessThanOrEqual(result.crossings);
     for (const side of [result.push, fast!, slow!]) {
       expect(side.changes_known).toBe(result.changes);
       expect(side.staleness_ms.p50).not.toBeNull();
