@@ -3,7 +3,12 @@
 import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { SlackContext } from '../context.ts';
 import * as schema from '../db/schema.ts';
-import { enqueueMessageEvents, enqueueReactionAdded } from '../webhooks/out/events.ts';
+import {
+  enqueueMessageChanged,
+  enqueueMessageDeleted,
+  enqueueMessageEvents,
+  enqueueReactionAdded,
+} from '../webhooks/out/events.ts';
 import { fail } from './errors.ts';
 import { messageObject } from './objects.ts';
 
@@ -135,11 +140,13 @@ export function replaceMessage(
     attachments: input.attachments?.length ? input.attachments : null,
     editedTs: ctx.nextTs(),
   };
-  ctx.db
-    .update(schema.messages)
-    .set({ text: next.text, blocks: next.blocks, attachments: next.attachments, editedTs: next.editedTs })
-    .where(and(eq(schema.messages.channelId, channel.id), eq(schema.messages.ts, m.ts)))
-    .run();
+  ctx.db.transaction((tx) => {
+    tx.update(schema.messages)
+      .set({ text: next.text, blocks: next.blocks, attachments: next.attachments, editedTs: next.editedTs })
+      .where(and(eq(schema.messages.channelId, channel.id), eq(schema.messages.ts, m.ts)))
+      .run();
+    enqueueMessageChanged(ctx, channel, m, next);
+  });
   ctx.live.publish({
     type: 'message_changed',
     channel: channel.id,
@@ -160,10 +167,12 @@ export function deleteMessage(
 }
 
 export function removeMessage(ctx: SlackContext, channel: schema.Channel, m: schema.Message): void {
-  ctx.db
-    .delete(schema.messages)
-    .where(and(eq(schema.messages.channelId, channel.id), eq(schema.messages.ts, m.ts)))
-    .run();
+  ctx.db.transaction((tx) => {
+    tx.delete(schema.messages)
+      .where(and(eq(schema.messages.channelId, channel.id), eq(schema.messages.ts, m.ts)))
+      .run();
+    enqueueMessageDeleted(ctx, channel, m);
+  });
   ctx.live.publish({ type: 'message_deleted', channel: channel.id, ts: m.ts });
 }
 

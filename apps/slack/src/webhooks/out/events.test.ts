@@ -80,6 +80,22 @@ describe('Events API delivery', () => {
     expect(human!.headers['x-slack-retry-num']).toBeUndefined();
   });
 
+  it('sends message_changed and message_deleted, as Slack does after chat.update and chat.delete', async () => {
+    const receiver = await startReceiver();
+    const { bot } = await subscribed(receiver, ['message.channels']);
+    const posted = await bot.chat.postMessage({ channel: '#orders', text: 'v1' });
+    await bot.chat.update({ channel: posted.channel!, ts: posted.ts!, text: 'v2' });
+    await bot.chat.delete({ channel: posted.channel!, ts: posted.ts! });
+    const events = eventsOf(await receiver.arrival((r) => eventsOf(r).length >= 3)).map((e) => e.json.event);
+    expect(events[1]).toMatchObject({
+      type: 'message',
+      subtype: 'message_changed',
+      message: { ts: posted.ts, text: 'v2' },
+      previous_message: { ts: posted.ts, text: 'v1' },
+    });
+    expect(events[2]).toMatchObject({ type: 'message', subtype: 'message_deleted', deleted_ts: posted.ts });
+  });
+
   it('sends app_mention to the mentioned bot and reaction_added', async () => {
     const receiver = await startReceiver();
     const { s, user } = await subscribed(receiver, ['app_mention', 'reaction_added']);

@@ -101,3 +101,54 @@ export function enqueueReactionAdded(
     });
   }
 }
+
+/** Apps whose bot is in the channel and that subscribed to `message.channels`. */
+const channelSubscribers = (ctx: SlackContext, channel: schema.Channel) =>
+  listApps(ctx).filter(
+    (app) => subscribed(app, 'message.channels') && isMember(ctx, channel.id, app.botUserId),
+  );
+
+/** Slack's `message_changed`: the message as it is now and as it was, under a fresh `ts`. */
+export function enqueueMessageChanged(
+  ctx: SlackContext,
+  channel: schema.Channel,
+  before: schema.Message,
+  after: schema.Message,
+): void {
+  const ts = ctx.nextTs();
+  for (const app of channelSubscribers(ctx, channel)) {
+    enqueueEvent(ctx, app, {
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: channel.id,
+      channel_type: channel.isPrivate ? 'group' : 'channel',
+      message: messageObject(after, ctx.config),
+      previous_message: messageObject(before, ctx.config),
+      ts,
+      event_ts: ts,
+    });
+  }
+}
+
+/** Slack's `message_deleted`: `deleted_ts` names the message. */
+export function enqueueMessageDeleted(
+  ctx: SlackContext,
+  channel: schema.Channel,
+  before: schema.Message,
+): void {
+  const ts = ctx.nextTs();
+  for (const app of channelSubscribers(ctx, channel)) {
+    enqueueEvent(ctx, app, {
+      type: 'message',
+      subtype: 'message_deleted',
+      hidden: true,
+      channel: channel.id,
+      channel_type: channel.isPrivate ? 'group' : 'channel',
+      deleted_ts: before.ts,
+      previous_message: messageObject(before, ctx.config),
+      ts,
+      event_ts: ts,
+    });
+  }
+}
