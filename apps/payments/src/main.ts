@@ -30,6 +30,7 @@ import { openPaymentsDatabase } from './db/index.ts';
 import { disableFailingEndpoint, ENDPOINT_TYPE, signingSecretsOf } from './domain/webhook-endpoints.ts';
 import { keyringOf } from './http/auth.ts';
 import { markDelivered } from './webhooks/out/events.ts';
+import { exerciseRetry } from './webhooks/out/exercise-retry.ts';
 
 export interface PaymentsStartOptions extends StartOptions {
   /** Business clock (checkout expiry, bank debits settling); deliveries keep `deliveryClock`. */
@@ -81,9 +82,11 @@ export async function start(
   const disableAfterSec = config.PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS;
   // Stripe profile: a 410 is retried like any failure (no onEndpointGone); an endpoint is disabled only
   // after failing for the profile's window (3 days real), never after a count of failures.
+  const retryExercise = await exerciseRetry(config.HOOKLAB_DEV);
   const dispatcher = createDispatcher({
     store: outbox,
     clock: opts.deliveryClock,
+    ...(retryExercise ? { decideAttempt: retryExercise.decideAttempt } : {}),
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
     logger,
     healthWindowMs: disableAfterSec === undefined ? undefined : disableAfterSec * 1000,
@@ -102,7 +105,7 @@ export async function start(
     onAttempt: (e) => {
       if (e.outcome === 'delivered') markDelivered(ctx, e.message.eventId);
       // What the console draws as payments' side of each delivery attempt.
-      recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) });
+      recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url), exercise: retryExercise?.id });
     },
     onEndpointFailing: (endpointId, health) => {
       if (disableFailingEndpoint(ctx, endpointId, health.failingSince ?? undefined)) {

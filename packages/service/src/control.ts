@@ -47,6 +47,8 @@ export interface ExchangeNotes {
   signature?: SignatureNote;
   /** The injected fault that shaped this exchange, if any. */
   fault?: ReceiverFaultMode;
+  /** Senders' records: the workshop exercise whose code decided this attempt's fate (the retry policy). */
+  exercise?: string;
 }
 
 const SIGNATURE_NOTE = 'hooklabSignature';

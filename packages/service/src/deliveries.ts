@@ -38,7 +38,7 @@ export interface DeliveryAttemptLike {
  */
 export function deliveryExchange(
   e: DeliveryAttemptLike,
-  names: { from: string; to: string },
+  names: { from: string; to: string; exercise?: string },
 ): Omit<Exchange, 'id'> & ExchangeNotes {
   const { message, attempt, outcome } = e;
   const trace = parseTraceparent(message.traceparent);
@@ -73,6 +73,7 @@ export function deliveryExchange(
     attempt: attempt.attemptNo,
     outcome,
     nextAttemptAt: e.nextAttemptAt,
+    ...(names.exercise ? { exercise: names.exercise } : {}),
   };
 }
 
@@ -111,14 +112,14 @@ export function deliverySpan(e: DeliveryAttemptLike, to: string): FinishedSpan |
 export function recordDeliveryAttempt(
   recorder: ExchangeRecorder,
   e: DeliveryAttemptLike,
-  names: { from?: string; to: string },
+  names: { from?: string; to: string; exercise?: string },
 ): Exchange {
   const telemetry = telemetryOf(recorder);
   if (telemetry) {
     const span = deliverySpan(e, names.to);
     if (span) telemetry.span(span);
   }
-  return recorder.record(deliveryExchange(e, { from: names.from ?? recorder.service, to: names.to }));
+  return recorder.record(deliveryExchange(e, { ...names, from: names.from ?? recorder.service }));
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;

@@ -172,7 +172,7 @@ function hopOf(
   const eventId = header(sent, 'x-hooklab-event-id') ?? header(received, 'x-hooklab-event-id');
   const kind = received?.kind === 'webhook' || sent?.kind === 'webhook' || eventId ? 'webhook' : e.kind;
   const fault = received?.fault ?? sent?.fault;
-  const exercise = exerciseOf(received, sent);
+  const exercise = exerciseOf(received, sent) ?? sent?.exercise ?? received?.exercise;
   return {
     id: e.id,
     traceId: received?.traceId ?? sent?.traceId,

@@ -14,7 +14,7 @@ export type Counters = Omit<DispatcherStats, 'running' | 'inFlight'>;
 
 export interface AttemptDeps {
   settings: DispatcherSettings;
-  options: Pick<DispatcherOptions, 'resolveEndpoint' | 'ssrf' | 'onAttempt'>;
+  options: Pick<DispatcherOptions, 'resolveEndpoint' | 'ssrf' | 'onAttempt' | 'decideAttempt'>;
   health: EndpointHealthTracker;
   commit: GroupCommit;
   counters: Counters;
@@ -82,7 +82,7 @@ export function createAttemptRunner({ settings, options, health, commit, counter
     const { result, facts } = await send(message, target, attemptNo, startedAt, traceparent);
     counters.attempts++;
     const now = clock.now();
-    const decision = decideAttempt(facts, {
+    const decision = (options.decideAttempt ?? decideAttempt)(facts, {
       profile: message.profile,
       mode: settings.mode,
       attemptNo,

@@ -1,6 +1,12 @@
 // The dispatcher's public vocabulary: its options, its stats, and what it reports per attempt.
 import type { Transport } from '../transport/types.ts';
-import type { AttemptOutcome, EndpointHealth } from './policy.ts';
+import type {
+  AttemptContext,
+  AttemptDecision,
+  AttemptFacts,
+  AttemptOutcome,
+  EndpointHealth,
+} from './policy.ts';
 import type { RetryMode } from './schedules.ts';
 import type { SigningScheme } from './signing.ts';
 import type {
@@ -75,6 +81,11 @@ export interface DispatcherOptions {
    */
   resolveEndpoint?: (endpointId: string) => EndpointTarget | null | Promise<EndpointTarget | null>;
   onAttempt?: (event: AttemptEvent) => void;
+  /**
+   * Replaces the policy's `decideAttempt` (delivered, retry when, or dead) for this dispatcher: the workshop's
+   * retry exercise plugs in here (see `decideWithRule`). Default: the profile's schedule.
+   */
+  decideAttempt?: (facts: AttemptFacts, ctx: AttemptContext) => AttemptDecision;
   /** A 410 answer where the message's profile treats 410 as final (`standard`); Stripe's retries it. */
   onEndpointGone?: (endpointId: string) => unknown;
   /**

@@ -34,6 +34,7 @@ export {
   type ProfilePolicy,
   profilePolicies,
 } from './policy.ts';
+export { decideWithRule, type FailedAttempt, type RetryRule } from './policy-hook.ts';
 export { createPostgresOutbox, type PostgresOutbox, type PostgresOutboxOptions } from './postgres-store.ts';
 export {
   LOCAL_COMPRESSION,
