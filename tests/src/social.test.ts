@@ -1,7 +1,19 @@
 // S12 on the in-process stack: the scenario's own receiver registers (CRC), adds #dresses, gets the
 // matching posts signed and verified, never the one without it, beside a poller with its counts.
-import { createContext, type S12Result, scenarios } from '@hooklab/scenarios';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Parser } from '@asyncapi/parser';
+import {
+  answerCrc,
+  createContext,
+  type S12Result,
+  scenarios,
+  socialClient,
+  waitFor,
+} from '@hooklab/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
@@ -35,5 +47,55 @@ describe('S12: hashtag posts → webhooks, beside a poller', () => {
     const auth = { authorization: 'Bearer AAAAAAAAAAAAAAAAAAAAAHooklabNotifierDevBearer' };
     const hooks = await (await fetch(`${stack.urls.social}/2/webhooks`, { headers: auth })).json();
     expect(hooks.data).toEqual([]);
+  });
+
+  it('sends what docs/asyncapi.yaml says: a delivery matches the documented payload and header', async () => {
+    // A receiver of our own, to see the raw headers (recorded exchanges mask signatures).
+    const secret = 'hooklab-social-notifier-consumer-secret';
+    const got: { headers: Record<string, unknown>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const token = new URL(req.url ?? '/', 'http://r').searchParams.get('crc_token');
+      if (req.method === 'GET') return void res.end(JSON.stringify(answerCrc(token ?? '', secret)));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = socialClient({
+      baseUrl: stack.urls.social,
+      bearerToken: 'AAAAAAAAAAAAAAAAAAAAAHooklabNotifierDevBearer',
+    });
+    let postId: string;
+    try {
+      const hook = await client.registerWebhook(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`,
+      );
+      const [rule] = await client.addRules([{ value: '#asyncapi', tag: 'docs' }]);
+      postId = (await client.post('su_test_ada', 'checking the #AsyncAPI document')).id;
+      await waitFor(() => got[0], { what: 'the delivery' });
+      await client.deleteRules([rule!.id]);
+      await client.deleteWebhook(hook.id);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    // Parsed after the exchange: the parser holds the event loop for seconds.
+    const { document, diagnostics } = await new Parser().parse(
+      await readFile(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8'),
+    );
+    expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
+    const message = document!.operations().get('deliverSocialPost')!.messages().all()[0]!;
+    const plain = (v: unknown) =>
+      JSON.parse(JSON.stringify(v, (k, x) => (k.startsWith('x-parser-') ? undefined : x)));
+    const payload = z.fromJSONSchema(plain(message.payload()!.json()));
+    const headers = message.headers()!.json() as { properties: Record<string, { pattern: string }> };
+    const body = JSON.parse(got[0]!.body);
+    expect(payload.safeParse(body).error).toBeUndefined();
+    expect(body.data.id).toBe(postId);
+    expect(got[0]!.headers['x-twitter-webhooks-signature']).toMatch(
+      new RegExp(headers.properties['x-twitter-webhooks-signature']!.pattern),
+    );
   });
 });
