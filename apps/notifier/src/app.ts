@@ -58,7 +58,7 @@ export function createApp(ctx: NotifierContext) {
   app.route('/webhooks/payments', paymentsWebhookRoutes(ctx));
   app.route('/webhooks/shop', shopWebhookRoutes(ctx));
   app.route('/webhooks/logistics', logisticsWebhookRoutes(ctx));
-  app.route('/slack', slackRoutes(receiver));
+  app.route('/slack', slackRoutes(receiver, ctx.config.NOTIFIER_WEBHOOK_MAX_BYTES));
   return app;
 }
 

@@ -1,7 +1,7 @@
 // What the notifier RECEIVES from Slack: Events API callbacks, slash commands and button clicks, all signed
 // with the app's signing secret. A small Bolt Receiver mounted in the Hono app (same port as everything else):
 // the HTTP answer leaves as soon as the listener calls ack(); the listener's work goes on after it.
-import { noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
+import { bodyLimit, noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
 import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { type Context, Hono } from 'hono';
 
@@ -122,8 +122,8 @@ export class HonoReceiver implements Receiver {
 }
 
 /** `POST /slack/events`, `/slack/commands`, `/slack/actions`: one receiver behind all three. */
-export function slackRoutes(receiver: HonoReceiver) {
+export function slackRoutes(receiver: HonoReceiver, maxBytes: number) {
   const app = new Hono<ServiceEnv>();
-  app.post('/:kind{events|commands|actions}', (c) => receiver.handle(c));
+  app.post('/:kind{events|commands|actions}', bodyLimit({ maxBytes }), (c) => receiver.handle(c));
   return app;
 }
