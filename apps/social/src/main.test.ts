@@ -1,6 +1,6 @@
 // The whole app over the network, dispatcher included: post → rule match → signed delivery, retries,
 // and a webhook that fails its CRC getting nothing.
-import type { RunningApp } from '@hooklab/service';
+import { appControl, type RunningApp } from '@hooklab/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start } from './main.ts';
 import { appAuth, json, startReceiver, userAuth } from './test-support.ts';
@@ -113,6 +113,38 @@ describe('deliveries', () => {
     } finally {
       await bad.close();
       await good.close();
+    }
+  });
+
+  it('holds back a delivery queued before its webhook failed the CRC: it never arrives, later ones do once valid', async () => {
+    const r = await startReceiver();
+    const witness = await startReceiver();
+    const control = appControl(app.recorder);
+    try {
+      const hook = await call('/2/webhooks', json({ url: r.url }));
+      await call('/2/webhooks', json({ url: witness.url }));
+      await call('/2/tweets/search/stream/rules', json({ add: [{ value: '#queued' }] }));
+      await control.setSender('outbox', true);
+      const queued = await post('#queued while paused');
+      r.state.crc = 'wrong';
+      expect(
+        (await call(`/2/webhooks/${hook.body.data.id}`, { method: 'PUT', headers: appAuth })).status,
+      ).toBe(400);
+      await control.setSender('outbox', false);
+      // The witness gets the queued post: the dispatcher has handled it by then.
+      expect((await until(() => witness.received[0], 'the witness delivery')).json.data.id).toBe(queued.id);
+      r.state.crc = 'right';
+      expect(
+        (await call(`/2/webhooks/${hook.body.data.id}`, { method: 'PUT', headers: appAuth })).status,
+      ).toBe(200);
+      const next = await post('#queued again');
+      expect((await until(() => r.received[0], 'the delivery after re-validation')).json.data.id).toBe(
+        next.id,
+      );
+    } finally {
+      await control.setSender('outbox', false);
+      await r.close();
+      await witness.close();
     }
   });
 });
