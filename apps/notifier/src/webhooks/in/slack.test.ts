@@ -26,12 +26,13 @@ const order = {
 };
 
 /** The shop's JSON API and payments' refunds, as small stand-ins that record what they were asked. */
-async function setup() {
+async function setup(opts: { shopGate?: Promise<void> } = {}) {
   const slack = await startSlackApiRecorder();
   const seen: { shop: string[]; refunds: Record<string, string>[] } = { shop: [], refunds: [] };
   const fakes = new Hono();
-  fakes.get('/api/orders/:id', (c) => {
+  fakes.get('/api/orders/:id', async (c) => {
     seen.shop.push(`${c.req.header('authorization')} ${c.req.param('id')}`);
+    await opts.shopGate;
     return c.req.param('id') === order.id
       ? c.json(order)
       : c.json({ status: 404, code: 'not_found', title: 'Not found' }, 404);
@@ -174,6 +175,32 @@ describe('the Slack app (Bolt behind /slack/*)', () => {
       response_type: 'in_channel',
       text: `Order ${order.id} is paid (€120.00)`,
     });
+  });
+
+  it('acks before the work: the HTTP answer leaves while the shop has not answered yet', async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const { app, slack, seen } = await setup({ shopGate: gate });
+    // Were the answer held until the listener finished, this would wait on the gate for ever.
+    const res = await app.request(
+      '/slack/commands',
+      form({
+        command: '/order',
+        text: order.id,
+        team_id: 'T0HOOKLAB',
+        channel_id: 'C0ORDERS',
+        user_id: 'U0ALICE',
+        response_url: `${slack.url}/response/slow`,
+        trigger_id: 't3',
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(slack.calls.some((c) => c.method === 'response_url:slow')).toBe(false);
+    openGate();
+    await slack.waitFor((c) => c.method === 'response_url:slow');
+    expect(seen.shop).toHaveLength(1);
   });
 
   it('answers /order without an id with its usage, in the ack', async () => {
