@@ -8,13 +8,14 @@ import { byId, fill, h } from './dom.ts';
 import {
   type Boot,
   type ControlSnapshot,
+  renderComparison,
   renderControl,
   renderCounters,
   renderDetails,
   renderRun,
-  renderS02Chart,
   renderScenarios,
   renderSwitches,
+  renderTrials,
 } from './views.ts';
 
 const boot = JSON.parse(byId('boot').textContent ?? '{}') as Boot;
@@ -48,6 +49,30 @@ const LINKS: Record<string, [string, string][]> = {
   ],
   logistics: [
     ['API', '/'],
+    ['Docs', '/docs'],
+  ],
+  slack: [
+    ['Workspace', '/'],
+    ['Docs', '/docs'],
+  ],
+  notifier: [
+    ['Status', '/api/status'],
+    ['Docs', '/docs'],
+  ],
+  social: [
+    ['Timeline', '/'],
+    ['Docs', '/docs'],
+  ],
+  hub: [
+    ['Subscriptions', '/'],
+    ['Docs', '/docs'],
+  ],
+  ticker: [
+    ['Prices', '/'],
+    ['Docs', '/docs'],
+  ],
+  mailbox: [
+    ['Inbox', '/'],
     ['Docs', '/docs'],
   ],
 };
@@ -262,7 +287,8 @@ function render() {
   });
   fill(byId('diagram-note'), shown.length ? '' : 'Nothing recorded in this trace yet.');
   renderCounters(byId('counters'), traceHops, state.hops);
-  renderS02Chart(byId('s02'), run);
+  renderComparison(byId('chart'), run);
+  renderTrials(byId('trials'), run);
   renderControls();
   renderSwitches(byId('switches'), [...state.switches.values()], state.hops, Date.now());
   renderDetails(

@@ -1,10 +1,17 @@
 // The console's panels, drawn from state. Each function owns one element of the page.
 import type { ScenarioInfo } from '@hooklab/scenarios';
+import { chartOf, trialsOf } from '../domain/charts.ts';
 import { type Counters, countHops, pollSeries } from '../domain/counters.ts';
 import { curlOf } from '../domain/exports.ts';
 import { type Hop, labelOf, outcomeOf } from '../domain/hops.ts';
 import type { RunView, ServiceState } from '../domain/store.ts';
-import { effectOf, RECEIVER_LABELS, type ReceiverMode, type Switch } from '../domain/switches.ts';
+import {
+  effectOf,
+  RECEIVER_LABELS,
+  type ReceiverMode,
+  type Switch,
+  switchLabel,
+} from '../domain/switches.ts';
 import { fill, h, s } from './dom.ts';
 
 export interface Boot {
@@ -145,6 +152,12 @@ export function renderRun(host: HTMLElement, run: RunView | undefined): void {
         run.status,
       ),
       h('span', { class: 'muted' }, ` trace ${run.traceId.slice(0, 8)}… · ${time(run.startedAt)}`),
+      // Long runs (S11 measures for seconds, S12 waits on its poller): where it is and for how long.
+      h(
+        'span',
+        { class: 'muted', 'data-testid': 'run-progress' },
+        ` · step ${Math.max(0, current) + 1} of ${run.steps.length} · ${(((run.endedAt ?? Date.now()) - run.startedAt) / 1000).toFixed(0)} s`,
+      ),
     ),
     Object.keys(run.params).length
       ? h('p', { class: 'muted' }, `params: ${JSON.stringify(run.params)}`)
@@ -209,78 +222,140 @@ export function renderCounters(host: HTMLElement, traceHops: Hop[] | null, allHo
   );
 }
 
-interface SideFigures {
-  requests_made: number;
-  requests_nothing_new: number;
-  deliveries_received: number;
-  delay_ms: { estimate: number } | null;
-}
+const fmt = (v: number | null, unit: 'count' | 'ms') =>
+  v === null ? '—' : unit === 'ms' ? `${v} ms` : String(v);
 
-/** S02's comparison, from the shop's real counts returned by the run. */
-export function renderS02Chart(host: HTMLElement, run: RunView | undefined): void {
-  const result =
-    run?.scenario === 'S02' && run.status === 'passed'
-      ? (run.result as { polling?: SideFigures; webhook?: SideFigures; intervalMs?: number })
-      : undefined;
-  if (!result?.polling || !result.webhook) {
+/**
+ * A run's asking-versus-told chart (S02, S11, S12): one group of bars per figure, one bar per side, each
+ * group scaled on its own (counts and milliseconds share no axis). Test ids: `<id>-<side>-<row>`.
+ */
+export function renderComparison(host: HTMLElement, run: RunView | undefined): void {
+  const chart = chartOf(run);
+  if (!chart) {
     host.hidden = true;
     return;
   }
   host.hidden = false;
-  const p = result.polling;
-  const w = result.webhook;
-  const metrics: [string, number, number][] = [
-    ['requests made', p.requests_made, w.requests_made],
-    ['told nothing new', p.requests_nothing_new, w.requests_nothing_new],
-    ['deliveries received', p.deliveries_received, w.deliveries_received],
-  ];
-  const max = Math.max(1, ...metrics.flatMap(([, a, b]) => [a, b]));
+  const n = chart.sides.length;
+  const barH = 12;
+  const groupH = n * (barH + 3) + 16;
+  const labelW = 130;
   const barW = 150;
+  const legendH = 18 * Math.ceil(n / 2) + 6;
+  const height = legendH + chart.metrics.length * groupH;
   const svg = s(
     'svg',
     {
-      viewBox: `0 0 360 ${metrics.length * 46 + 30}`,
-      width: 360,
-      height: metrics.length * 46 + 30,
-      'data-testid': 's02-chart',
+      viewBox: `0 0 ${labelW + barW + 70} ${height}`,
+      width: labelW + barW + 70,
+      height,
+      'data-testid': `${chart.id}-chart`,
     },
-    s('text', { x: 0, y: 14, class: 'legend' }, `polling (every ${result.intervalMs ?? '?'} ms)`),
-    s('rect', { x: 150, y: 5, width: 10, height: 10, class: 'bar polling' }),
-    s('text', { x: 180, y: 14, class: 'legend' }, 'webhook'),
-    s('rect', { x: 235, y: 5, width: 10, height: 10, class: 'bar webhook' }),
-    metrics.map(([label, a, b], i) => {
-      const y = 30 + i * 46;
+    chart.sides.map((side, i) => {
+      const x = (i % 2) * 170;
+      const y = 4 + Math.floor(i / 2) * 18;
       return [
-        s('text', { x: 0, y: y + 12, class: 'metric' }, label),
-        s('rect', { x: 130, y, width: Math.max(1, (a / max) * barW), height: 14, class: 'bar polling' }),
+        s('rect', { x, y, width: 10, height: 10, class: `bar ${side.tone} side-${i}` }),
+        s('text', { x: x + 14, y: y + 9, class: 'legend' }, side.label),
+      ];
+    }),
+    chart.metrics.map((m, row) => {
+      const y0 = legendH + row * groupH;
+      const max = Math.max(1, ...m.values.map((v) => v ?? 0));
+      return [
         s(
           'text',
-          { x: 136 + (a / max) * barW, y: y + 11, class: 'value', 'data-testid': `s02-polling-${i}` },
-          a,
+          { x: 0, y: y0 + 12, class: 'metric' },
+          m.help ? [m.label, s('title', {}, m.help)] : m.label,
         ),
-        s('rect', {
-          x: 130,
-          y: y + 17,
-          width: Math.max(1, (b / max) * barW),
-          height: 14,
-          class: 'bar webhook',
+        m.values.map((v, i) => {
+          const y = y0 + i * (barH + 3);
+          const w = v === null ? 0 : Math.max(1, (v / max) * barW);
+          return [
+            v === null
+              ? null
+              : s('rect', {
+                  x: labelW,
+                  y,
+                  width: w,
+                  height: barH,
+                  class: `bar ${chart.sides[i]!.tone} side-${i}`,
+                }),
+            s(
+              'text',
+              {
+                x: labelW + w + 5,
+                y: y + barH - 2,
+                class: 'value',
+                'data-testid': `${chart.id}-${chart.sides[i]!.key}-${row}`,
+                'data-value': v === null ? '' : v,
+              },
+              fmt(v, m.unit),
+            ),
+          ];
         }),
-        s(
-          'text',
-          { x: 136 + (b / max) * barW, y: y + 28, class: 'value', 'data-testid': `s02-webhook-${i}` },
-          b,
-        ),
       ];
     }),
   );
+  fill(host, h('h3', {}, chart.title), svg, chart.note ? h('p', { class: 'muted' }, chart.note) : null);
+}
+
+/** S15's attacks as a table: target, attack, the answer it got, and whether it was refused. */
+export function renderTrials(host: HTMLElement, run: RunView | undefined): void {
+  const trials = trialsOf(run);
+  if (!trials) {
+    host.hidden = true;
+    return;
+  }
+  host.hidden = false;
+  const missed = trials.filter((t) => !t.refused).length;
   fill(
     host,
-    h('h3', {}, 'S02 — polling versus push, counted by the shop'),
-    svg,
     h(
-      'p',
-      { class: 'muted' },
-      `Knew the payment succeeded ≈${p.delay_ms?.estimate ?? '?'} ms after it did by polling, ≈${w.delay_ms?.estimate ?? '?'} ms by webhook.`,
+      'h3',
+      {},
+      `S15 — ${trials.length} attack(s) tried: `,
+      h(
+        'span',
+        { class: missed ? 'error' : 'ok', 'data-testid': 's15-summary', 'data-missed': missed },
+        missed ? `${missed} NOT refused` : 'every one refused',
+      ),
+    ),
+    h(
+      'table',
+      { class: 'trials', 'data-testid': 's15-trials' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'side'),
+          h('th', {}, 'target'),
+          h('th', {}, 'attack'),
+          h('th', {}, 'answer'),
+          h('th', {}, ''),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        trials.map((t) =>
+          h(
+            'tr',
+            {
+              class: t.refused ? 'refused' : 'not-refused',
+              'data-testid': 's15-trial',
+              'data-refused': String(t.refused),
+            },
+            h('td', {}, t.side ?? ''),
+            h('td', {}, t.target),
+            h('td', {}, t.attack),
+            h('td', { class: 'answer' }, t.answer),
+            h('td', { class: 'mark' }, t.refused ? '✓ refused' : '✕ NOT refused'),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -299,6 +374,44 @@ export function renderControl(
   onReceiver: (body: { mode: ReceiverMode; delay_ms?: number; status?: number }) => void,
   onSender: (name: string, paused: boolean) => void,
 ): void {
+  // The mailbox receives mail over SMTP, not webhooks: its one switch is "SMTP down" (its receiver fault `down`).
+  if (service.name === 'mailbox') {
+    const down = control?.receiver.mode === 'down';
+    fill(
+      host,
+      h(
+        'h3',
+        {},
+        'mailbox ',
+        h(
+          'span',
+          { class: 'muted', 'data-testid': 'smtp-state', 'data-down': String(down) },
+          control ? (down ? 'SMTP: down (421)' : 'SMTP: accepting mail') : '',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'fault' },
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-testid': 'smtp-switch',
+            onclick: () => onReceiver({ mode: down ? 'none' : 'down' }),
+          },
+          down ? 'SMTP back up' : 'SMTP down',
+        ),
+        h(
+          'span',
+          { class: 'muted' },
+          down
+            ? ` ${control?.receiver.affected ?? 0} connection(s) refused; senders retry`
+            : ' every connection gets 421; mailto: senders retry',
+        ),
+      ),
+    );
+    return;
+  }
   const select = h(
     'select',
     { name: 'mode', 'data-testid': `fault-mode-${service.name}` },
@@ -393,7 +506,7 @@ export function renderSwitches(host: HTMLElement, switches: Switch[], hops: Hop[
                 'data-open': String(sw.until === undefined),
               },
               h('strong', {}, sw.service),
-              ` ${sw.kind === 'sender' ? `sender ${sw.detail ?? ''} paused` : `receiver ${RECEIVER_LABELS[sw.mode as ReceiverMode] ?? sw.mode}${sw.detail ? ` ${sw.detail}` : ''}`}`,
+              ` ${switchLabel(sw)}`,
               h('span', { class: 'muted' }, ` ${time(sw.at)}${sw.until ? `–${time(sw.until)}` : ' (on)'}`),
               h('div', { class: 'effect', 'data-testid': 'switch-effect' }, effectOf(sw, hops, now)),
             ),

@@ -264,3 +264,36 @@ describe('counters and rows', () => {
     ]);
   });
 });
+
+describe('non-HTTP targets as the engine records them', () => {
+  const attempt = (url: string, status: number | null) =>
+    exchange({
+      service: 'logistics',
+      from: 'logistics',
+      // The kit's serviceNamer finds no host in mailto:/queue:/topic: URLs.
+      to: '',
+      direction: 'out',
+      kind: 'webhook',
+      method: 'POST',
+      url,
+      status,
+      requestHeaders: { 'x-hooklab-event-id': 'evt_1', 'x-hooklab-event-type': 'shipment.fulfilled' },
+    });
+
+  it('draws a sender’s mailto:, queue: and topic: attempts as arrows of their own kind, to the mailbox or the queue/topic', () => {
+    const hops = buildHops(
+      [
+        attempt('mailto:ops@atelier.test', 250),
+        attempt('queue:picking', 200),
+        attempt('topic:shipments', null),
+      ],
+      nameOf,
+    );
+    expect(hops.map((h) => [h.kind, h.to, h.failed])).toEqual([
+      ['email', 'mailbox', false],
+      ['queue', 'queue:picking', false],
+      ['topic', 'topic:shipments', true],
+    ]);
+    expect(hops[0]!.eventType).toBe('shipment.fulfilled');
+  });
+});

@@ -157,6 +157,11 @@ function pair(outs: RecordedExchange[], ins: RecordedExchange[]): Map<RecordedEx
 }
 
 const DUPLICATE = /"duplicate"\s*:\s*true/;
+const TRANSPORT_KIND: Record<string, 'email' | 'queue' | 'topic' | undefined> = {
+  mailto: 'email',
+  queue: 'queue',
+  topic: 'topic',
+};
 
 function hopOf(
   sent: RecordedExchange | undefined,
@@ -168,9 +173,15 @@ function hopOf(
   const end = Math.max(...[sent, received].flatMap((x) => (x ? [x.at] : [])));
   const status = sent ? sent.status : e.status;
   const from = sent?.from ?? (received && received.from !== 'client' ? received.from : undefined) ?? 'client';
-  const to = received?.service ?? nameOf(e.url) ?? sent?.to ?? 'unknown';
+  const target = TRANSPORT_KIND[/^(mailto|queue|topic):/i.exec(e.url)?.[1]?.toLowerCase() ?? ''];
+  // The engine records a mailto:/queue:/topic: attempt as a webhook to no host: name its kind and target.
+  const to =
+    received?.service ??
+    nameOf(e.url) ??
+    (sent?.to || (target === 'email' ? 'mailbox' : target ? e.url.split(/[?#]/)[0]! : 'unknown'));
   const eventId = header(sent, 'x-hooklab-event-id') ?? header(received, 'x-hooklab-event-id');
-  const kind = received?.kind === 'webhook' || sent?.kind === 'webhook' || eventId ? 'webhook' : e.kind;
+  const kind =
+    target ?? (received?.kind === 'webhook' || sent?.kind === 'webhook' || eventId ? 'webhook' : e.kind);
   const fault = received?.fault ?? sent?.fault;
   const exercise = exerciseOf(received, sent) ?? sent?.exercise ?? received?.exercise;
   return {

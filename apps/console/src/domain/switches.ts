@@ -26,6 +26,16 @@ export const RECEIVER_LABELS: Record<ReceiverMode, string> = {
   gone: 'gone (410)',
 };
 
+/** Messages a receiver switch acts on: webhooks, and e-mail for the mailbox (its receiver is SMTP). */
+const MESSAGE_KINDS = new Set(['webhook', 'email', 'queue', 'topic']);
+
+/** How a switch is named in the console: the mailbox's receiver `down` is "SMTP down". */
+export function switchLabel(sw: Pick<Switch, 'service' | 'kind' | 'mode' | 'detail'>): string {
+  if (sw.kind === 'sender') return `sender ${sw.detail ?? ''} paused`;
+  if (sw.service === 'mailbox' && sw.mode === 'down') return 'SMTP down (421 to every connection)';
+  return `receiver ${RECEIVER_LABELS[sw.mode as ReceiverMode] ?? sw.mode}${sw.detail ? ` ${sw.detail}` : ''}`;
+}
+
 /** What happened to one message that met the fault: attempts refused, and whether and when it arrived. */
 export interface MessageFate {
   key: string;
@@ -42,7 +52,7 @@ const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `
 export function fatesOf(sw: Switch, hops: Hop[], now: number): MessageFate[] {
   if (sw.kind !== 'receiver') return [];
   const end = sw.until ?? now;
-  const toIt = hops.filter((h) => h.kind === 'webhook' && h.to === sw.service);
+  const toIt = hops.filter((h) => MESSAGE_KINDS.has(h.kind) && h.to === sw.service);
   const hit = toIt.filter((h) => h.start >= sw.at && h.start <= end && (h.fault || h.failed));
   const keys = [...new Set(hit.map((h) => h.eventId ?? h.id))];
   return keys.map((key) => {
@@ -68,7 +78,7 @@ export function effectOf(sw: Switch, hops: Hop[], now: number): string {
       return `paused: nothing leaves its outbox${sw.statsAtStart?.pending !== undefined ? ` (${sw.statsAtStart.pending} waiting when paused)` : ''}`;
     const sent = hops.filter(
       (h) =>
-        h.kind === 'webhook' &&
+        MESSAGE_KINDS.has(h.kind) &&
         h.from === sw.service &&
         h.start >= sw.until! &&
         h.start <= sw.until! + 60_000,
@@ -78,7 +88,8 @@ export function effectOf(sw: Switch, hops: Hop[], now: number): string {
   if (sw.mode === 'none') return '';
   if (sw.mode === 'slow') {
     const slowed = hops.filter(
-      (h) => h.kind === 'webhook' && h.to === sw.service && h.start >= sw.at && h.start <= (sw.until ?? now),
+      (h) =>
+        MESSAGE_KINDS.has(h.kind) && h.to === sw.service && h.start >= sw.at && h.start <= (sw.until ?? now),
     );
     return `${slowed.length} deliveries slowed${slowed.length ? `, the slowest took ${seconds(Math.max(...slowed.map((h) => h.durationMs)))}` : ''}`;
   }

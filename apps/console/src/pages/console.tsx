@@ -44,6 +44,7 @@ export function ConsolePage(props: {
           <section aria-labelledby="trace-h">
             <h2 id="trace-h">Run and trace</h2>
             <div id="run" data-testid="run" />
+            <div id="trials" hidden />
             <div class="toolbar">
               <label>
                 Showing <select id="trace-select" data-testid="trace-select" />
@@ -99,7 +100,7 @@ export function ConsolePage(props: {
           <aside aria-label="Counters and switches">
             <h2>Counters</h2>
             <div id="counters" data-testid="counters" />
-            <div id="s02" hidden />
+            <div id="chart" data-testid="chart" hidden />
             <h2>Break things</h2>
             <p class="muted">
               Faults act on each app's webhook-receiving routes; senders pause their outbox. Dev mode only.

@@ -30,7 +30,7 @@ svg .arrow{stroke-width:1.8;fill:none}svg .label{font-size:11px}svg .outcome{fon
 svg .api .arrow{stroke:#2563eb}svg .webhook .arrow{stroke:#7c3aed}svg .other .arrow{stroke:#0d9488}svg .email .arrow{stroke:#db2777;stroke-dasharray:8 3 2 3}svg .queue .arrow{stroke:#b45309;stroke-dasharray:2 3}svg .topic .arrow{stroke:#0891b2;stroke-dasharray:10 4}
 svg .retry .arrow{stroke:#d97706;stroke-dasharray:6 3}svg .exercise .label{fill:#0f766e;font-weight:700}svg .fail .arrow{stroke:#dc2626}svg .idle .arrow{stroke:#9ca3af}svg .fail .outcome,svg .cross{fill:#dc2626}
 svg .head.api{fill:#2563eb}svg .head.webhook{fill:#7c3aed}svg .head.other{fill:#0d9488}svg .head.email{fill:#db2777}svg .head.queue{fill:#b45309}svg .head.topic{fill:#0891b2}svg .head.fail{fill:#dc2626}svg .head.retry{fill:#d97706}svg .head.idle{fill:#9ca3af}
-svg .bar.polling{fill:#f59e0b}svg .bar.webhook{fill:#7c3aed}svg .metric,svg .legend,svg .value{font-size:11px}
+svg .bar.push{fill:#7c3aed}svg .bar.poll{fill:#f59e0b}svg .bar.poll.side-2{fill:#d97706}svg .bar.poll.side-3{fill:#b45309}svg .bar.poll.side-4{fill:#92400e}svg .metric,svg .legend,svg .value{font-size:11px}
 table{border-collapse:collapse;width:100%;font-size:.82rem}td,th{text-align:left;padding:.2rem .3rem;border-bottom:1px solid #f0f2f5;vertical-align:top}
 table.counters td:nth-child(n+2){text-align:right;font-variant-numeric:tabular-nums}table.headers th{white-space:nowrap;color:#4b5563;font-weight:500}
 pre{white-space:pre-wrap;word-break:break-all;background:#f8fafc;border:1px solid #eef0f3;border-radius:5px;padding:.4rem;font-size:.75rem;max-height:18rem;overflow:auto;margin:0}
@@ -39,5 +39,7 @@ input.small{width:7.5rem;padding:.25rem;border:1px solid #cfd5dd;border-radius:5
 .switches{list-style:none;padding:0;margin:0;font-size:.82rem}.switches li{border-bottom:1px solid #f0f2f5;padding:.3rem 0}.effect{color:#374151}
 #details{position:fixed;right:.8rem;top:4rem;bottom:.8rem;width:min(560px,95vw);overflow:auto;box-shadow:0 10px 30px rgba(0,0,0,.18);z-index:5}
 .detail-head{display:flex;justify-content:space-between;align-items:start}#flash{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);z-index:6}
+table.trials td.answer{font-family:ui-monospace,monospace;font-size:.75rem;word-break:break-word}table.trials td.mark{white-space:nowrap;font-weight:600}
+tr.refused .mark,.ok{color:#166534}tr.not-refused{background:#fef2f2}tr.not-refused .mark{color:#b91c1c}#trials{max-height:40vh;overflow:auto;margin-top:.6rem}
 @media (max-width:1100px){main{grid-template-columns:1fr}}
 `;
