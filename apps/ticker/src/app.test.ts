@@ -26,7 +26,14 @@ describe('ticker', () => {
   });
 
   it('starts from an environment, as server.ts does, and answers over the network', async () => {
-    const app = await start({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HOOKLAB_DEV: '0' });
+    const app = await start({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      HOOKLAB_DEV: '0',
+      // Prices stand still: no pings to whatever listens on the hub's default port.
+      TICKER_UPDATES_PER_SECOND: '0',
+    });
     try {
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${app.url}/_hooklab/exchanges`)).status).toBe(404);
