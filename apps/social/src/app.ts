@@ -30,7 +30,6 @@ export function createApp(ctx: SocialContext) {
   };
   app.use('/2/*', bodyLimit({ maxBytes: MAX_BODY_BYTES, onTooLarge: tooLarge }));
   app.use('/compose', bodyLimit({ maxBytes: MAX_BODY_BYTES, onTooLarge: tooLarge }));
-  // The rules router is mounted before /2/tweets, whose routes would otherwise not match its path.
   app.route('/2/tweets/search/stream/rules', ruleRoutes(ctx));
   app.route('/2/tweets', tweetRoutes(ctx));
   app.route('/2/webhooks', webhookRoutes(ctx));
