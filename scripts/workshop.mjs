@@ -70,7 +70,7 @@ async function list() {
           : paint(31, `failing (${ok}/${results.length})`);
     if (ok === results.length) passing++;
     const seam = ex.seam ? paint(2, `  seam: ${ex.seam.app}`) : '';
-    console.log(`  ${ex.id}  ${ex.title.padEnd(62)} ${state}${seam}`);
+    console.log(`  ${ex.id}  ${ex.title.padEnd(64)} ${state}${seam}`);
   }
   for (const c of COMING) console.log(paint(2, `  ${c}`));
   console.log(`\n${passing} of ${EXERCISES.length} passing. Next: pnpm workshop test NN`);

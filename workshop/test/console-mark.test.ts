@@ -37,3 +37,11 @@ describe('the exercise mark on a hop', () => {
     expect(buildHops([sent, received], nameOf)[0]?.exercise).toBeUndefined();
   });
 });
+
+describe('the exercise note on a delivery attempt', () => {
+  it("is the sender's note when the engine's decision ran through the attendee's code (07)", () => {
+    const [sent, received] = pair();
+    Object.assign(sent, { exercise: '07' });
+    expect(buildHops([sent, received], nameOf)[0]?.exercise).toBe('07');
+  });
+});
