@@ -32,6 +32,8 @@ export const shopConfigSchema = baseConfigSchema.extend({
   SHOP_CHECKOUT_HOLD_MINUTES: z.coerce.number().int().min(30).max(1440).default(30),
   /** The back office's key (`Authorization: Bearer …`) to read every order; unset outside dev mode = no back office. */
   SHOP_ADMIN_KEY: z.string().min(16).max(200).optional(),
+  /** E-mail the customer (mailto: through the outbox) when the order is paid and when it ships. */
+  SHOP_CUSTOMER_EMAILS: boolVar(true),
   /** Largest manifest the shop will download, in bytes. */
   SHOP_MANIFEST_MAX_BYTES: z.coerce
     .number()

@@ -12,6 +12,7 @@ import { OrderBus } from './domain/order-bus.ts';
 import { createOrders, type Orders } from './domain/orders.ts';
 import { createRefunds, type Refunds } from './domain/refunds.ts';
 import { lapsedHolds, releaseHold } from './domain/stock.ts';
+import { enqueueCustomerEmail } from './webhooks/out/customer-emails.ts';
 import type { OrderOutbox } from './webhooks/out/order-created.ts';
 import { enqueueOrderEvents } from './webhooks/out/order-events.ts';
 
@@ -73,7 +74,10 @@ export function createShopContext(input: ShopContextInput): ShopContext {
       callbackUrl: `${config.shopUrl}/webhooks/logistics`,
     }),
     logistics: { merchantId: config.LOGISTICS_MERCHANT_ID, inboundSecret: config.LOGISTICS_INBOUND_SECRET },
-    onStatusChange: (order, to, at) => enqueueOrderEvents(input.outbox, input.sqlite, db, order, to, at),
+    onStatusChange: (order, to, at) => {
+      enqueueOrderEvents(input.outbox, input.sqlite, db, order, to, at);
+      if (config.SHOP_CUSTOMER_EMAILS) enqueueCustomerEmail(input.outbox, input.sqlite, order, to, at);
+    },
   });
   const confirmations = createConfirmations(db, now);
   const poller = createPoller({

@@ -18,7 +18,13 @@ import {
   ssrfOptionsOf,
   urlVarOf,
 } from '@hooklab/service';
-import { checkUrl, createDispatcher, createSqliteOutbox } from '@hooklab/webhooks';
+import {
+  checkUrl,
+  createDispatcher,
+  createSqliteOutbox,
+  createTransportRouter,
+  transportSettingsFromEnv,
+} from '@hooklab/webhooks';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createApp } from './app.ts';
 import { checkManifest } from './clients/manifests.ts';
@@ -58,8 +64,11 @@ export const start: StartApp = async (env, opts = {}) => {
   } = openShopDatabase(isMemoryDataDir(cfg.DATA_DIR) ? ':memory:' : databaseFileFor('shop', cfg.DATA_DIR));
 
   const outbox = createSqliteOutbox(sqlite, { tablePrefix: 'shop_' });
+  // Customer e-mails are mailto: targets (SMTP_URL, default the mailbox); webhooks go over HTTP as before.
+  const transport = createTransportRouter({ ...transportSettingsFromEnv(env), source: '/shop' });
   const dispatcher = createDispatcher({
     store: outbox,
+    transport,
     retrySchedule: cfg.WEBHOOK_RETRY_SCHEDULE,
     logger,
     // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
@@ -133,6 +142,7 @@ export const start: StartApp = async (env, opts = {}) => {
         () => ctx.refunds.stop(),
         () => ctx.poller.stopAll(),
         () => dispatcher.stop({ drainMs: 2000 }),
+        () => transport.close(),
         async () => {
           await Promise.allSettled([...downloads]);
         },
@@ -141,6 +151,7 @@ export const start: StartApp = async (env, opts = {}) => {
     });
   } catch (err) {
     await dispatcher.stop();
+    transport.close();
     closeDb();
     throw err;
   }

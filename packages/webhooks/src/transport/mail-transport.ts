@@ -1,7 +1,6 @@
 // mailto: targets — one e-mail per attempt through nodemailer over SMTP (SMTP_URL; default the
 // mailbox app's sink on smtp://localhost:2525). A server that is down or refuses is a retried failure.
 import { performance } from 'node:perf_hooks';
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { parseCallbackTarget } from './callback-target.ts';
 import type { Transport, TransportRequest, TransportResult } from './types.ts';
@@ -24,13 +23,22 @@ export const DEFAULT_SMTP_URL = 'smtp://localhost:2525';
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Subject, text and HTML of the e-mail for one event: readable first, the full JSON below. */
+/**
+ * Subject, text and HTML of the e-mail for one event: readable first, the full JSON below. A body with
+ * `mail: {subject, text, html?}` is sent as written.
+ */
 export function renderEventMail(eventType: string, eventId: string, body: string) {
   let data: unknown = body;
   try {
     data = JSON.parse(body);
   } catch {
     // Not JSON: shown as it is.
+  }
+  // A message written for a person (the shop's customer e-mails) carries its own subject and bodies.
+  const own = (data as { mail?: { subject?: unknown; text?: unknown; html?: unknown } } | null)?.mail;
+  if (own && typeof own.subject === 'string' && typeof own.text === 'string') {
+    const html = typeof own.html === 'string' ? own.html : `<pre>${escapeHtml(own.text)}</pre>`;
+    return { subject: own.subject, text: own.text, html };
   }
   const pretty = typeof data === 'string' ? data : JSON.stringify(data, null, 2);
   // Stripe-shaped ({data: {object}}), `{type, data}`-shaped, or the object itself.
@@ -66,14 +74,21 @@ export function renderEventMail(eventType: string, eventId: string, body: string
 /** A `Transport` for `mailto:` targets. */
 export function createMailTransport(options: MailTransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const transporter = nodemailer.createTransport({
-    url: options.smtpUrl ?? DEFAULT_SMTP_URL,
-    pool: true,
-    maxConnections: options.maxConnections ?? 4,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  } as SMTPTransport.Options);
+  // nodemailer is loaded on first use: an app that never sends mail does not pay for it.
+  let transporter: Promise<import('nodemailer').Transporter<SMTPTransport.SentMessageInfo>> | null = null;
+  const pool = () => {
+    transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: options.smtpUrl ?? DEFAULT_SMTP_URL,
+        pool: true,
+        maxConnections: options.maxConnections ?? 4,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      } as SMTPTransport.Options),
+    );
+    return transporter;
+  };
   const from = options.from ?? 'Hooklab <webhooks@hooklab.test>';
 
   async function send(request: TransportRequest): Promise<TransportResult> {
@@ -104,7 +119,7 @@ export function createMailTransport(options: MailTransportOptions = {}): Transpo
     if (h.traceparent) headers.traceparent = h.traceparent;
     if (options.service) headers['X-Hooklab-From'] = options.service;
     try {
-      const info = await transporter.sendMail({
+      const info = await (await pool()).sendMail({
         from,
         to: parsed.target.address,
         subject,
@@ -145,7 +160,8 @@ export function createMailTransport(options: MailTransportOptions = {}): Transpo
   return {
     send,
     close() {
-      transporter.close();
+      void transporter?.then((t) => t.close());
+      transporter = null;
     },
   };
 }

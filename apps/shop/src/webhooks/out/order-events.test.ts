@@ -64,6 +64,8 @@ describe('order events to registered endpoints', () => {
     const order = await createOrder(shop.app);
     shop.ctx.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
     const everything = await shop.outbox.listMessages({ limit: 100 });
-    expect(everything.map((m) => m.eventType)).toEqual(['order.created']);
+    // The customer's own e-mail (mailto:) is not a registered endpoint's event.
+    const webhooks = everything.filter((m) => !m.url.startsWith('mailto:'));
+    expect(webhooks.map((m) => m.eventType)).toEqual(['order.created']);
   });
 });
