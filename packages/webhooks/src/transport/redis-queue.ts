@@ -1,7 +1,7 @@
 // The real queue engine: Redis Streams with one consumer group per queue. XADD publishes, XREADGROUP
 // hands each entry to one consumer, XACK (+ XDEL) takes it off, XAUTOCLAIM redelivers entries idle past
 // the visibility timeout, and an entry delivered `maxDeliveries` times moves to `<stream>:dead`.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { CloudEvent } from './cloud-event.ts';
 import type { QueueBroker, QueueDelivery, ReceiveOptions } from './queue-broker.ts';
 
@@ -30,23 +30,29 @@ const eventOf = (fields: string[]): CloudEvent => {
 
 export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
   const prefix = options.prefix ?? 'hooklab:queue:';
-  // Commands fail fast while Redis is down (the outbox retries) instead of queueing in the client.
-  const redis = new Redis(options.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  // Errors surface on the commands (a failed attempt, a consumer's onError); the client's own reconnect
-  // events would otherwise be "unhandled error" noise.
-  redis.on('error', () => {});
-  const blocking = new Map<string, Redis>();
+  // ioredis is loaded on first use (an app without queues does not pay for it). Commands fail fast while
+  // Redis is down (the outbox retries) instead of queueing in the client; errors surface on the commands,
+  // so the clients' own reconnect events would only be "unhandled error" noise.
+  const load = import('ioredis').then((m) => m.Redis);
+  load.catch(() => {});
+  let main: Promise<Redis> | null = null;
+  const blocking = new Map<string, Promise<Redis>>();
   const groups = new Set<string>();
   let connecting: Promise<void> | null = null;
 
-  const ready = async () => {
-    if (redis.status === 'ready') return;
-    if (redis.status === 'wait' || redis.status === 'end')
-      connecting ??= redis.connect().finally(() => (connecting = null));
+  const ready = async (): Promise<Redis> => {
+    main ??= load.then((R) => {
+      const r = new R(options.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      r.on('error', () => {});
+      return r;
+    });
+    const redis = await main;
+    if (redis.status === 'ready') return redis;
+    if (redis.status === 'wait' || redis.status === 'end') {
+      connecting ??= redis.connect().finally(() => {
+        connecting = null;
+      });
+    }
     if (connecting) await connecting;
     else
       await new Promise<void>((res, rej) => {
@@ -56,9 +62,10 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
           res();
         });
       });
+    return redis;
   };
   const key = (queue: string) => `${prefix}${queue}`;
-  const ensureGroup = async (queue: string) => {
+  const ensureGroup = async (redis: Redis, queue: string) => {
     if (groups.has(queue)) return;
     try {
       // From 0: a group created after the first publish still sees every entry.
@@ -71,8 +78,11 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
   const blockingClient = (consumer: string) => {
     let client = blocking.get(consumer);
     if (!client) {
-      client = new Redis(options.url, { maxRetriesPerRequest: 1 });
-      client.on('error', () => {});
+      client = load.then((R) => {
+        const r = new R(options.url, { maxRetriesPerRequest: 1 });
+        r.on('error', () => {});
+        return r;
+      });
       blocking.set(consumer, client);
     }
     return client;
@@ -82,14 +92,14 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
     kind: 'redis',
 
     async publish(queue, event) {
-      await ready();
-      await ensureGroup(queue);
+      const redis = await ready();
+      await ensureGroup(redis, queue);
       await redis.xadd(key(queue), '*', 'event', JSON.stringify(event));
     },
 
     async receive(queue, o: ReceiveOptions) {
-      await ready();
-      await ensureGroup(queue);
+      const redis = await ready();
+      await ensureGroup(redis, queue);
       const k = key(queue);
       const out: QueueDelivery[] = [];
       // Redelivery first: entries another (crashed, slow) consumer has held longer than visibilityMs.
@@ -132,7 +142,7 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
         if (out.length > 0) return out;
       }
       if (o.signal?.aborted) return out;
-      const client = blockingClient(o.consumer);
+      const client = await blockingClient(o.consumer);
       const block = Math.max(1, Math.min(o.waitMs, o.visibilityMs));
       const res = (await client.xreadgroup(
         'GROUP',
@@ -153,19 +163,19 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
     },
 
     async ack(queue, d) {
-      await ready();
+      const redis = await ready();
       return (await redis.eval(ACK_IF_OWNER, 1, key(queue), GROUP, d.entryId, d.consumer)) === 1;
     },
 
     async deadLetters(queue, limit = 100) {
-      await ready();
+      const redis = await ready();
       const entries = (await redis.xrange(`${key(queue)}:dead`, '-', '+', 'COUNT', limit)) as Entry[];
       return entries.map(([, fields]) => eventOf(fields));
     },
 
     async depth(queue) {
-      await ready();
-      await ensureGroup(queue);
+      const redis = await ready();
+      await ensureGroup(redis, queue);
       const k = key(queue);
       const info = (await redis.xinfo('GROUPS', k)) as unknown[][];
       const group = info
@@ -180,9 +190,12 @@ export function createRedisQueue(options: RedisQueueOptions): QueueBroker {
     },
 
     async close() {
-      for (const client of blocking.values()) client.disconnect();
+      const clients = [...blocking.values(), ...(main ? [main] : [])];
       blocking.clear();
-      redis.disconnect();
+      main = null;
+      for (const client of await Promise.allSettled(clients)) {
+        if (client.status === 'fulfilled') client.value.disconnect();
+      }
     },
   };
 }

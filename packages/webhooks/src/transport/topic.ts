@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Aedes } from 'aedes';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { Aedes } from 'aedes';
+import type { MqttClient } from 'mqtt';
 import { parseCallbackTarget } from './callback-target.ts';
 import { type CloudEvent, cloudEventOf, parseCloudEvent } from './cloud-event.ts';
 import type { ArrivalRecorder } from './record.ts';
@@ -29,6 +29,8 @@ const hosted = new Map<number, Hosted>();
 export async function ensureEmbeddedBroker(port = DEFAULT_TOPIC_PORT): Promise<string> {
   const url = `mqtt://127.0.0.1:${port}`;
   if (hosted.has(port)) return url;
+  // Loaded on first use: an app that never sends to a topic does not pay for the broker and client.
+  const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker();
   const server = createServer(broker.handle);
   const listening = await new Promise<boolean>((resolve, reject) => {
@@ -76,7 +78,7 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
   const timeoutMs = options.timeoutMs ?? 10_000;
   let client: Promise<MqttClient> | null = null;
   const connect = () => {
-    client ??= brokerUrl(options).then((url) =>
+    client ??= Promise.all([brokerUrl(options), import('mqtt')]).then(([url, mqtt]) =>
       mqtt.connect(url, {
         clientId: `hooklab-pub-${randomBytes(6).toString('hex')}`,
         protocolVersion: 4,
@@ -198,6 +200,7 @@ export async function subscribeTopic(
   const url = await brokerUrl(options);
   const persistent = options.clientId !== undefined;
   const clientId = options.clientId ?? `hooklab-sub-${randomBytes(6).toString('hex')}`;
+  const mqtt = await import('mqtt');
   const client = mqtt.connect(url, {
     clientId,
     protocolVersion: 4,
