@@ -6,9 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type S11Result, type SideFigures, s11 } from '../../../packages/scenarios/src/s11-stock-prices.ts';
-// By path, not by package: ticker does not depend on @hooklab/scenarios (its package.json is not ours to change).
-import { createContext } from '../../../packages/scenarios/src/scenario.ts';
+import { createContext, type S11Result, type SideFigures, scenarios } from '@hooklab/scenarios';
 
 const HUB = fileURLToPath(new URL('../../hub/src/server.ts', import.meta.url));
 const TICKER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -80,7 +78,7 @@ async function runRate(rate: number): Promise<S11Result> {
         timeout_ms: 60_000,
       },
     });
-    return await s11.run(ctx);
+    return (await scenarios.S11!.run(ctx)) as S11Result;
   } finally {
     await stopTicker();
     await stopHub();
