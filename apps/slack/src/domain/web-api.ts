@@ -111,6 +111,11 @@ const authorOf = (caller: Caller, username?: string): Author => ({
   username: caller.kind === 'bot' ? username : undefined,
 });
 
+/** A bot reads only the channels it is in (Slack: `not_in_channel`). */
+function assertCanRead(ctx: SlackContext, caller: Caller, channel: schema.Channel): void {
+  if (caller.kind === 'bot' && !isMember(ctx, channel.id, caller.user.id)) fail('not_in_channel');
+}
+
 /** A bot posts to any public channel with `chat:write.public`; otherwise it must be a member. */
 function assertCanPost(ctx: SlackContext, caller: Caller, channel: schema.Channel): void {
   if (isMember(ctx, channel.id, caller.user.id)) return;
@@ -263,6 +268,7 @@ export const webApiMethods: Record<string, WebApiMethod> = {
     tier: 3,
     run(ctx, caller, args) {
       const channel = channelFor(ctx, str(args, 'channel'), caller.user.id);
+      assertCanRead(ctx, caller, channel);
       const page = history(ctx, channel.id, {
         limit: int(args, 'limit', 100, ctx.config.SLACK_PAGE_LIMIT),
         before: decodeCursor(args, 'next_ts'),
@@ -283,6 +289,7 @@ export const webApiMethods: Record<string, WebApiMethod> = {
     tier: 3,
     run(ctx, caller, args) {
       const channel = channelFor(ctx, str(args, 'channel'), caller.user.id);
+      assertCanRead(ctx, caller, channel);
       const ts = str(args, 'ts');
       if (!ts) return fail('thread_not_found');
       const page = replies(ctx, channel.id, ts, {

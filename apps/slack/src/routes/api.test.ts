@@ -173,6 +173,24 @@ describe('the Web API through @slack/web-api', () => {
     expect(window.messages?.map((m) => m.text)).toEqual(['m3', 'm2', 'm1']);
   });
 
+  it('a bot reads only the channels it is in (not_in_channel until conversations.join)', async () => {
+    const { s, bot } = await slack();
+    const created = await s.app.request('/admin/apps', {
+      method: 'POST',
+      headers: { authorization: 'Bearer slack_admin_hooklab', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Reader' }),
+    });
+    const reader = new WebClient(((await created.json()) as { bot_token: string }).bot_token, {
+      slackApiUrl: `${s.url}/api/`,
+      retryConfig: { retries: 0 },
+    });
+    await bot.chat.postMessage({ channel: '#markets', text: 'EUR/USD 1.09' });
+    expect(await slackError(reader.conversations.history({ channel: '#markets' }))).toBe('not_in_channel');
+    await reader.conversations.join({ channel: '#markets' });
+    const history = await reader.conversations.history({ channel: '#markets' });
+    expect(history.messages?.map((m) => m.text)).toEqual(['EUR/USD 1.09']);
+  });
+
   it('users.list (paged) and users.info', async () => {
     const { s, bot } = await slack();
     const first = await bot.users.list({ limit: 3 });
