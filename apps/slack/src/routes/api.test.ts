@@ -37,6 +37,7 @@ describe('the Web API through @slack/web-api', () => {
       team_id: 'T0HOOKLAB',
       user_id: s.ids.botUserId,
       bot_id: s.ids.botId,
+      app_id: s.ids.appId,
       url: `${s.url}/`,
     });
   });
