@@ -36,6 +36,11 @@ export const logisticsConfigSchema = baseConfigSchema.extend({
     .startsWith('whsec_')
     .default('whsec_aG9va2xhYi1sb2dpc3RpY3Mtb3RoZXItbWVyY2hhbnQtY2FsbGJhY2s='),
   LOGISTICS_STAGE_MS: positiveMs(1500),
+  /** The warehouse's queue: each new shipment's pick list goes to `queue:<this>`; empty turns it off. */
+  LOGISTICS_PICK_LIST_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,128}$/, 'a queue name: up to 128 of A-Z a-z 0-9 . _ -')
+    .default('warehouse-picking'),
   LOGISTICS_QUOTE_MS: positiveMs(3000),
   /** Job steps run at once; lower keeps API latency flatter under a burst, at the cost of a backlog. */
   /** API requests per second per API key before a 429 with Retry-After; 0 turns the limit off. */

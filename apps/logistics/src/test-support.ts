@@ -50,6 +50,8 @@ export function createTestLogistics(opts: TestLogisticsOptions = {}) {
     LOGISTICS_STAGE_MS: '5',
     LOGISTICS_QUOTE_MS: '5',
     SHOP_URL: 'http://127.0.0.1:9',
+    // The warehouse's pick lists are off unless a test asks for them (outbox assertions stay about callbacks).
+    LOGISTICS_PICK_LIST_QUEUE: '',
     ...opts.env,
   });
   const database = openLogisticsDatabase(opts.file ?? ':memory:');

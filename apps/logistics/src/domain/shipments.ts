@@ -3,6 +3,7 @@ import { ApiError, newId } from '@hooklab/service';
 import { and, eq } from 'drizzle-orm';
 import type { LogisticsContext } from '../context.ts';
 import { type Address, type Merchant, type Shipment, type ShipmentItem, shipments } from '../db/schema.ts';
+import { enqueuePickList } from '../webhooks/out/pick-list.ts';
 import { CANCELLABLE } from './pipeline.ts';
 
 /** An order as the API and the shop's `order.created` both describe it. */
@@ -76,6 +77,7 @@ export function createShipment(
       events: JSON.stringify(row.events),
     });
     jobs.schedule({ kind: 'shipment', subjectId: row.id, runAt: now + config.LOGISTICS_STAGE_MS });
+    enqueuePickList(ctx.sqlite, ctx.outbox, row, config.LOGISTICS_PICK_LIST_QUEUE, now);
     return { shipment: row, created: true };
   })();
   if (result.created) jobs.wake();
