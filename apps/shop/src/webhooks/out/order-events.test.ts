@@ -21,7 +21,9 @@ describe('order events to registered endpoints', () => {
     shop = testShop();
     const all = await register(['*']);
     const refundsOnly = await register(['order.refunded'], 'http://127.0.0.1:3999/hooks');
-    const order = await createOrder(shop.app);
+    const order = (await createOrder(shop.app)) as Awaited<ReturnType<typeof createOrder>> & {
+      amount_total: number;
+    };
     shop.ctx.orders.signal(order.id, 'payment_succeeded', {
       source: 'test',
       patch: { paymentIntentId: 'pi_1' },
@@ -61,7 +63,9 @@ describe('order events to registered endpoints', () => {
 
   it('sends nothing for an order change when no endpoint is registered', async () => {
     shop = testShop();
-    const order = await createOrder(shop.app);
+    const order = (await createOrder(shop.app)) as Awaited<ReturnType<typeof createOrder>> & {
+      amount_total: number;
+    };
     shop.ctx.orders.signal(order.id, 'payment_succeeded', { source: 'test' });
     const everything = await shop.outbox.listMessages({ limit: 100 });
     // The customer's own e-mail (mailto:) is not a registered endpoint's event.
