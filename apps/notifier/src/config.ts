@@ -57,9 +57,28 @@ export interface NotifierConfig extends NotifierConfigInput {
   publicUrl: string | undefined;
 }
 
+/** The shipped secrets: anyone can read them here, so they are refused outside dev mode. */
+export const DEV_SECRETS = {
+  SLACK_SIGNING_SECRET: 'hooklab-slack-signing-secret-dev',
+  NOTIFIER_LOGISTICS_SECRET: 'whsec_aG9va2xhYi1ub3RpZmllci1sb2dpc3RpY3MtZGV2LXNlY3JldA==',
+} as const;
+
+// With a published secret, anyone could post "shipped" or "order paid" into the team's channels.
+const startableSchema = notifierConfigSchema.superRefine((c, ctx) => {
+  if (c.HOOKLAB_DEV) return;
+  for (const [key, value] of Object.entries(DEV_SECRETS)) {
+    if (c[key as keyof typeof DEV_SECRETS] === value)
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'the built-in dev secret is refused outside dev mode; set your own',
+      });
+  }
+});
+
 /** Reads notifier's config from `env`, listing every problem at once. */
 export function loadNotifierConfig(env: Record<string, string | undefined>): NotifierConfig {
-  const parsed = loadConfig(notifierConfigSchema, env);
+  const parsed = loadConfig(startableSchema, env);
   return resolveNotifierConfig(parsed, env);
 }
 
