@@ -123,6 +123,8 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
     const deadline = request.timeoutMs ?? timeoutMs;
     try {
       const c = await connect();
+      // Embedded: the process that hosted the broker may be gone; the first one that needs it hosts it again.
+      if (!c.connected && !options.url) await ensureEmbeddedBroker(options.embeddedPort);
       // A broker that is down is a failed attempt (retried by the outbox), not a publish queued in memory.
       if (!(await waitConnected(c, Math.min(deadline, 2000)))) {
         return done({

@@ -16,7 +16,7 @@ import { consumeQueue, createQueueTransport } from './queue.ts';
 import { createTransportRouter } from './router.ts';
 import { createSqliteQueue } from './sqlite-queue.ts';
 import { freePort } from './test-services.ts';
-import { createTopicTransport, stopEmbeddedBroker, subscribeTopic } from './topic.ts';
+import { createTopicTransport, ensureEmbeddedBroker, stopEmbeddedBroker, subscribeTopic } from './topic.ts';
 import type { TransportRequest } from './types.ts';
 
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 10_000) => vi.waitFor(fn, { timeout, interval: 10 });
@@ -420,6 +420,32 @@ describe('arrivals recorded for the console', () => {
       await sub.close();
       topic.close();
       await broker.close();
+      await stopEmbeddedBroker(port);
+    }
+  });
+});
+
+describe('embedded broker restart (the topic loss policy, embedded side)', () => {
+  it('the host goes away: the next publisher hosts the broker again, subscribers resubscribe', async () => {
+    const port = await freePort();
+    await ensureEmbeddedBroker(port);
+    const ids: string[] = [];
+    const sub = await subscribeTopic('restart', (e) => void ids.push(e.id), { embeddedPort: port });
+    const transport = createTopicTransport({ embeddedPort: port, timeoutMs: 2000 });
+    try {
+      expect((await transport.send(request('topic:restart', 'evt_before'))).ok).toBe(true);
+      await waitFor(() => expect(ids).toEqual(['evt_before']));
+      await stopEmbeddedBroker(port); // the hosting process is gone, and the sessions it kept
+      // The publisher finds no broker, hosts one, and gets its PUBACK: nothing lost on the sending side.
+      expect((await transport.send(request('topic:restart', 'evt_rehosted'))).ok).toBe(true);
+      // The subscriber reconnects and resubscribes; from then on it gets every message again.
+      await waitFor(async () => {
+        expect((await transport.send(request('topic:restart', `evt_after_${ids.length}`))).ok).toBe(true);
+        expect(ids.some((id) => id.startsWith('evt_after_'))).toBe(true);
+      });
+    } finally {
+      transport.close();
+      await sub.close();
       await stopEmbeddedBroker(port);
     }
   });
