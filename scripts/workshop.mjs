@@ -76,10 +76,7 @@ async function list() {
   console.log(`\n${passing} of ${EXERCISES.length} passing. Next: pnpm workshop test NN`);
 }
 
-const COMING = [
-  '09  A WebSub subscriber (coming when apps/hub and apps/ticker land)',
-  '10  A Slack bot (coming when apps/slack and apps/notifier land)',
-];
+const COMING = [];
 
 async function test() {
   const ex = pick();

@@ -107,6 +107,22 @@ export const EXERCISES: Exercise[] = [
     },
     suite: suiteOf(() => import('./08-refuse-internal-urls/checks.ts')),
   },
+  {
+    id: '09',
+    slug: '09-websub-subscriber',
+    title: 'A WebSub subscriber: verify, check X-Hub-Signature, renew',
+    module: 'websub-subscriber.ts',
+    firstLesson: 'a verification for a topic you never asked for was confirmed',
+    suite: suiteOf(() => import('./09-websub-subscriber/checks.ts')),
+  },
+  {
+    id: '10',
+    slug: '10-slack-bot',
+    title: 'A Slack bot: "order ord_…?" answered within the ack window',
+    module: 'order-bot.ts',
+    firstLesson: 'you waited for the shop before acknowledging',
+    suite: suiteOf(() => import('./10-slack-bot/checks.ts')),
+  },
 ];
 
 export function exerciseOf(id: string): Exercise | undefined {
