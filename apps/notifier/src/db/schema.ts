@@ -39,6 +39,8 @@ export const notifications = sqliteTable(
     /** Where Slack put it: the channel id and message ts from chat.postMessage. */
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
+    /** The W3C traceparent of the webhook that brought it: the post to Slack joins that trace. */
+    traceparent: text('traceparent'),
     /** When the webhook was committed, and when Slack accepted the message (epoch ms). */
     createdAt: integer('created_at').notNull(),
     postedAt: integer('posted_at'),

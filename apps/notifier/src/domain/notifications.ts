@@ -1,7 +1,14 @@
 // The durable path from a webhook to a Slack message: the message is written with the inbox row in the
 // webhook's transaction, and a `post` job sends it after the ack, retried while Slack is down.
 import type { JobHandler } from '@hooklab/db';
-import { newId } from '@hooklab/service';
+import {
+  childSpan,
+  currentTrace,
+  formatTraceparent,
+  newId,
+  parseTraceparent,
+  withTrace,
+} from '@hooklab/service';
 import type { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { channelOf } from '../config.ts';
@@ -44,6 +51,8 @@ export function takeIn(
         text: e.message.text,
         blocks: JSON.stringify(e.message.blocks),
         status: 'pending',
+        // The webhook's trace: the post after the ack carries it on to Slack (one trace per order).
+        traceparent: currentTraceparent(),
         createdAt: now,
       })
       .run();
@@ -65,13 +74,16 @@ export function postJob(ctx: Pick<NotifierContext, 'db'> & { slack: WebClient })
   return async (job) => {
     const n = notificationOf(ctx, job.subjectId);
     if (!n || n.status === 'posted') return null;
-    const res = await ctx.slack.chat.postMessage({
-      channel: n.channel,
-      text: n.text,
-      blocks: JSON.parse(n.blocks),
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    const post = () =>
+      ctx.slack.chat.postMessage({
+        channel: n.channel,
+        text: n.text,
+        blocks: JSON.parse(n.blocks),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    const parent = parseTraceparent(n.traceparent);
+    const res = await (parent ? withTrace(childSpan(parent), post) : post());
     return (now) => {
       ctx.db
         .update(notifications)
@@ -81,4 +93,9 @@ export function postJob(ctx: Pick<NotifierContext, 'db'> & { slack: WebClient })
       return null;
     };
   };
+}
+
+function currentTraceparent(): string | null {
+  const trace = currentTrace();
+  return trace ? formatTraceparent(trace) : null;
 }
