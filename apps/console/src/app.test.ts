@@ -21,7 +21,30 @@ const demo = defineScenario({
     return { answer: Number(ctx.params.timeout_ms ?? 42) };
   },
 });
-const registry: Partial<Record<ScenarioId, Scenario>> = { S01: demo as Scenario, S04: demo as Scenario };
+// A result the size of S15's table of attacks: the page draws it, so the run keeps it whole.
+const bigResult = defineScenario({
+  id: 'S15',
+  title: 'Many trials',
+  story: 'A long table.',
+  actors: [],
+  steps: ['one'],
+  async run(ctx) {
+    ctx.step(0);
+    const trials = Array.from({ length: 60 }, (_, i) => ({
+      side: 'webhook',
+      target: 'a Stripe receiver',
+      attack: `attack no. ${i}, a forged copy`,
+      answer: '400 {"error":"No signatures found matching the expected signature for payload"}',
+      refused: true,
+    }));
+    return { trials, effects: {}, leaks: [] };
+  },
+});
+const registry: Partial<Record<ScenarioId, Scenario>> = {
+  S01: demo as Scenario,
+  S04: demo as Scenario,
+  S15: bigResult as Scenario,
+};
 
 function setup(env: Record<string, string> = {}, fetch?: typeof globalThis.fetch) {
   const ctx = testContext({ env: { HOOKLAB_DEV_TOKEN: TOKEN, ...env }, registry, fetch });
@@ -107,6 +130,18 @@ describe('runs', () => {
     expect(
       ((await (await app.request(`/api/runs/${run.id}`, { headers: auth })).json()) as RunView).status,
     ).toBe('passed');
+  });
+
+  it('keeps a large result whole (S15’s table of attacks, ~10 KB), not cut like a narrated line’s data', async () => {
+    const { ctx, app } = setup();
+    const res = await app.request('/api/runs', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ scenario: 'S15', params: {} }),
+    });
+    const done = await ended(ctx, ((await res.json()) as RunView).id);
+    expect(JSON.stringify(done.result).length).toBeGreaterThan(8000);
+    expect((done.result as { trials: unknown[] }).trials).toHaveLength(60);
   });
 
   it('refuses what it cannot run, each in problem+json', async () => {

@@ -29,10 +29,13 @@ export interface RunnerDeps {
 }
 
 // Narration data goes to every browser: keep it to what a person reads.
-const trim = (data: unknown): unknown => {
+// A narrated line's data is a glance; a run's result is what the page draws (S15's table runs to ~10 KB).
+const LINE_DATA_MAX = 4000;
+export const RESULT_MAX = 64_000;
+const trim = (data: unknown, max = LINE_DATA_MAX): unknown => {
   if (data === undefined) return undefined;
   const text = JSON.stringify(data);
-  return text.length > 4000 ? `${text.slice(0, 4000)}…` : data;
+  return text.length > max ? `${text.slice(0, max)}…` : data;
 };
 
 export function createRunner(deps: RunnerDeps) {
@@ -94,7 +97,7 @@ export function createRunner(deps: RunnerDeps) {
         run.endedAt = Date.now();
         if (outcome.ok) {
           run.status = 'passed';
-          run.result = trim(outcome.result);
+          run.result = trim(outcome.result, RESULT_MAX);
         } else {
           run.status = 'failed';
           // A scenario's own failure says what did not hold; anything else is shown by name only.
