@@ -54,10 +54,12 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(
 
     it('types "order ord_…?", sees the threaded answer, presses Refund and sees the order refunded in the shop', async () => {
       const { slack, shop, notifier } = stack.urls;
-      await until(
-        async () => ((await (await fetch(`${notifier}/api/status`)).json()) as { ready: boolean }).ready,
-        'the notifier’s registrations',
-      );
+      await until(async () => {
+        const { registrations } = (await (await fetch(`${notifier}/api/status`)).json()) as {
+          registrations: Record<string, string>;
+        };
+        return ['payments', 'shop', 'slack'].every((p) => registrations[p] && registrations[p] !== 'pending');
+      }, 'the notifier’s registrations');
       await until(
         async () =>
           ((await (await fetch(`${shop}/api/status`)).json()) as { stripe_webhook: { ready: boolean } })
