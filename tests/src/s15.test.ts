@@ -7,12 +7,14 @@ import { type Stack, startStack } from './stack.ts';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack(['payments', 'logistics', 'shop'], {
+  stack = await startStack(['payments', 'logistics', 'shop', 'slack', 'notifier', 'hub', 'ticker', 'social'], {
     env: {
       LOGISTICS_STAGE_MS: '20',
       // Low limits, so a burst of 120 crosses them on any machine.
       PAYMENTS_RATE_LIMIT_PER_SECOND: '30',
       LOGISTICS_RATE_LIMIT_PER_SECOND: '30',
+      // Slack's tiers per two seconds instead of a minute: Retry-After stays short.
+      SLACK_RATE_WINDOW_MS: '2000',
     },
   });
 });
@@ -43,6 +45,26 @@ describe('S15: rights and trust on both sides', () => {
       /webhook a Stripe receiver: replayed/,
       /webhook a Standard Webhooks receiver: replayed/,
       /webhook shop \/webhooks\/stripe: forged/,
+      /api slack auth.test: no token/,
+      /api slack auth.test: a made-up token/,
+      /api slack conversations.create: a user token without channels:manage/,
+      /webhook slack app settings: a request URL that does not echo/,
+      /webhook a Slack v0 receiver: forged/,
+      /webhook a Slack v0 receiver: tampered/,
+      /webhook a Slack v0 receiver: stale/,
+      /webhook a Slack v0 receiver: future/,
+      /webhook a Slack v0 receiver: replayed/,
+      /webhook notifier \/slack\/events \(Bolt\): forged/,
+      /webhook notifier \/slack\/events \(Bolt\): stale/,
+      /webhook a WebSub subscriber \(X-Hub-Signature\): forged/,
+      /webhook a WebSub subscriber \(X-Hub-Signature\): tampered/,
+      /webhook a WebSub subscriber \(X-Hub-Signature\): unsigned/,
+      /ssrf hub subscription: hub.callback=http:\/\/169\.254/,
+      /webhook social webhook registration \(X CRC\): a URL whose CRC answer/,
+      /webhook an X receiver: forged/,
+      /webhook an X receiver: tampered/,
+      /webhook an X receiver: replayed/,
+      /api slack conversations.list: a burst/,
       /rotation payments/,
       /ssrf payments webhook endpoint: http:\/\/169\.254\.169\.254/,
       /ssrf logistics callback_url/,
@@ -56,6 +78,12 @@ describe('S15: rights and trust on both sides', () => {
     // Genuine events: two Stripe deliveries before the rotation and two after; one logistics callback at least.
     expect(result.effects.stripe).toBeGreaterThanOrEqual(3);
     expect(result.effects.standard).toBeGreaterThanOrEqual(1);
+    expect(result.effects.slack).toBeGreaterThanOrEqual(1);
+    // X signs no timestamp: the genuine delivery once, its replay deduped, so exactly one effect.
+    expect(result.effects.x).toBe(1);
+    expect(attacks.some((a) => /an X receiver: stale/.test(a))).toBe(false);
+    expect(result.websub.delivered).toBeGreaterThanOrEqual(1);
+    expect(result.websub.ignored).toBe(2);
     expect(result.leaks).toEqual([]);
   });
 });

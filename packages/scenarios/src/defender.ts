@@ -2,7 +2,7 @@
 // receiver middleware (raw body, constant-time compare, tolerance, dedupe by message id). It counts the
 // effects it let through, so "refused" and "happened once" are witnessed, not assumed.
 import { serve } from '@hooklab/service';
-import { type SigningScheme, verifyWebhook, type WebhookEnv } from '@hooklab/webhooks';
+import { createXCrcResponse, type SigningScheme, verifyWebhook, type WebhookEnv } from '@hooklab/webhooks';
 import { Hono } from 'hono';
 
 export interface Defender {
@@ -16,7 +16,12 @@ export interface Defender {
   close(): Promise<void>;
 }
 
-export const DEFENDED_SCHEMES = ['stripe', 'standard', 'slack'] as const satisfies readonly SigningScheme[];
+export const DEFENDED_SCHEMES = [
+  'stripe',
+  'standard',
+  'slack',
+  'x',
+] as const satisfies readonly SigningScheme[];
 
 export async function startDefender(): Promise<Defender> {
   const secrets = new Map<SigningScheme, string[]>();
@@ -36,13 +41,29 @@ export async function startDefender(): Promise<Defender> {
       },
       verifyWebhook<WebhookEnv>({ scheme, getSecrets: () => secrets.get(scheme) ?? [], toleranceSec: 300 }),
       (c) => {
+        const hook = c.get('webhook');
+        const payload = hook.payload as { type?: string; challenge?: string } | null;
+        // Slack's url_verification is signed like an event, but it is a handshake, not an effect.
+        if (scheme === 'slack' && payload?.type === 'url_verification') {
+          return c.json({ challenge: payload.challenge });
+        }
         const list = effects.get(scheme) ?? [];
-        list.push(c.get('webhook').id);
+        list.push(hook.id);
         effects.set(scheme, list);
         return c.json({ received: true });
       },
     );
   }
+  // X's CRC: the genuine answer with the consumer secret, and at /x-wrong one made with a secret X never gave.
+  app.get('/x', (c) => {
+    const token = c.req.query('crc_token');
+    const [secret] = secrets.get('x') ?? [];
+    if (!token || !secret) return c.json({ error: 'crc_token and a consumer secret are needed' }, 400);
+    return c.json(createXCrcResponse(token, secret));
+  });
+  app.get('/x-wrong', (c) =>
+    c.json(createXCrcResponse(c.req.query('crc_token') || 'x', 'not-the-consumer-secret')),
+  );
   const server = await serve({ app, port: 0, hostname: '127.0.0.1' });
   return { url: server.url, secrets, effects, arrivals, close: server.close };
 }

@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { type SigningScheme, signStandard, signStripe } from '@hooklab/webhooks';
+import {
+  discover,
+  type SigningScheme,
+  signHub,
+  signSlack,
+  signStandard,
+  signStripe,
+  signX,
+} from '@hooklab/webhooks';
 import Stripe from 'stripe';
-import { startDefender } from './defender.ts';
+import { type Defender, startDefender } from './defender.ts';
+import { startWebSubDefender } from './defender-websub.ts';
 import { logisticsKeys, sampleOrder } from './logistics-receiver.ts';
 import { paymentsKeys, stripeErrorOf, stripeFor } from './payments-client.ts';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
+import { SocialApiError, socialClient } from './social-client.ts';
 
 /** One attack and what answered it. */
 export interface Trial {
@@ -21,6 +31,8 @@ export interface S15Result {
   effects: Partial<Record<SigningScheme, number>>;
   /** Refusal bodies that carried a secret, key or token (must be none). */
   leaks: string[];
+  /** WebSub: content the subscriber library let through, and signed copies it acknowledged but ignored. */
+  websub: { delivered: number; ignored: number };
 }
 
 const TEN_MINUTES = 600;
@@ -37,19 +49,23 @@ export const s15 = defineScenario<S15Result>({
   story:
     'Every attack a provider or a receiver should withstand, tried against the running apps and answered. On the ' +
     'API side: no key, a key without the scope, another tenant’s object, and a burst over the rate limit. On the ' +
-    'webhook side: forged, tampered, stale, future and replayed messages against receivers that verify on the ' +
-    'raw body, a secret rotated with an overlap, and callback URLs aimed at internal addresses. Oversized and ' +
+    'webhook side, for each scheme (Stripe, Standard Webhooks, Slack v0, WebSub’s X-Hub-Signature, X’s CRC and ' +
+    'signature): forged, tampered, stale, future and replayed messages against receivers that verify on the raw ' +
+    'body, a secret rotated with an overlap, and callback URLs aimed at internal addresses. Oversized and ' +
     'malformed bodies get a clear 4xx. Each result is asserted: nothing refused gets through, every genuine event ' +
     'takes effect exactly once, and no refusal leaks a secret.',
-  actors: ['payments', 'logistics', 'shop'],
+  actors: ['payments', 'logistics', 'shop', 'slack', 'notifier', 'hub', 'ticker', 'social'],
   steps: [
-    'Keys, scopes, tenants: no key → 401, a read-only key writing → 403, another tenant’s object → 404',
+    'Keys, scopes, tenants: no key → 401, a read-only key writing → 403, another tenant’s object → 404; Slack: not_authed, invalid_auth, missing_scope',
     'Stripe signatures: a genuine delivery verifies; forged, tampered, stale, future and replayed copies do not',
     'Standard Webhooks: the same attacks on a genuine logistics callback, and on the apps’ own receivers',
+    'Slack v0: an app whose request URL passed url_verification gets a genuine event; the five attacks on it; the notifier’s Bolt receiver refuses forged and stale requests',
+    'WebSub: a signed subscription through the hub; forged and tampered copies acknowledged but ignored, an unsigned one refused; an internal callback refused by the hub',
+    'X: a webhook that answers the CRC wrongly is not registered; a genuine delivery verifies, forged and tampered copies do not, a replay is deduped (no timestamp to be stale)',
     'Secret rotation: both secrets verify during the overlap, only the new one after',
     'SSRF: callback URLs aimed at internal addresses are refused at registration (loopback only in dev mode)',
     'Oversized and malformed bodies: a clear 4xx in each service’s own format',
-    'Rate limits: a burst over the per-key limit → 429 with Retry-After; after waiting, the next call succeeds',
+    'Rate limits: a burst over the per-key limit (Slack: the method’s tier) → 429 with Retry-After; after waiting, the next call succeeds',
     'Nothing lost, nothing leaked: each genuine event took effect once; no refusal carried a secret',
   ],
   async run(ctx) {
@@ -63,11 +79,14 @@ export const s15 = defineScenario<S15Result>({
     };
     const pk = paymentsKeys(ctx);
     const lk = logisticsKeys(ctx);
+    const sk = slackKeys(ctx);
     const stripe = stripeFor(ctx, pk.secret);
     const defender = await startDefender();
+    const cleanups: (() => Promise<unknown>)[] = [];
     try {
       ctx.step(0);
       await apiRights(ctx, record);
+      await slackApiRights(ctx, record, sk);
 
       ctx.step(1);
       const created = await stripe.webhookEndpoints.create({
@@ -143,34 +162,54 @@ export const s15 = defineScenario<S15Result>({
       }
 
       ctx.step(3);
-      await rotation(ctx, record, stripe, defender, created.id);
+      const slackApp = await slackEvents(ctx, record, defender, sk, cleanups);
 
       ctx.step(4);
-      await ssrf(ctx, record, stripe, lk.key);
+      const websub = await webSub(ctx, record, cleanups);
 
       ctx.step(5);
-      await badBodies(ctx, record, pk.secret, lk.key, bodies);
+      await xWebhooks(ctx, record, defender, cleanups);
 
       ctx.step(6);
-      await rateLimits(ctx, record, pk.secret, lk.key);
+      await rotation(ctx, record, stripe, defender, created.id);
 
       ctx.step(7);
+      await ssrf(ctx, record, stripe, lk.key);
+
+      ctx.step(8);
+      await badBodies(ctx, record, pk.secret, lk.key, bodies);
+
+      ctx.step(9);
+      await rateLimits(ctx, record, pk.secret, lk.key, slackApp.botToken);
+
+      ctx.step(10);
       const effects: S15Result['effects'] = {};
       for (const [scheme, ids] of defender.effects) {
         effects[scheme] = ids.length;
         check(new Set(ids).size === ids.length, `a ${scheme} event took effect twice`, ids);
       }
-      const leaks = bodies.filter((b) => SECRET_MARKERS.some((m) => m.test(b)));
+      const usedSecrets = [
+        slackApp.signingSecret,
+        sk.signingSecret,
+        websub.secret,
+        ...(defender.secrets.get('x') ?? []),
+      ];
+      const leaks = bodies.filter(
+        (b) => SECRET_MARKERS.some((m) => m.test(b)) || usedSecrets.some((secret) => b.includes(secret)),
+      );
       check(leaks.length === 0, 'a refusal carried a secret', leaks);
       ctx.say(
         `${trials.length} attacks, all refused; genuine events took effect once each (${Object.entries(
           effects,
         )
           .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')}); no refusal carried a secret`,
+          .join(
+            ', ',
+          )}; WebSub: ${websub.delivered} verified, ${websub.ignored} ignored); no refusal carried a secret`,
       );
-      return { trials, effects, leaks };
+      return { trials, effects, leaks, websub: { delivered: websub.delivered, ignored: websub.ignored } };
     } finally {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
       await defender.close();
     }
   },
@@ -229,6 +268,8 @@ async function attackReceiver(
     genuine: { headers: Record<string, string>; body: string };
     sign: (body: string, ts: number, secrets: string[]) => Record<string, string>;
     secret: string;
+    /** False for schemes that sign no timestamp (X): stale and future copies mean nothing there. */
+    timestamped?: boolean;
   },
 ) {
   const json = { 'content-type': 'application/json' };
@@ -238,19 +279,26 @@ async function attackReceiver(
   const attacks: [string, string, Record<string, string>][] = [
     ['forged: signed with a guessed secret', o.genuine.body, o.sign(o.genuine.body, now(), [fakeWhsec()])],
     ['tampered: the genuine signature on a changed body', tampered, signatureHeaders(o.genuine.headers)],
-    // Stand-ins for a captured message presented ten minutes late (or early): the timestamp is signed, so an
-    // attacker cannot move it; only the receiver's tolerance decides.
-    [
-      'stale: timestamp ten minutes old',
-      o.genuine.body,
-      o.sign(o.genuine.body, now() - TEN_MINUTES, [o.secret]),
-    ],
-    [
-      'future: timestamp ten minutes ahead',
-      o.genuine.body,
-      o.sign(o.genuine.body, now() + TEN_MINUTES, [o.secret]),
-    ],
   ];
+  if (o.timestamped === false) {
+    ctx.say(
+      `${o.target}: the scheme signs no timestamp, so there is no stale or future copy; replays are deduped`,
+    );
+  } else
+    attacks.push(
+      // Stand-ins for a captured message presented ten minutes late (or early): the timestamp is signed, so an
+      // attacker cannot move it; only the receiver's tolerance decides.
+      [
+        'stale: timestamp ten minutes old',
+        o.genuine.body,
+        o.sign(o.genuine.body, now() - TEN_MINUTES, [o.secret]),
+      ],
+      [
+        'future: timestamp ten minutes ahead',
+        o.genuine.body,
+        o.sign(o.genuine.body, now() + TEN_MINUTES, [o.secret]),
+      ],
+    );
   for (const [attack, body, headers] of attacks) {
     const r = await post(ctx, o.url, body, { ...json, ...headers });
     record({ side: 'webhook', target: o.target, attack, ...r }, r.body);
@@ -489,7 +537,11 @@ async function burstUntilLimited(
   return undefined;
 }
 
-async function rateLimits(ctx: ScenarioContext, record: Recorder, sk: string, lk: string) {
+async function rateLimits(ctx: ScenarioContext, record: Recorder, sk: string, lk: string, slackBot: string) {
+  const slackList = (f: typeof fetch) => () =>
+    f(`${ctx.urls.slack}/api/conversations.list?limit=1`, {
+      headers: { authorization: `Bearer ${slackBot}` },
+    });
   const size = Number(ctx.params.burst ?? 250);
   const targets: [string, () => Promise<Response>, () => Promise<Response>][] = [
     [
@@ -507,6 +559,8 @@ async function rateLimits(ctx: ScenarioContext, record: Recorder, sk: string, lk
           headers: { authorization: `Bearer ${lk}` },
         }),
     ],
+    // conversations.list is tier 2 (20 a minute per token in Slack; × SLACK_RATE_LIMIT_SCALE here).
+    ['slack conversations.list', slackList(fetch), slackList(ctx.fetch as typeof fetch)],
   ];
   for (const [target, call, probe] of targets) {
     const limited = await burstUntilLimited(ctx, call, size);
@@ -524,4 +578,321 @@ async function rateLimits(ctx: ScenarioContext, record: Recorder, sk: string, lk
     check(after.status !== 429, `${target} still refused after waiting Retry-After`);
     ctx.say(`${target}: after waiting ${retryAfter} s the next call was answered ${after.status}`);
   }
+}
+
+/** apps/slack's dev credentials (its README), overridable for a workspace set up otherwise. */
+function slackKeys(ctx: ScenarioContext) {
+  return {
+    userToken: String(ctx.params.slack_user_token ?? ctx.keys.slack ?? 'xoxp-hooklab'),
+    adminKey: String(ctx.params.slack_admin_key ?? 'slack_admin_hooklab'),
+    /** The seeded app's signing secret, which the notifier's Bolt receiver verifies with. */
+    signingSecret: String(ctx.params.slack_signing_secret ?? 'hooklab-slack-signing-secret-dev'),
+  };
+}
+type SlackKeys = ReturnType<typeof slackKeys>;
+
+/** One Web API call as a form POST; Slack answers 200 with `{ok, error?}` (429 when rate limited). */
+async function slackCall(
+  ctx: ScenarioContext,
+  method: string,
+  token: string | null,
+  args: Record<string, string> = {},
+) {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await ctx.fetch(`${ctx.urls.slack}/api/${method}`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(args).toString(),
+  });
+  const text = await res.text();
+  const json = JSON.parse(text) as { ok: boolean; error?: string; needed?: string } & Record<string, unknown>;
+  return { status: res.status, text, json };
+}
+
+async function slackApiRights(ctx: ScenarioContext, record: Recorder, sk: SlackKeys) {
+  const cases: [string, string, string | null, string, Record<string, string>][] = [
+    ['no token', 'auth.test', null, 'not_authed', {}],
+    ['a made-up token', 'auth.test', `xoxb-${randomBytes(8).toString('hex')}`, 'invalid_auth', {}],
+    [
+      'a user token without channels:manage creating a channel',
+      'conversations.create',
+      sk.userToken,
+      'missing_scope',
+      { name: `s15-${Date.now().toString(36)}` },
+    ],
+  ];
+  for (const [attack, method, token, expected, args] of cases) {
+    const r = await slackCall(ctx, method, token, args);
+    record(
+      {
+        side: 'api',
+        target: `slack ${method}`,
+        attack,
+        answer: `${r.status} ok:${r.json.ok} ${r.json.error ?? ''}${r.json.needed ? ` (needed ${r.json.needed})` : ''}`,
+        refused: r.status === 200 && !r.json.ok && r.json.error === expected,
+      },
+      r.text,
+    );
+  }
+}
+
+async function slackAdmin(ctx: ScenarioContext, sk: SlackKeys, method: string, path: string, body: unknown) {
+  const res = await ctx.fetch(`${ctx.urls.slack}/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${sk.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+/**
+ * A Slack app of the scenario's own whose request URL is the defender (it must pass url_verification first),
+ * its bot in #social, a person's message there → a genuine signed event; then the attacks, and the notifier's
+ * own Bolt receiver.
+ */
+async function slackEvents(
+  ctx: ScenarioContext,
+  record: Recorder,
+  defender: Defender,
+  sk: SlackKeys,
+  cleanups: (() => Promise<unknown>)[],
+) {
+  const created = await slackAdmin(ctx, sk, 'POST', '/apps', {
+    name: `S15 defender ${randomBytes(3).toString('hex')}`,
+    scopes: ['channels:read', 'channels:join', 'chat:write'],
+  });
+  check(
+    created.status === 200 || created.status === 201,
+    `slack admin answered ${created.status} to a new app`,
+  );
+  const app = created.json as { id: string; bot_token: string; signing_secret: string };
+  defender.secrets.set('slack', [app.signing_secret]);
+  const wrong = await slackAdmin(ctx, sk, 'PATCH', `/apps/${app.id}`, {
+    event_request_url: `${defender.url}/nowhere`,
+    event_types: ['message.channels'],
+  });
+  record({
+    side: 'webhook',
+    target: 'slack app settings',
+    attack: 'a request URL that does not echo the url_verification challenge',
+    answer: `${wrong.status} ${String(wrong.json.code ?? wrong.json.title ?? '')}`,
+    refused: wrong.status === 400,
+  });
+  const patched = await slackAdmin(ctx, sk, 'PATCH', `/apps/${app.id}`, {
+    event_request_url: `${defender.url}/slack`,
+    event_types: ['message.channels'],
+  });
+  check(patched.status === 200, `slack kept the request URL only after url_verification (${patched.status})`);
+  cleanups.push(() => slackAdmin(ctx, sk, 'PATCH', `/apps/${app.id}`, { event_request_url: null }));
+  ctx.say(`Slack app ${app.id}: the defender answered url_verification, so its request URL was stored`);
+
+  const list = await slackCall(ctx, 'conversations.list', app.bot_token, { limit: '200' });
+  const channel = (list.json.channels as { id: string; name: string }[] | undefined)?.find(
+    (c) => c.name === 'social',
+  );
+  check(channel, 'slack has a #social channel', list.json);
+  const joined = await slackCall(ctx, 'conversations.join', app.bot_token, { channel: channel.id });
+  check(joined.json.ok, `the bot could not join #social (${joined.json.error})`);
+  const text = `S15 genuine event ${randomBytes(4).toString('hex')}`;
+  const posted = await slackCall(ctx, 'chat.postMessage', sk.userToken, { channel: channel.id, text });
+  check(posted.json.ok, `a person could not post in #social (${posted.json.error})`);
+  const genuine = await waitFor(
+    () => defender.arrivals.find((a) => a.scheme === 'slack' && a.body.includes(text)),
+    { what: 'the Events API delivery of the message', timeoutMs: 30_000 },
+  );
+  await waitFor(() => defender.effects.get('slack')?.includes(JSON.parse(genuine.body).event_id), {
+    what: 'it to verify',
+  });
+  ctx.say('a genuine message event arrived, signed with the app’s signing secret, and verified');
+  await attackReceiver(ctx, record, {
+    target: 'a Slack v0 receiver',
+    url: `${defender.url}/slack`,
+    genuine,
+    sign: (body, ts, secrets) => signSlack({ timestampSec: ts, body, secrets }),
+    secret: app.signing_secret,
+  });
+
+  const bolt = `${ctx.urls.notifier}/slack/events`;
+  for (const [attack, headers] of [
+    [
+      'forged X-Slack-Signature',
+      signSlack({ timestampSec: now(), body: genuine.body, secrets: [fakeWhsec()] }),
+    ],
+    [
+      'stale: signed with its secret ten minutes ago',
+      signSlack({ timestampSec: now() - TEN_MINUTES, body: genuine.body, secrets: [sk.signingSecret] }),
+    ],
+  ] as const) {
+    const r = await post(ctx, bolt, genuine.body, { 'content-type': 'application/json', ...headers });
+    record({ side: 'webhook', target: 'notifier /slack/events (Bolt)', attack, ...r }, r.body);
+  }
+  return { botToken: app.bot_token, signingSecret: app.signing_secret };
+}
+
+/**
+ * WebSub through the hub: the library subscribes with a secret to a ticker topic, a genuine signed distribution
+ * arrives, then copies of it are sent to the callback. WebSub §8: content whose signature fails is acknowledged
+ * (2xx) and ignored, so the witness is the library's own count of ignored deliveries, not the status.
+ */
+async function webSub(ctx: ScenarioContext, record: Recorder, cleanups: (() => Promise<unknown>)[]) {
+  const secret = `s15-websub-${randomBytes(12).toString('hex')}`;
+  const ws = await startWebSubDefender(ctx);
+  cleanups.push(() => ws.close());
+  const found = await discover(`${ctx.urls.ticker}/topics/${String(ctx.params.symbol ?? 'ACME')}`, {
+    fetch: ctx.fetch as never,
+  });
+  check(found.hubs.length > 0, 'the ticker topic advertises a hub');
+  const sub = await ws.subscriber.subscribe({
+    topic: found.topic,
+    hub: found.hubs[0],
+    secret,
+    leaseSeconds: 120,
+  });
+  await ws.subscriber.until(sub.id, ['active']);
+  cleanups.push(async () => {
+    await ws.subscriber.unsubscribe(sub.id);
+    await ws.subscriber.until(sub.id, ['unsubscribed'], 5_000);
+  });
+  ctx.say(`subscribed to ${found.topic} at ${found.hubs[0]} with a secret; the hub verified intent`);
+  const genuine = await waitFor(
+    () => ws.arrivals.find((a) => a.status === 204 && a.headers['x-hub-signature']),
+    {
+      what: 'a signed distribution from the hub',
+      timeoutMs: 30_000,
+    },
+  );
+  check(ws.received.length >= 1, 'the library let the genuine distribution through');
+  ctx.say(
+    `a genuine distribution arrived, ${genuine.headers['x-hub-signature']?.split('=')[0]}-signed, and verified`,
+  );
+  const tampered = genuine.body.replace(/}\s*$/, ',"x":1}');
+  const attacks: [string, string, Record<string, string>, 'ignored' | 'refused'][] = [
+    [
+      'forged: signed with a guessed secret',
+      genuine.body,
+      signHub({
+        algorithm: 'sha256',
+        body: genuine.body,
+        secrets: [`guess-${randomBytes(8).toString('hex')}`],
+      }),
+      'ignored',
+    ],
+    [
+      'tampered: the genuine signature on a changed body',
+      tampered,
+      {
+        'x-hub-signature': genuine.headers['x-hub-signature']!,
+        'x-hub-signature-256': genuine.headers['x-hub-signature-256'] ?? genuine.headers['x-hub-signature']!,
+      },
+      'ignored',
+    ],
+    ['unsigned, though the subscription has a secret', genuine.body, {}, 'refused'],
+  ];
+  for (const [attack, body, headers, expected] of attacks) {
+    const ignoredBefore = ws.subscriber.stats().deliveriesIgnored;
+    const r = await post(ctx, genuine.url, body, {
+      'content-type': genuine.headers['content-type'] ?? 'application/json',
+      ...headers,
+    });
+    const ignored = ws.subscriber.stats().deliveriesIgnored - ignoredBefore;
+    const letThrough = ws.received.some((c) => c.text() === body && body !== genuine.body);
+    record(
+      {
+        side: 'webhook',
+        target: 'a WebSub subscriber (X-Hub-Signature)',
+        attack,
+        answer: expected === 'ignored' ? `${r.status} ${r.body}, counted ignored` : r.answer,
+        refused:
+          !letThrough &&
+          (expected === 'ignored' ? r.status >= 200 && r.status < 300 && ignored === 1 : r.status === 401),
+      },
+      r.body,
+    );
+  }
+  ctx.say(
+    'X-Hub-Signature signs no timestamp or id: a replayed copy re-delivers the topic’s state, which a subscriber may take twice',
+  );
+  const form = new URLSearchParams({
+    'hub.mode': 'subscribe',
+    'hub.topic': found.topic,
+    'hub.callback': 'http://169.254.169.254/latest/meta-data/',
+    'hub.secret': secret,
+  });
+  const res = await ctx.fetch(`${ctx.urls.hub}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  const text = await res.text();
+  record(
+    {
+      side: 'ssrf',
+      target: 'hub subscription',
+      attack: 'hub.callback=http://169.254.169.254/latest/meta-data/',
+      answer: `${res.status} ${text.slice(0, 60)}`,
+      refused: res.status >= 400 && res.status < 500,
+    },
+    text,
+  );
+  const stats = ws.subscriber.stats();
+  return { delivered: stats.deliveries, ignored: stats.deliveriesIgnored, secret };
+}
+
+/** X (social): the CRC at registration, then a genuine delivery and its copies. */
+async function xWebhooks(
+  ctx: ScenarioContext,
+  record: Recorder,
+  defender: Defender,
+  cleanups: (() => Promise<unknown>)[],
+) {
+  const consumerSecret = String(
+    ctx.params.social_consumer_secret ?? 'hooklab-social-notifier-consumer-secret',
+  );
+  const userToken = String(ctx.params.social_user_token ?? 'su_test_atelier');
+  const client = socialClient({
+    baseUrl: ctx.urls.social,
+    bearerToken: ctx.keys.social ?? 'AAAAAAAAAAAAAAAAAAAAAHooklabNotifierDevBearer',
+    fetch: ctx.fetch,
+  });
+  defender.secrets.set('x', [consumerSecret]);
+  const wrong = await client.registerWebhook(`${defender.url}/x-wrong`).then(
+    (w) => ({ status: 200, answer: `200 valid:${w.valid}` }),
+    (err: unknown) =>
+      err instanceof SocialApiError
+        ? { status: err.status, answer: `${err.status} ${err.problem.code ?? err.problem.title ?? ''}` }
+        : { status: 0, answer: String(err) },
+  );
+  record({
+    side: 'webhook',
+    target: 'social webhook registration (X CRC)',
+    attack: 'a URL whose CRC answer is made with the wrong secret',
+    answer: wrong.answer,
+    refused: wrong.status === 400,
+  });
+  const hook = await client.registerWebhook(`${defender.url}/x`);
+  check(hook.valid, 'the defender’s CRC answer was accepted');
+  cleanups.push(() => client.deleteWebhook(hook.id));
+  const tag = `s15x${randomBytes(4).toString('hex')}`;
+  const [rule] = await client.addRules([{ value: `#${tag}`, tag: 'S15' }]);
+  cleanups.push(() => client.deleteRules([rule!.id]));
+  ctx.say(`webhook ${hook.id} registered (CRC passed) and a rule for #${tag}`);
+  const posted = await client.post(userToken, `S15 genuine post #${tag}`);
+  const genuine = await waitFor(
+    () => defender.arrivals.find((a) => a.scheme === 'x' && a.body.includes(posted.id)),
+    {
+      what: `the delivery of post ${posted.id}`,
+      timeoutMs: 30_000,
+    },
+  );
+  await waitFor(() => (defender.effects.get('x')?.length ?? 0) >= 1, { what: 'it to verify' });
+  ctx.say('a genuine delivery arrived and verified (x-twitter-webhooks-signature over the raw body)');
+  await attackReceiver(ctx, record, {
+    target: 'an X receiver',
+    url: `${defender.url}/x`,
+    genuine,
+    sign: (body, _ts, secrets) => signX({ body, secrets }),
+    secret: consumerSecret,
+    timestamped: false,
+  });
 }
