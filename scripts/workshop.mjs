@@ -2,7 +2,9 @@
 // your problem/ (`--solution`: the reference); `solve NN` shows the diff to the solution; `reset NN`
 // puts problem/ back as it was committed. Exit codes: 0 passing, 1 failing, 2 usage.
 import { spawnSync } from 'node:child_process';
-import { relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
@@ -117,9 +119,17 @@ function solve() {
 function reset() {
   const ex = pick();
   const dir = dirOf(ex, 'problem');
+  // The attendee's work is kept as a patch first: `git apply <file>` brings it back.
+  const diff = spawnSync('git', ['diff', 'HEAD', '--', dir], { cwd: root, encoding: 'utf8' });
+  let saved = '';
+  if (diff.status === 0 && diff.stdout.trim()) {
+    saved = join(tmpdir(), `hooklab-workshop-${ex.id}-${Date.now()}.patch`);
+    writeFileSync(saved, diff.stdout);
+  }
   const r = spawnSync('git', ['checkout', 'HEAD', '--', dir], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
   console.log(`${dir} is back as committed.`);
+  if (saved) console.log(`Your changes are in ${saved} (git apply it to get them back).`);
 }
 
 async function run() {
