@@ -3,9 +3,11 @@ import type { NotifierContext } from './context.ts';
 import { createBot } from './domain/bot.ts';
 import { statusRoutes } from './routes/status.ts';
 import { logisticsWebhookRoutes } from './webhooks/in/logistics.ts';
+import { marketsWebhookRoutes } from './webhooks/in/markets.ts';
 import { paymentsWebhookRoutes } from './webhooks/in/payments.ts';
 import { shopWebhookRoutes } from './webhooks/in/shop.ts';
 import { HonoReceiver, slackRoutes } from './webhooks/in/slack.ts';
+import { socialWebhookRoutes } from './webhooks/in/social.ts';
 
 // Names who called us in recorded exchanges, so the console's diagram shows the senders.
 const callerOf = (c: { req: { header(n: string): string | undefined; path: string } }): string =>
@@ -18,7 +20,11 @@ const callerOf = (c: { req: { header(n: string): string | undefined; path: strin
         ? 'shop'
         : c.req.path.startsWith('/webhooks/logistics')
           ? 'logistics'
-          : 'client');
+          : c.req.path.startsWith('/webhooks/markets')
+            ? 'hub'
+            : c.req.path.startsWith('/webhooks/social')
+              ? 'social'
+              : 'client');
 
 /**
  * notifier's HTTP app: webhooks in from payments, the shop and logistics (→ Slack messages), and the Slack app's
@@ -58,6 +64,8 @@ export function createApp(ctx: NotifierContext) {
   app.route('/webhooks/payments', paymentsWebhookRoutes(ctx));
   app.route('/webhooks/shop', shopWebhookRoutes(ctx));
   app.route('/webhooks/logistics', logisticsWebhookRoutes(ctx));
+  app.route('/webhooks/markets', marketsWebhookRoutes(ctx));
+  app.route('/webhooks/social', socialWebhookRoutes(ctx));
   app.route('/slack', slackRoutes(receiver, ctx.config.NOTIFIER_WEBHOOK_MAX_BYTES));
   return app;
 }

@@ -38,6 +38,36 @@ export const notifierConfigSchema = baseConfigSchema.extend({
   NOTIFIER_PUBLIC_URL: z.url().optional(),
   /** First delay between registration attempts while a provider is down (doubles to 30 s). */
   NOTIFIER_REGISTER_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Continuous updates (issue 11): the channels the two feeds post into. */
+  NOTIFIER_CHANNEL_MARKETS: z.string().min(1).default('#markets'),
+  NOTIFIER_CHANNEL_SOCIAL: z.string().min(1).default('#social'),
+  /** Subscribe to the ticker's topics through their hub at start-up (WebSub) and post threshold alerts. */
+  NOTIFIER_MARKETS: boolVar(true),
+  /** The symbols to watch, comma-separated; empty = every symbol the ticker lists (`GET /quotes`). */
+  NOTIFIER_MARKET_SYMBOLS: z
+    .string()
+    .regex(/^\s*([A-Za-z0-9]{1,10}\s*(,\s*[A-Za-z0-9]{1,10}\s*)*)?$/, 'a comma-separated list of symbols')
+    .default(''),
+  /**
+   * Alert when a price moves this many percent from the last alerted price (at first, the first price seen):
+   * `SYMBOL:PCT` pairs, `*` for every other symbol, e.g. `ACME:0.5,*:2`.
+   */
+  NOTIFIER_MARKET_ALERTS: z
+    .string()
+    .regex(
+      /^\s*([A-Za-z0-9]{1,10}|\*):\d+(\.\d+)?\s*(,\s*([A-Za-z0-9]{1,10}|\*):\d+(\.\d+)?\s*)*$/,
+      'SYMBOL:PERCENT pairs, comma-separated (* = any other symbol), e.g. ACME:0.5,*:1',
+    )
+    .default('*:1'),
+  /** The lease asked of the hub (it clamps it); the subscriber renews before it ends. */
+  NOTIFIER_MARKET_LEASE_SECONDS: z.coerce.number().int().min(1).max(864_000).default(3600),
+  /** Register a webhook and a rule with apps/social at start-up and post every matching post. */
+  NOTIFIER_SOCIAL: boolVar(true),
+  /** The rule whose matches go to #social (social's rule syntax). */
+  NOTIFIER_SOCIAL_RULE: z.string().min(1).max(512).default('#dresses'),
+  /** social's app credentials: the bearer token (API) and the consumer secret (CRC answers, signatures). */
+  SOCIAL_BEARER_TOKEN: z.string().min(1).default('AAAAAAAAAAAAAAAAAAAAAHooklabNotifierDevBearer'),
+  SOCIAL_CONSUMER_SECRET: z.string().min(8).default('hooklab-social-notifier-consumer-secret'),
   NOTIFIER_WEBHOOK_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -53,6 +83,8 @@ export interface NotifierConfig extends NotifierConfigInput {
   slackUrl: string;
   shopUrl: string;
   paymentsUrl: string;
+  tickerUrl: string;
+  socialUrl: string;
   /** Set when NOTIFIER_PUBLIC_URL or NOTIFIER_URL says where providers reach us; else the bound address. */
   publicUrl: string | undefined;
 }
@@ -95,17 +127,21 @@ export function resolveNotifierConfig(
     slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
     shopUrl: urls.shop,
     paymentsUrl: urls.payments,
+    tickerUrl: urls.ticker,
+    socialUrl: urls.social,
     publicUrl: (parsed.NOTIFIER_PUBLIC_URL ?? env.NOTIFIER_URL)?.replace(/\/+$/, ''),
   };
 }
 
 /** The channel kinds events are sorted into. */
-export type ChannelKind = 'orders' | 'payments' | 'shipping';
+export type ChannelKind = 'orders' | 'payments' | 'shipping' | 'markets' | 'social';
 
 export function channelOf(config: NotifierConfig, kind: ChannelKind): string {
   return {
     orders: config.NOTIFIER_CHANNEL_ORDERS,
     payments: config.NOTIFIER_CHANNEL_PAYMENTS,
     shipping: config.NOTIFIER_CHANNEL_SHIPPING,
+    markets: config.NOTIFIER_CHANNEL_MARKETS,
+    social: config.NOTIFIER_CHANNEL_SOCIAL,
   }[kind];
 }

@@ -1,13 +1,22 @@
 import { createJobRunner, type JobRunner, type SqliteClient } from '@hooklab/db';
-import type { ExchangeRecorder, FetchLike, Logger } from '@hooklab/service';
-import { type Clock, createSqliteInbox, type SqliteInbox, systemClock } from '@hooklab/webhooks';
+import { type ExchangeRecorder, type FetchLike, type Logger, ssrfOptionsOf } from '@hooklab/service';
+import {
+  type Clock,
+  createSqliteInbox,
+  guardedFetch,
+  type SqliteInbox,
+  systemClock,
+} from '@hooklab/webhooks';
 import type { WebClient } from '@slack/web-api';
 import type Stripe from 'stripe';
 import { createStripeClient } from './clients/payments.ts';
 import { createShopClient, type ShopClient } from './clients/shop.ts';
 import { createSlackClient } from './clients/slack.ts';
+import { createSocialClient, type SocialClient } from './clients/social.ts';
+import { createMarketsFeed, type MarketsFeed } from './clients/websub.ts';
 import type { NotifierConfig } from './config.ts';
 import type { NotifierDb } from './db/index.ts';
+import { type TopicQuote, takeInQuote } from './domain/markets.ts';
 import { POST_JOB, postJob } from './domain/notifications.ts';
 
 /** The secrets each sender signs with right now (fixed by env, or learnt when registering). */
@@ -42,6 +51,10 @@ export interface NotifierContext {
   publicUrl: () => string;
   /** Start-up registration with each provider (main.ts updates it). */
   registrations: Record<'payments' | 'shop' | 'slack', RegistrationState>;
+  /** Continuous updates (issue 11): social's API, the WebSub subscription to the ticker, where each stands. */
+  social: SocialClient;
+  markets: MarketsFeed;
+  feeds: Record<'markets' | 'social', RegistrationState>;
 }
 
 export interface NotifierContextInput {
@@ -88,8 +101,47 @@ export function createNotifierContext(input: NotifierContextInput): NotifierCont
     },
     publicUrl: input.publicUrl ?? (() => config.publicUrl ?? 'http://localhost:3005'),
     registrations: { payments: 'disabled', shop: 'disabled', slack: 'disabled' },
+    social: createSocialClient({
+      baseUrl: () => config.socialUrl,
+      bearerToken: config.SOCIAL_BEARER_TOKEN,
+      fetch,
+    }),
+    markets: undefined as unknown as MarketsFeed,
+    feeds: { markets: 'disabled', social: 'disabled' },
     jobs: undefined as unknown as JobRunner,
   };
+  ctx.markets = createMarketsFeed({
+    tickerUrl: config.tickerUrl,
+    symbols: config.NOTIFIER_MARKET_SYMBOLS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    leaseSeconds: config.NOTIFIER_MARKET_LEASE_SECONDS,
+    // Topic and hub URLs come from the ticker's answers: through the SSRF guard.
+    fetch: (url, init) =>
+      guardedFetch(String(url), init, {
+        ssrf: ssrfOptionsOf(config),
+        fetch: fetch as (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
+      }),
+    logger: input.logger,
+    onContent: (content) => {
+      let quote: TopicQuote;
+      try {
+        quote = JSON.parse(content.text()) as TopicQuote;
+      } catch {
+        input.logger?.warn({ topic: content.topic }, 'a topic delivery that is not JSON; ignored');
+        return;
+      }
+      if (
+        typeof quote?.symbol !== 'string' ||
+        !Number.isFinite(quote.price) ||
+        !Number.isInteger(quote.seq)
+      ) {
+        input.logger?.warn({ topic: content.topic }, 'a topic delivery that is not a quote; ignored');
+        return;
+      }
+      takeInQuote(ctx, quote, content.topic);
+    },
+  });
   ctx.jobs = createJobRunner({
     sqlite: input.sqlite,
     clock,

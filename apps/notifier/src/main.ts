@@ -23,6 +23,7 @@ import {
   stored,
 } from './clients/registration.ts';
 import { ensureSlackApp } from './clients/slack-app.ts';
+import { ensureSocialWebhook } from './clients/social.ts';
 import { loadNotifierConfig } from './config.ts';
 import { createNotifierContext } from './context.ts';
 import { openNotifierDatabase } from './db/index.ts';
@@ -131,6 +132,37 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   if (config.SLACK_REGISTER_APP) {
     register('slack', 'the Slack app with apps/slack', () =>
       ensureSlackApp({ config, slack: ctx.slack, fetch: ctx.fetch, baseUrl: publicUrl() }),
+    );
+  }
+  // Continuous updates (issue 11): the same background, retried registration, reported apart in /api/status.
+  const feed = (name: keyof typeof ctx.feeds, what: string, attempt: () => Promise<{ id: string }>) => {
+    ctx.feeds[name] = 'pending';
+    registrations.push(
+      registerInBackground({
+        what,
+        attempt,
+        logger,
+        initialDelayMs: config.NOTIFIER_REGISTER_RETRY_MS,
+        onRegistered: (r) => {
+          ctx.feeds[name] = 'registered';
+          logger.info({ id: r.id }, `${what} registered`);
+        },
+      }),
+    );
+  };
+  if (config.NOTIFIER_MARKETS) {
+    ctx.markets.start(endpointUrl('/webhooks/markets'));
+    registrations.push({ stop: () => ctx.markets.stop() });
+    feed('markets', 'the ticker topics with their hub (WebSub)', () => ctx.markets.ensure());
+  }
+  if (config.NOTIFIER_SOCIAL) {
+    feed('social', `a webhook and the rule ${config.NOTIFIER_SOCIAL_RULE} with social`, () =>
+      ensureSocialWebhook({
+        social: ctx.social,
+        url: endpointUrl('/webhooks/social'),
+        rule: config.NOTIFIER_SOCIAL_RULE,
+        logger,
+      }),
     );
   }
   return { name: 'notifier', url: server.url, port: server.port, recorder, close: server.close };

@@ -19,8 +19,8 @@ import type { SlackMessage } from './messages.ts';
 export const POST_JOB = 'post';
 
 export interface IncomingEvent {
-  /** The sender, which is also the inbox scope: payments, shop, logistics. */
-  source: 'payments' | 'shop' | 'logistics';
+  /** The sender, which is also the inbox scope: payments, shop, logistics, hub (price alerts), social. */
+  source: 'payments' | 'shop' | 'logistics' | 'hub' | 'social';
   /** The sender's message id (Stripe event id, webhook-id). */
   id: string;
   type: string;

@@ -9,6 +9,8 @@ export function statusRoutes(ctx: NotifierContext) {
     c.json({
       registrations: { ...ctx.registrations },
       ready: Object.values(ctx.registrations).every((s) => s !== 'pending'),
+      // The continuous-update feeds: apart from `ready`, as their providers may well not be running.
+      feeds: { ...ctx.feeds },
       pending_posts: ctx.jobs.pending(),
     }),
   );

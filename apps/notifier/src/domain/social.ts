@@ -1,0 +1,58 @@
+// A post that matched the notifier's rule at social → a readable message in #social.
+import { escapeMrkdwn, type SlackMessage } from './messages.ts';
+
+/** What social delivers for each matching post (X's tweet object, default fields, and the rules it matched). */
+export interface SocialDelivery {
+  data: { id: string; text: string; author_id: string; created_at: string };
+  matching_rules: { id: string; tag?: string }[];
+}
+
+/** Whether a parsed body has the shape of a delivery (a signed body of another shape is refused, not posted). */
+export function isSocialDelivery(v: unknown): v is SocialDelivery {
+  const d = (v as { data?: Record<string, unknown> } | null)?.data;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof d.id === 'string' &&
+    typeof d.text === 'string' &&
+    typeof d.author_id === 'string' &&
+    Array.isArray((v as { matching_rules?: unknown }).matching_rules)
+  );
+}
+
+export function socialMessage(d: SocialDelivery, socialUrl: string): SlackMessage {
+  const post = d.data;
+  const tags = d.matching_rules.map((r) => r.tag ?? r.id).join(', ');
+  const link = `${socialUrl.replace(/\/+$/, '')}/#post-${encodeURIComponent(post.id)}`;
+  const when = Date.parse(post.created_at);
+  return {
+    kind: 'social',
+    text: `New post by user ${post.author_id}: ${post.text}`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:speech_balloon: *New post* by user \`${escapeMrkdwn(post.author_id)}\`\n>${escapeMrkdwn(post.text).replace(/\n/g, '\n>')}`,
+        },
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: [
+              `<${link}|post ${escapeMrkdwn(post.id)}>`,
+              Number.isFinite(when)
+                ? `<!date^${Math.floor(when / 1000)}^{date_short_pretty} {time}|${post.created_at}>`
+                : null,
+              tags ? `matched ${escapeMrkdwn(tags)}` : null,
+            ]
+              .filter(Boolean)
+              .join(' · '),
+          },
+        ],
+      },
+    ],
+  };
+}
