@@ -103,7 +103,7 @@ const PLANNED: Partial<Record<ScenarioId, Pick<ScenarioInfo, 'title' | 'story' |
       'API side: keys, scopes, per-tenant data, rate limits (429 with Retry-After). Webhook side: receivers ' +
       'verify signatures on the raw body, refuse stale timestamps and replays, and rotate secrets with an ' +
       'overlap; providers refuse callback URLs that point at internal addresses.',
-    actors: ['payments', 'shop', 'logistics'],
+    actors: ['payments', 'logistics', 'shop', 'slack', 'notifier', 'hub', 'ticker', 'social'],
   },
 };
 
@@ -156,7 +156,7 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
       default: 250,
       min: 10,
       max: 2000,
-      help: 'requests sent at once with one key; more than the per-second limit',
+      help: 'requests sent at once with one key; more than the per-second limit (and Slack’s tier 2 per window)',
     },
   ],
   S08: [
