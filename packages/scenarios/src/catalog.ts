@@ -217,6 +217,17 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
     timeout(30_000),
   ],
   S13: [{ name: 'sku', label: 'Dress (SKU)', type: 'string', default: 'DR-001' }, timeout(30_000)],
+  S14: [
+    { name: 'sku', label: 'Dress (SKU)', type: 'string', default: 'DR-001' },
+    {
+      name: 'pick_list_queue',
+      label: 'Pick-list queue',
+      type: 'string',
+      default: 'warehouse-picking',
+      help: 'the queue logistics puts pick lists on (its LOGISTICS_PICK_LIST_QUEUE)',
+    },
+    timeout(60_000),
+  ],
   S12: [
     { name: 'posts', label: '#dresses posts after the first', type: 'number', default: 5, min: 1, max: 200 },
     {
@@ -252,6 +263,7 @@ const DOCS: Partial<Record<ScenarioId, string>> = {
   S11: 'docs/scenarios/S11-stock-prices.md',
   S12: 'docs/scenarios/S12-hashtags.md',
   S13: 'docs/scenarios/S13-chat.md',
+  S14: 'docs/scenarios/S14-whole-shop.md',
   S15: 'docs/scenarios/S15-rights-and-trust.md',
 };
 

@@ -17,6 +17,7 @@ export type { Alert as S11Alert, S11Result, SideFigures } from './s11-stock-pric
 export type { HashtagReceiver, S12Result } from './s12-hashtags.ts';
 export { runS12, startHashtagReceiver } from './s12-hashtags.ts';
 export type { S13Result } from './s13-chat.ts';
+export type { S14Result } from './s14-whole-shop.ts';
 export type { S15Result, Trial as S15Trial } from './s15-rights-and-trust.ts';
 export * from './scenario.ts';
 export { shopAdminHeaders, shopReady } from './shop-client.ts';

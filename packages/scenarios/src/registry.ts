@@ -11,6 +11,7 @@ import { s10 } from './s10-websub.ts';
 import { s11 } from './s11-stock-prices.ts';
 import { s12 } from './s12-hashtags.ts';
 import { s13 } from './s13-chat.ts';
+import { s14 } from './s14-whole-shop.ts';
 import { s15 } from './s15-rights-and-trust.ts';
 import type { Scenario, ScenarioId } from './scenario.ts';
 
@@ -29,5 +30,6 @@ export const scenarios: Partial<Record<ScenarioId, Scenario>> = {
   S11: s11 as Scenario,
   S12: s12 as Scenario,
   S13: s13 as Scenario,
+  S14: s14 as Scenario,
   S15: s15 as Scenario,
 };
