@@ -127,6 +127,29 @@ describe('mailto: transport', () => {
     }
   });
 
+  it('a refusal from the server (550) is a failed attempt with its reply code, not a crash', async () => {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(_address, _session, callback) {
+        callback(Object.assign(new Error('5.1.1 no such mailbox'), { responseCode: 550 }));
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const mail = createMailTransport({
+      smtpUrl: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    });
+    try {
+      const result = await mail.send(request('mailto:nobody@atelier.test'));
+      expect(result).toMatchObject({ ok: false, statusCode: 550, failureKind: 'http' });
+      expect(result.excerpt).toContain('no such mailbox');
+    } finally {
+      mail.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('SMTP down: a connection failure the outbox retries, delivered once the server is back', async () => {
     const port = await freePort();
     const db = new Database(':memory:');
