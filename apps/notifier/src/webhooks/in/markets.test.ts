@@ -202,3 +202,19 @@ describe('the alert rule', () => {
     expect(state).toEqual({ ref: 98.9, lastSeq: 4 });
   });
 });
+
+describe('the callback for a client that is not a hub', () => {
+  it('answers in problem+json when JSON alone is accepted (a hub gets WebSub’s plain text)', async () => {
+    const ctx = testContext();
+    cleanups.push(() => ctx.close());
+    const app = createApp(ctx);
+    const json = await app.request('/webhooks/markets?subscription=sub_x', {
+      headers: { accept: 'application/json' },
+    });
+    expect(json.status).toBe(404);
+    expect(json.headers.get('content-type')).toContain('application/problem+json');
+    const plain = await app.request('/webhooks/markets?subscription=sub_x');
+    expect(plain.status).toBe(404);
+    expect(plain.headers.get('content-type')).toContain('text/plain');
+  });
+});
