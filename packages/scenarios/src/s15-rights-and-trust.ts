@@ -209,7 +209,10 @@ export const s15 = defineScenario<S15Result>({
       );
       return { trials, effects, leaks, websub: { delivered: websub.delivered, ignored: websub.ignored } };
     } finally {
-      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((err: unknown) =>
+          ctx.say(`clean-up left something behind: ${(err as Error).message}`),
+        );
       await defender.close();
     }
   },
@@ -752,7 +755,19 @@ async function webSub(ctx: ScenarioContext, record: Recorder, cleanups: (() => P
   await ws.subscriber.until(sub.id, ['active']);
   cleanups.push(async () => {
     await ws.subscriber.unsubscribe(sub.id);
-    await ws.subscriber.until(sub.id, ['unsubscribed'], 5_000);
+    await ws.subscriber.until(sub.id, ['unsubscribed']);
+    // The callback server stays up until the hub has recorded the verification, not just sent it.
+    const origin = new URL(sub.callback).origin;
+    await waitFor(
+      async () => {
+        const res = await ctx.fetch(
+          `${ctx.urls.hub}/v1/subscriptions?topic=${encodeURIComponent(found.topic)}`,
+        );
+        const { data } = (await res.json()) as { data: { callback: string }[] };
+        return !data.some((d) => d.callback.startsWith(origin));
+      },
+      { what: 'the hub to drop the subscription', intervalMs: 100 },
+    );
   });
   ctx.say(`subscribed to ${found.topic} at ${found.hubs[0]} with a secret; the hub verified intent`);
   const genuine = await waitFor(
