@@ -13,6 +13,7 @@ const all = [
   { name: 'ticker polling vs push (S11)', entry: 'apps/ticker/src/bench.ts' },
   { name: 'social (post → #social)', entry: 'apps/social/src/bench.ts' },
   { name: 'transports', entry: 'packages/webhooks/src/transport/bench.ts' },
+  { name: 'S14 end to end (our code vs stage waits)', entry: 'tests/src/bench-s14.ts' },
 ].filter((b) => existsSync(b.entry));
 // `pnpm bench payments` runs only the benches whose name contains one of the words given.
 const only = process.argv.slice(2);
