@@ -131,6 +131,27 @@ describe('Mermaid export', () => {
   });
 });
 
+describe('Mermaid export of a queue send', () => {
+  it('answers a delivered queue: attempt (no status code) as stored, and a failed one as no answer', () => {
+    const send = (attempt: number, outcome: 'delivered' | 'retry') =>
+      delivery({
+        from: 'logistics',
+        to: 'queue:warehouse-picking',
+        url: 'queue:warehouse-picking',
+        eventId: `pick_list.created.shp_${attempt}`,
+        eventType: 'pick_list.created',
+        attempt,
+        status: null,
+        start: attempt * 100,
+        spanId: String(attempt).repeat(16),
+        outcome,
+      })[0];
+    const text = mermaidOf(buildHops([send(1, 'retry'), send(2, 'delivered')], nameOf));
+    expect(text).toMatch(/queue_warehouse_picking--xlogistics: no answer/);
+    expect(text).toMatch(/queue_warehouse_picking-->>logistics: stored \(queue\)/);
+  });
+});
+
 describe('copy as curl', () => {
   it('quotes every part for the shell, so the command runs as recorded', () => {
     const [post] = buildHops(

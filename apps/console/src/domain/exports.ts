@@ -171,11 +171,14 @@ export function mermaidOf(hops: Hop[]): string {
     // Mermaid's open arrow for one-way messages (webhooks, e-mail, queue and topic messages).
     const arrow = ONE_WAY.has(h.kind) ? '-)' : '->>';
     lines.push(`  ${from}${arrow}${to}: ${mermaidText(labelOf(h) + attempt)}`);
-    const answer =
-      h.status === null
+    // A queue or topic send has no status code: the engine's outcome says whether it was stored.
+    const stored = h.status === null && h.outcome === 'delivered';
+    const answer = stored
+      ? `stored (${h.kind})`
+      : h.status === null
         ? `no answer: ${h.fault ? `${h.fault} (injected fault)` : (h.error ?? 'connection failed')}`
         : `${h.status}${h.duplicate ? ' duplicate, ignored' : ''}${h.signature?.verified ? ' (signature verified)' : ''}`;
-    lines.push(`  ${to}${h.failed ? '--x' : '-->>'}${from}: ${mermaidText(answer)}`);
+    lines.push(`  ${to}${h.failed && !stored ? '--x' : '-->>'}${from}: ${mermaidText(answer)}`);
   }
   return `${lines.join('\n')}\n`;
 }
