@@ -7,16 +7,19 @@ import { type Stack, startStack } from './stack.ts';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack(['payments', 'logistics', 'shop', 'slack', 'notifier', 'hub', 'ticker', 'social'], {
-    env: {
-      LOGISTICS_STAGE_MS: '20',
-      // Low limits, so a burst of 120 crosses them on any machine.
-      PAYMENTS_RATE_LIMIT_PER_SECOND: '30',
-      LOGISTICS_RATE_LIMIT_PER_SECOND: '30',
-      // Slack's tiers per two seconds instead of a minute: Retry-After stays short.
-      SLACK_RATE_WINDOW_MS: '2000',
+  stack = await startStack(
+    ['payments', 'logistics', 'shop', 'slack', 'notifier', 'hub', 'ticker', 'social'],
+    {
+      env: {
+        LOGISTICS_STAGE_MS: '20',
+        // Low limits, so a burst of 120 crosses them on any machine.
+        PAYMENTS_RATE_LIMIT_PER_SECOND: '30',
+        LOGISTICS_RATE_LIMIT_PER_SECOND: '30',
+        // Slack's tiers per two seconds instead of a minute: Retry-After stays short.
+        SLACK_RATE_WINDOW_MS: '2000',
+      },
     },
-  });
+  );
 });
 afterAll(async () => {
   await stack?.stop();
