@@ -33,6 +33,15 @@ describe('the timeline page', () => {
     expect(html).toContain('action="/compose"');
   });
 
+  it('gives each post an anchor (#post-<id>), the link the notifier puts in #social', async () => {
+    const { app } = setup();
+    const res = await app.request('/2/tweets', json({ text: 'anchored #dresses' }, userAuth));
+    const { data } = (await res.json()) as { data: { id: string } };
+    const html = await (await app.request('/', { headers: { 'x-hooklab-dev-token': DEV_TOKEN } })).text();
+    expect(html).toContain(`id="post-${data.id}"`);
+    expect(html).toContain("li.id = 'post-' + p.id");
+  });
+
   it('posts as the chosen user in dev mode, and the post is live on the stream', async () => {
     const { app, ctx } = setup();
     const seen = new Promise((resolve) => ctx.timeline.once('post', resolve));

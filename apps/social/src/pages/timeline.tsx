@@ -17,6 +17,7 @@ new EventSource('/timeline/stream').addEventListener('post', (e) => {
   const p = JSON.parse(e.data);
   const li = document.createElement('li');
   li.className = 'post new';
+  li.id = 'post-' + p.id;
   li.innerHTML = '<b>' + esc(p.name) + '</b> <span class="muted">@' + esc(p.username) + ' · ' + esc(p.created_at) + ' · id ' + esc(p.id) + '</span><div>' + tags(p.text) + '</div>';
   document.getElementById('empty')?.remove();
   list.prepend(li);
@@ -76,7 +77,7 @@ export function TimelinePage(props: {
               </li>
             ) : (
               props.posts.map((p) => (
-                <li class="post">
+                <li class="post" id={`post-${p.id}`}>
                   <b>{p.name}</b>{' '}
                   <span class="muted">
                     @{p.username} · {p.created_at} · id {p.id}
