@@ -41,7 +41,7 @@ async function run(page: Page, id: string, params: Record<string, string> = {}):
 
 const passed = (page: Page, runId: string) =>
   page.waitForSelector(`[data-testid="run-status"][data-run-id="${runId}"][data-status="passed"]`, {
-    timeout: 120_000,
+    timeout: 240_000,
   });
 
 const apiGet = <T>(page: Page, path: string): Promise<T> =>
@@ -111,7 +111,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     const first = page.locator('[data-testid="service-mailbox"] a').first();
     expect(await first.textContent()).toBe('Inbox');
     expect(await first.getAttribute('href')).toBe(`${stack.urls.mailbox}/`);
-  });
+  }, 120_000);
 
   it('runs S11 from the console: progress while it measures, then the chart with the counted figures', async () => {
     const runId = await run(page, 'S11', { poll_intervals_ms: '200,1000', duration_ms: '3000' });
@@ -142,7 +142,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     );
     expect(lifelines).toEqual(expect.arrayContaining(['hub', 'ticker']));
     await page.screenshot({ path: join(ARTIFACTS, 'console-s11.png'), fullPage: true });
-  }, 120_000);
+  }, 300_000);
 
   it('runs S12 from the console: webhook beside the poller, each with what it counted', async () => {
     const runId = await run(page, 'S12', { posts: '3', poll_interval_ms: '300', post_interval_ms: '200' });
@@ -159,7 +159,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     expect(await page.getByTestId('s12-push-0').textContent()).toBe('—');
     expect(r.push.deliveries).toBe(4);
     await page.screenshot({ path: join(ARTIFACTS, 'console-s12.png'), fullPage: true });
-  }, 120_000);
+  }, 300_000);
 
   it('runs S15 from the console: every attack in the table, each marked refused', async () => {
     const runId = await run(page, 'S15', { burst: '120' });
@@ -181,7 +181,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     });
     expect(await page.getByTestId('s15-summary').textContent()).toBe('every one refused');
     await page.screenshot({ path: join(ARTIFACTS, 'console-s15.png'), fullPage: true });
-  }, 150_000);
+  }, 300_000);
 
   it('"SMTP down" on the mailbox: mail is refused with 421 until it is switched back, then taken', async () => {
     const smtp = createTransport({ url: stack.env.SMTP_URL! });
@@ -210,5 +210,5 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     expect(inbox.data.map((m) => m.subject)).toContain('back up');
     expect(inbox.data.map((m) => m.subject)).not.toContain('while down');
     smtp.close();
-  });
+  }, 120_000);
 });
