@@ -99,3 +99,41 @@ describe('S12: hashtag posts → webhooks, beside a poller', () => {
     );
   });
 });
+
+describe('S12 with the notifier in the stack: the posts run on into Slack’s #social', () => {
+  let withNotifier: Stack;
+  beforeAll(async () => {
+    withNotifier = await startStack(['slack', 'social', 'notifier'], {
+      env: {
+        NOTIFIER_MARKETS: '0',
+        STRIPE_WEBHOOK_SECRET: 'whsec_s12_test',
+        SHOP_WEBHOOK_SECRET: 'whsec_czEyLXRlc3Q=',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await withNotifier?.stop();
+  });
+
+  it('uses the notifier’s webhook (CRC re-run), sees each #dresses post in #social, and leaves the notifier’s registration', async () => {
+    const scenario = scenarios.S12!;
+    const ctx = createContext({
+      scenario: 'S12',
+      urls: withNotifier.urls,
+      params: { posts: 3, poll_interval_ms: 300, post_interval_ms: 200 },
+    });
+    const result = (await scenario.run(ctx)) as S12Result;
+    expect(result.receiver).toBe('notifier');
+    expect(result.posts).toBe(4);
+    expect(result.push).toMatchObject({ deliveries: 4, refused: 0, crcChecks: 1 });
+    expect(result.push.latencyMs.p50).not.toBeNull();
+    const client = socialClient({
+      baseUrl: withNotifier.urls.social,
+      bearerToken: 'AAAAAAAAAAAAAAAAAAAAAHooklabNotifierDevBearer',
+    });
+    expect(await client.listWebhooks()).toEqual([
+      expect.objectContaining({ url: `${withNotifier.urls.notifier}/webhooks/social`, valid: true }),
+    ]);
+    expect((await client.listRules()).map((r) => r.value)).toEqual(['#dresses']);
+  });
+});

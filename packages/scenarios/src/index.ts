@@ -15,7 +15,12 @@ export type { S09Result } from './s09-delivery-guarantees.ts';
 export type { S10Result } from './s10-websub.ts';
 export type { Alert as S11Alert, S11Result, SideFigures } from './s11-stock-prices.ts';
 export type { HashtagReceiver, S12Result } from './s12-hashtags.ts';
-export { runS12, startHashtagReceiver } from './s12-hashtags.ts';
+export {
+  notifierReceivesSocial,
+  runS12,
+  startHashtagReceiver,
+  startNotifierReceiver,
+} from './s12-hashtags.ts';
 export type { S13Result } from './s13-chat.ts';
 export type { S14Result } from './s14-whole-shop.ts';
 export type { S15Result, Trial as S15Trial } from './s15-rights-and-trust.ts';

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
 import {
   answerCrc,
@@ -35,6 +36,11 @@ export interface HashtagReceiver {
   /** Deliveries whose signature did not verify (must stay 0). */
   refused: number;
   crcChecks: number;
+  /**
+   * Registered by itself (the notifier, at its start-up): S12 then re-runs its CRC (`PUT /2/webhooks/:id`)
+   * instead of registering it, uses the rule already there, and leaves both in place.
+   */
+  managed?: boolean;
   close(): Promise<void>;
 }
 
@@ -78,6 +84,79 @@ export async function startHashtagReceiver(consumerSecret: string): Promise<Hash
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * The notifier as the receiver: its webhook and #dresses rule are at social already; an arrival is its message
+ * in Slack's #social (read as a person would, with a user token), so the latency includes the Slack hop.
+ */
+export async function startNotifierReceiver(ctx: ScenarioContext): Promise<HashtagReceiver> {
+  const slack = new WebClient(String(ctx.params.slack_user_token ?? ctx.keys.slack ?? 'xoxp-hooklab'), {
+    slackApiUrl: `${ctx.urls.slack}/api/`,
+    retryConfig: { retries: 0 },
+    fetch: ctx.fetch as typeof fetch,
+  });
+  const channelName = String(ctx.params.social_channel ?? 'social').replace(/^#/, '');
+  const channel = ((await slack.conversations.list({ limit: 200 })).channels ?? []).find(
+    (c) => c.name === channelName,
+  )?.id;
+  check(channel, `Slack has a #${channelName} channel`);
+  const arrivals: HashtagArrival[] = [];
+  const known = new Set<string>();
+  // The notifier links each message to its post: `…/#post-<id>` in the blocks.
+  const read = async (record: boolean) => {
+    const h = await slack.conversations.history({ channel, limit: 100 });
+    for (const m of [...(h.messages ?? [])].reverse()) {
+      const id = /#post-(\d+)/.exec(JSON.stringify(m.blocks ?? []))?.[1];
+      if (!id || known.has(id)) continue;
+      known.add(id);
+      if (record)
+        arrivals.push({
+          at: Date.now(),
+          delivery: {
+            data: { id, text: m.text ?? '', author_id: '', created_at: '', edit_history_tweet_ids: [id] },
+            matching_rules: [],
+          },
+        });
+    }
+  };
+  await read(false);
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && !ctx.signal?.aborted) {
+      await read(true).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, Number(ctx.params.slack_poll_ms ?? 20)));
+    }
+  })();
+  return {
+    url: `${ctx.urls.notifier}/webhooks/social`,
+    arrivals,
+    refused: 0,
+    crcChecks: 0,
+    managed: true,
+    close: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/** True when the notifier is in the stack: its status says its social feed is registered, and social agrees. */
+export async function notifierReceivesSocial(ctx: ScenarioContext, client: SocialClient): Promise<boolean> {
+  const status = async () => {
+    const res = await ctx.fetch(`${ctx.urls.notifier}/api/status`).catch(() => undefined);
+    if (!res?.ok) return undefined;
+    return ((await res.json().catch(() => ({}))) as { feeds?: { social?: string } }).feeds?.social;
+  };
+  let state = await status();
+  if (state === 'pending')
+    state = await waitFor(async () => ((await status()) === 'registered' ? 'registered' : undefined), {
+      what: 'the notifier’s webhook at social',
+      timeoutMs: 15_000,
+    }).catch(() => undefined);
+  if (state !== 'registered') return false;
+  const url = `${ctx.urls.notifier}/webhooks/social`;
+  return (await client.listWebhooks()).some((h) => h.url === url);
 }
 
 interface Poller {
@@ -126,6 +205,8 @@ const percentile = (xs: number[], q: number) => {
 };
 
 export interface S12Result {
+  /** Whose webhook received the posts: the scenario's own receiver, or the notifier (arrival = its Slack message). */
+  receiver: 'own' | 'notifier';
   webhookId: string;
   ruleId: string;
   posts: number;
@@ -157,7 +238,13 @@ export const s12 = defineScenario<S12Result>({
     'The counts, side by side; the webhook and rule are removed',
   ],
   async run(ctx: ScenarioContext) {
-    return runS12(ctx, (secret) => startHashtagReceiver(secret));
+    // With the notifier in the stack, its webhook is the receiver and the figures run to Slack's #social.
+    const choice = String(ctx.params.receiver ?? 'auto');
+    const keys = socialKeys(ctx);
+    const client = socialClient({ baseUrl: ctx.urls.social, bearerToken: keys.bearer, fetch: ctx.fetch });
+    const notifier =
+      choice === 'notifier' || (choice === 'auto' && (await notifierReceivesSocial(ctx, client)));
+    return runS12(ctx, (secret) => (notifier ? startNotifierReceiver(ctx) : startHashtagReceiver(secret)));
   },
 });
 
@@ -176,19 +263,36 @@ export async function runS12(
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     ctx.step(0);
-    const webhook = await client.registerWebhook(receiver.url);
-    cleanup.push(() => client.deleteWebhook(webhook.id));
+    let webhook: Awaited<ReturnType<SocialClient['registerWebhook']>>;
+    let crcChecks: () => number = () => receiver.crcChecks;
+    if (receiver.managed) {
+      const existing = (await client.listWebhooks()).find((h) => h.url === receiver.url);
+      check(existing, 'the receiver registered its webhook at social', { url: receiver.url });
+      // A CRC now (PUT): valid again only if the receiver answers with the consumer secret.
+      webhook = await client.revalidateWebhook(existing.id);
+      crcChecks = () => (webhook.valid ? 1 : 0);
+      ctx.say(
+        `the notifier registered ${webhook.id} → ${webhook.url} at its start; S12 re-runs its CRC (PUT)`,
+      );
+    } else {
+      webhook = await client.registerWebhook(receiver.url);
+      const id = webhook.id;
+      cleanup.push(() => client.deleteWebhook(id));
+    }
     check(webhook.valid === true, 'the webhook passed its CRC', webhook);
-    check(receiver.crcChecks >= 1, 'social sent the receiver a crc_token before answering', {
-      crcChecks: receiver.crcChecks,
+    check(crcChecks() >= 1, 'social sent the receiver a crc_token before answering', {
+      crcChecks: crcChecks(),
     });
     ctx.say(
       `webhook ${webhook.id} → ${webhook.url}: CRC passed (response_token = sha256=base64(HMAC(consumer secret, crc_token)))`,
     );
 
     ctx.step(1);
-    const [rule] = await client.addRules([{ value: '#dresses', tag: 'dresses (S12)' }]);
-    cleanup.push(() => client.deleteRules([rule!.id]));
+    const kept = receiver.managed
+      ? (await client.listRules()).find((r) => r.value.toLowerCase() === '#dresses')
+      : undefined;
+    const [rule] = kept ? [kept] : await client.addRules([{ value: '#dresses', tag: 'dresses (S12)' }]);
+    if (!kept) cleanup.push(() => client.deleteRules([rule!.id]));
     ctx.say(`rule ${rule!.id}: ${rule!.value} (tag "${rule!.tag}")`);
 
     ctx.step(2);
@@ -214,11 +318,13 @@ export async function runS12(
         hit: hit.id,
       },
     );
-    check(
-      first.delivery.matching_rules.some((r) => r.id === rule!.id),
-      'the delivery names the rule that matched',
-      first.delivery.matching_rules,
-    );
+    // Slack's message does not carry matching_rules; the notifier posts only what its rule matched.
+    if (!receiver.managed)
+      check(
+        first.delivery.matching_rules.some((r) => r.id === rule!.id),
+        'the delivery names the rule that matched',
+        first.delivery.matching_rules,
+      );
     ctx.say(
       `post ${miss.id} (no #dresses): not delivered; post ${hit.id}: delivered, signature verified, matching_rules ${JSON.stringify(first.delivery.matching_rules)}`,
     );
@@ -251,6 +357,7 @@ export async function runS12(
     const staleness = ids.map((id) => poller!.seen.get(id)! - created.get(id)!);
     check(receiver.refused === 0, 'every delivery verified', { refused: receiver.refused });
     const result: S12Result = {
+      receiver: receiver.managed ? 'notifier' : 'own',
       webhookId: webhook.id,
       ruleId: rule!.id,
       posts: ids.length,
@@ -258,7 +365,7 @@ export async function runS12(
       push: {
         deliveries: receiver.arrivals.length - before,
         refused: receiver.refused,
-        crcChecks: receiver.crcChecks,
+        crcChecks: crcChecks(),
         latencyMs: { p50: percentile(latency, 0.5), max: percentile(latency, 1) },
       },
       polling: {
