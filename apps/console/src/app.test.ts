@@ -154,7 +154,6 @@ describe('runs', () => {
       });
     const cases: [unknown, number, string][] = [
       [{ scenario: 'S99' }, 404, 'unknown_scenario'],
-      [{ scenario: 'S14' }, 409, 'scenario_not_built'],
       [{ scenario: 'S04', params: { timeout_ms: 'soon' } }, 400, 'invalid_params'],
       [{ scenario: 'S04', params: { colour: 'red' } }, 400, 'invalid_params'],
       [{ scenario: 'nope' }, 400, 'validation_failed'],
