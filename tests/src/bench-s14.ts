@@ -107,11 +107,10 @@ console.log(
   `S14 end to end, ${RUNS} runs after a warm-up, LOGISTICS_STAGE_MS=${STAGE_MS} (${STAGES} stage waits)`,
 );
 console.log('run     total ms   in our code   stage waits   other waits   side work   exchanges in trace');
-rows.forEach((r, i) =>
+for (const [i, r] of rows.entries())
   console.log(
     `${String(i + 1).padEnd(6)}${fmt(r.total)}     ${fmt(r.busy)}      ${fmt(r.stages)}      ${fmt(r.other)}    ${fmt(r.side)}    ${r.exchanges}`,
-  ),
-);
+  );
 const m = (k: keyof Row) => median(rows.map((r) => r[k]));
 console.log(
   `median${fmt(m('total'))}     ${fmt(m('busy'))}      ${fmt(m('stages'))}      ${fmt(m('other'))}    ${fmt(m('side'))}    ${m('exchanges')}`,
