@@ -47,6 +47,24 @@ async function subscribed(
 }
 
 describe('Events API delivery', () => {
+  it('joins the trace of the request that caused the event (its traceparent)', async () => {
+    const receiver = await startReceiver();
+    const { s } = await subscribed(receiver);
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const res = await fetch(`${s.url}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${USER_TOKEN}`,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-1111111111111111-01`,
+      },
+      body: JSON.stringify({ channel: '#orders', text: 'traced' }),
+    });
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+    const [event] = eventsOf(await receiver.arrival((r) => eventsOf(r).length >= 1));
+    expect(event!.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  });
+
   it('sends a signed event_callback for a message; a bot’s own message carries bot_id', async () => {
     const receiver = await startReceiver();
     const { s, bot, user } = await subscribed(receiver);

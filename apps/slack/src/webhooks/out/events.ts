@@ -1,6 +1,7 @@
 // The Events API: `event_callback` envelopes for each app whose request URL is verified and whose
 // subscriptions match, written into the outbox (profile `slack`, Slack's v0 signature) in the caller's
 // transaction; the dispatcher in main.ts sends them with Slack's retries and its 3-second ack window.
+import { currentTrace, formatTraceparent } from '@hooklab/service';
 import type { SlackContext } from '../../context.ts';
 import type * as schema from '../../db/schema.ts';
 import { slackId } from '../../domain/ids.ts';
@@ -41,6 +42,7 @@ export function eventEnvelope(ctx: SlackContext, app: schema.App, event: Record<
 export function enqueueEvent(ctx: SlackContext, app: schema.App, event: Record<string, unknown>): void {
   if (!app.eventsUrl) return;
   const envelope = eventEnvelope(ctx, app, event);
+  const trace = currentTrace();
   ctx.outbox.enqueue(ctx.sqlite, {
     endpointId: `app:${app.id}`,
     url: app.eventsUrl,
@@ -49,6 +51,8 @@ export function enqueueEvent(ctx: SlackContext, app: schema.App, event: Record<s
     body: JSON.stringify(envelope),
     signing: { scheme: 'slack', secrets: [app.signingSecret] },
     profile: 'slack',
+    // The request that caused the event (a message typed, a reaction) is its trace: the delivery joins it.
+    traceparent: trace ? formatTraceparent(trace) : undefined,
   });
 }
 
