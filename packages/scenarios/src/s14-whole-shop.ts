@@ -42,7 +42,15 @@ export interface S14Result {
   statuses: string[];
   shipment: { carrier: string | null; tracking_number: string | null };
   emails: { subject: string; sender: string | null; traceId: string | null; eventId: string | null }[];
-  pickList: { id: string; shipmentId: string; lines: number; traceparent: string | null; deliveries: number };
+  pickList: {
+    id: string;
+    shipmentId: string;
+    lines: number;
+    traceparent: string | null;
+    deliveries: number;
+    /** The queue engine: the embedded SQLite file, or Redis Streams with `redis_url`. */
+    engine: 'sqlite' | 'redis';
+  };
   slack: SlackLine[];
   /** Per app: how many of its recorded exchanges are in the run's trace. */
   inTrace: Partial<Record<ServiceName, number>>;
@@ -318,6 +326,7 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
         lines: pick.event.data.lines.length,
         traceparent: pick.event.traceparent ?? null,
         deliveries: pick.deliveries,
+        engine: broker.kind,
       },
       slack: slackLines,
       inTrace,
