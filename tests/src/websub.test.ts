@@ -6,6 +6,7 @@ import {
   type ScenarioContext,
   type ScenarioId,
   scenarios,
+  waitFor,
 } from '@hooklab/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './stack.ts';
@@ -71,5 +72,44 @@ describe('WebSub scenarios on hub + ticker', () => {
       expect(side.changes_known).toBe(result.changes);
       expect(side.staleness_ms.p50).not.toBeNull();
     }
+  });
+});
+
+describe('S11 with the notifier in the stack', () => {
+  let withNotifier: Stack;
+  beforeAll(async () => {
+    withNotifier = await startStack(['slack', 'hub', 'ticker', 'notifier'], {
+      env: {
+        TICKER_UPDATES_PER_SECOND: '4',
+        NOTIFIER_MARKET_ALERTS: '*:0.05',
+        NOTIFIER_SOCIAL: '0',
+        STRIPE_WEBHOOK_SECRET: 'whsec_s11_test',
+        SHOP_WEBHOOK_SECRET: 'whsec_czExLXRlc3Q=',
+      },
+    });
+    await waitFor(
+      async () =>
+        (
+          (await (await fetch(`${withNotifier.urls.notifier}/api/status`)).json()) as {
+            feeds: { markets: string };
+          }
+        ).feeds.markets === 'registered',
+      { what: 'the notifier subscribed to the ticker', timeoutMs: 20_000 },
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await withNotifier?.stop();
+  });
+
+  it('reports the alerts the notifier posted into #markets beside its own push and poll figures', async () => {
+    const ctx = createContext({
+      scenario: 'S11',
+      urls: withNotifier.urls,
+      params: { symbols: 'ACME', poll_intervals_ms: '1000', duration_ms: 2000 },
+    });
+    const result = (await scenarios.S11!.run(ctx)) as S11Result;
+    expect(result.push.changes_seen).toBe(result.changes);
+    expect(result.notifier?.markets_alerts).toBeGreaterThan(0);
+    expect(result.notifier?.latest).toMatch(/^[A-Z]+ (up|down) \d+\.\d\d % to /);
   });
 });

@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
 import { startScenarioSubscriber } from './websub-subscriber.ts';
 
@@ -45,6 +46,44 @@ export interface S11Result {
   crossings: number;
   push: SideFigures;
   polls: SideFigures[];
+  /**
+   * With the notifier in the stack (subscribed to the ticker through the same hub at its start): the price
+   * alerts it had posted into Slack's #markets from the window's start until its queue drained, on its own
+   * thresholds (NOTIFIER_MARKET_ALERTS).
+   */
+  notifier?: { markets_alerts: number; latest: string | null };
+}
+
+/** The notifier's #markets alerts posted between `from` and `to` (epoch ms), or undefined without a notifier. */
+async function notifierAlerts(ctx: ScenarioContext, from: number, to: number) {
+  const res = await ctx.fetch(`${ctx.urls.notifier}/api/status`).catch(() => undefined);
+  const status = res?.ok ? ((await res.json().catch(() => ({}))) as { feeds?: { markets?: string } }) : {};
+  if (status.feeds?.markets !== 'registered') return undefined;
+  // Its posts queue drained: what it took in by now is in Slack.
+  await waitFor(
+    async () => {
+      const r = await ctx.fetch(`${ctx.urls.notifier}/api/status`);
+      return ((await r.json()) as { pending_posts?: number }).pending_posts === 0 || undefined;
+    },
+    { what: 'the notifier’s posts to Slack', timeoutMs: 15_000 },
+  );
+  const slack = new WebClient(String(ctx.params.slack_user_token ?? ctx.keys.slack ?? 'xoxp-hooklab'), {
+    slackApiUrl: `${ctx.urls.slack}/api/`,
+    retryConfig: { retries: 0 },
+    fetch: ctx.fetch as typeof fetch,
+  });
+  const channel = ((await slack.conversations.list({ limit: 200 })).channels ?? []).find(
+    (c) => c.name === String(ctx.params.markets_channel ?? 'markets').replace(/^#/, ''),
+  )?.id;
+  if (!channel) return undefined;
+  const h = await slack.conversations.history({
+    channel,
+    oldest: String(from / 1000),
+    latest: String(to / 1000),
+    limit: 200,
+  });
+  const alerts = (h.messages ?? []).filter((m) => m.bot_id);
+  return { markets_alerts: alerts.length, latest: alerts[0]?.text ?? null };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -316,7 +355,14 @@ export const s11 = defineScenario<S11Result>({
       ctx.say(`${changes} changes in ${t1 - t0} ms; ${crossings} band crossing(s) in the history`);
       ctx.say(line(pushFigures), pushFigures);
       for (const f of pollFigures) ctx.say(line(f), f);
+      const notifier = await notifierAlerts(ctx, t0, Date.now()).catch(() => undefined);
+      if (notifier)
+        ctx.say(
+          `the notifier, subscribed through the same hub, posted ${notifier.markets_alerts} alert(s) into #markets${notifier.latest ? `, e.g. “${notifier.latest}”` : ''}`,
+          notifier,
+        );
       return {
+        ...(notifier ? { notifier } : {}),
         symbols,
         duration_ms: t1 - t0,
         threshold_pct: thresholdPct,
