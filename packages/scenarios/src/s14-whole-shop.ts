@@ -110,9 +110,7 @@ export const s14 = defineScenario<S14Result>({
   async run(ctx) {
     const trace = currentTrace() ?? newTrace();
     // Under the runner the trace and a traced fetch are given; elsewhere S14 makes its own, so the check holds.
-    const run = currentTrace()
-      ? ctx
-      : { ...ctx, fetch: tracedIn(trace, ctx.fetch), params: ctx.params, urls: ctx.urls };
+    const run = currentTrace() ? ctx : { ...ctx, fetch: tracedIn(trace, ctx.fetch) };
     return withTrace(trace, () => runS14(run, trace.traceId));
   },
 });
