@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario, type S14Result, scenarios } from '@hooklab/scenarios';
+import { createContext, runScenario, type S14Result, scenarios } from '@hooklab/scenarios';
 import { createTracedFetch } from '@hooklab/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type Stack, startStack } from './stack.ts';
@@ -95,6 +95,16 @@ describe('S14: the whole shop, end to end (embedded queue)', () => {
     const run = await runS14(stack, { queue_db: queueDb });
     expect(run.r.pickList.engine).toBe('sqlite');
     expectS14(stack, run);
+  });
+
+  it('keeps one trace of its own when run without the runner (a plain fetch, as the terminal does)', async () => {
+    const ctx = createContext({
+      scenario: 'S14',
+      urls: stack.urls,
+      params: { timeout_ms: 30_000, queue_db: queueDb },
+    });
+    const r = (await scenarios.S14!.run(ctx)) as S14Result;
+    expectS14(stack, { traceId: r.traceId, r });
   });
 });
 
