@@ -39,10 +39,15 @@ async function run(page: Page, id: string, params: Record<string, string> = {}):
   return (await shown.getAttribute('data-run-id'))!;
 }
 
-const passed = (page: Page, runId: string) =>
-  page.waitForSelector(`[data-testid="run-status"][data-run-id="${runId}"][data-status="passed"]`, {
-    timeout: 240_000,
-  });
+/** Waits for the run to end; fails with the run's own error when it did not pass. */
+async function passed(page: Page, runId: string): Promise<void> {
+  const el = await page.waitForSelector(
+    `[data-testid="run-status"][data-run-id="${runId}"]:is([data-status="passed"], [data-status="failed"])`,
+    { timeout: 240_000 },
+  );
+  if ((await el.getAttribute('data-status')) !== 'passed')
+    expect.fail(`run ${runId} failed: ${await page.locator('#run [role="alert"]').textContent()}`);
+}
 
 const apiGet = <T>(page: Page, path: string): Promise<T> =>
   page.evaluate(async (p) => (await fetch(p)).json(), path) as Promise<T>;
@@ -113,6 +118,23 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     expect(await first.getAttribute('href')).toBe(`${stack.urls.mailbox}/`);
   }, 120_000);
 
+  it('runs S12 from the console: webhook beside the poller, each with what it counted', async () => {
+    const runId = await run(page, 'S12', { posts: '3', poll_interval_ms: '300', post_interval_ms: '200' });
+    await passed(page, runId);
+    await page.waitForSelector('[data-testid="s12-chart"]');
+    const { result } = await apiGet<RunBody<S12Result>>(page, `/api/runs/${runId}`);
+    const r = result!;
+    expect(await figure(page, 's12-poll0-0')).toBe(r.polling.requests);
+    expect(await figure(page, 's12-poll0-1')).toBe(r.polling.empty);
+    expect(await figure(page, 's12-push-2')).toBe(r.push.deliveries);
+    expect(await figure(page, 's12-push-3')).toBe(r.push.latencyMs.p50);
+    expect(await figure(page, 's12-poll0-3')).toBe(r.polling.stalenessMs.p50);
+    // The webhook side makes no polling request: shown as not counted, not as a zero.
+    expect(await page.getByTestId('s12-push-0').textContent()).toBe('—');
+    expect(r.push.deliveries).toBe(4);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-s12.png'), fullPage: true });
+  }, 300_000);
+
   it('runs S11 from the console: progress while it measures, then the chart with the counted figures', async () => {
     const runId = await run(page, 'S11', { poll_intervals_ms: '200,1000', duration_ms: '3000' });
     // It measures for 3 s: the page says which step it is on while it does.
@@ -142,23 +164,6 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     );
     expect(lifelines).toEqual(expect.arrayContaining(['hub', 'ticker']));
     await page.screenshot({ path: join(ARTIFACTS, 'console-s11.png'), fullPage: true });
-  }, 300_000);
-
-  it('runs S12 from the console: webhook beside the poller, each with what it counted', async () => {
-    const runId = await run(page, 'S12', { posts: '3', poll_interval_ms: '300', post_interval_ms: '200' });
-    await passed(page, runId);
-    await page.waitForSelector('[data-testid="s12-chart"]');
-    const { result } = await apiGet<RunBody<S12Result>>(page, `/api/runs/${runId}`);
-    const r = result!;
-    expect(await figure(page, 's12-poll0-0')).toBe(r.polling.requests);
-    expect(await figure(page, 's12-poll0-1')).toBe(r.polling.empty);
-    expect(await figure(page, 's12-push-2')).toBe(r.push.deliveries);
-    expect(await figure(page, 's12-push-3')).toBe(r.push.latencyMs.p50);
-    expect(await figure(page, 's12-poll0-3')).toBe(r.polling.stalenessMs.p50);
-    // The webhook side makes no polling request: shown as not counted, not as a zero.
-    expect(await page.getByTestId('s12-push-0').textContent()).toBe('—');
-    expect(r.push.deliveries).toBe(4);
-    await page.screenshot({ path: join(ARTIFACTS, 'console-s12.png'), fullPage: true });
   }, 300_000);
 
   it('runs S15 from the console: every attack in the table, each marked refused', async () => {
