@@ -88,7 +88,7 @@ export async function startHashtagReceiver(consumerSecret: string): Promise<Hash
 
 /**
  * The notifier as the receiver: its webhook and #dresses rule are at social already; an arrival is its message
- * in Slack's #social (read as a person would, with a user token), so the latency includes the Slack hop.
+ * showing in Slack's #social (the Slack UI's live stream), so the latency includes the Slack hop.
  */
 export async function startNotifierReceiver(ctx: ScenarioContext): Promise<HashtagReceiver> {
   const slack = new WebClient(String(ctx.params.slack_user_token ?? ctx.keys.slack ?? 'xoxp-hooklab'), {
@@ -102,32 +102,56 @@ export async function startNotifierReceiver(ctx: ScenarioContext): Promise<Hasht
   )?.id;
   check(channel, `Slack has a #${channelName} channel`);
   const arrivals: HashtagArrival[] = [];
-  const known = new Set<string>();
-  // The notifier links each message to its post: `…/#post-<id>` in the blocks.
-  const read = async (record: boolean) => {
-    const h = await slack.conversations.history({ channel, limit: 100 });
-    for (const m of [...(h.messages ?? [])].reverse()) {
-      const id = /#post-(\d+)/.exec(JSON.stringify(m.blocks ?? []))?.[1];
-      if (!id || known.has(id)) continue;
-      known.add(id);
-      if (record)
+  // Slack's UI live stream (dev mode) rather than polling conversations.history: no rate limit, exact arrival.
+  const abort = new AbortController();
+  ctx.signal?.addEventListener('abort', () => abort.abort());
+  const res = await fetch(`${ctx.urls.slack}/ui/stream`, { signal: abort.signal });
+  check(res.ok && res.body, 'Slack’s live stream answered (dev mode)', { status: res.status });
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let ready: () => void = () => {};
+  const opened = new Promise<void>((r) => (ready = r));
+  const loop = (async () => {
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buf += value;
+      for (let cut = buf.indexOf('\n\n'); cut >= 0; cut = buf.indexOf('\n\n')) {
+        const frame = buf.slice(0, cut);
+        buf = buf.slice(cut + 2);
+        if (/^event: ready/m.test(frame)) ready();
+        const data = frame
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('');
+        if (!data) continue;
+        const e = JSON.parse(data) as {
+          type?: string;
+          channel?: string;
+          message?: { text?: string; blocks?: unknown[] };
+        };
+        if (e.type !== 'message' || e.channel !== channel) continue;
+        // The notifier links each message to its post: `…/#post-<id>` in the blocks.
+        const id = /#post-(\d+)/.exec(JSON.stringify(e.message?.blocks ?? []))?.[1];
+        if (!id || arrivals.some((a) => a.delivery.data.id === id)) continue;
         arrivals.push({
           at: Date.now(),
           delivery: {
-            data: { id, text: m.text ?? '', author_id: '', created_at: '', edit_history_tweet_ids: [id] },
+            data: {
+              id,
+              text: e.message?.text ?? '',
+              author_id: '',
+              created_at: '',
+              edit_history_tweet_ids: [id],
+            },
             matching_rules: [],
           },
         });
-    }
-  };
-  await read(false);
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped && !ctx.signal?.aborted) {
-      await read(true).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, Number(ctx.params.slack_poll_ms ?? 20)));
+      }
     }
   })();
+  await opened;
   return {
     url: `${ctx.urls.notifier}/webhooks/social`,
     arrivals,
@@ -135,7 +159,7 @@ export async function startNotifierReceiver(ctx: ScenarioContext): Promise<Hasht
     crcChecks: 0,
     managed: true,
     close: async () => {
-      stopped = true;
+      abort.abort();
       await loop;
     },
   };
@@ -326,7 +350,9 @@ export async function runS12(
         first.delivery.matching_rules,
       );
     ctx.say(
-      `post ${miss.id} (no #dresses): not delivered; post ${hit.id}: delivered, signature verified, matching_rules ${JSON.stringify(first.delivery.matching_rules)}`,
+      receiver.managed
+        ? `post ${miss.id} (no #dresses): not delivered; post ${hit.id}: delivered to the notifier, verified, and in #social: “${first.delivery.data.text}”`
+        : `post ${miss.id} (no #dresses): not delivered; post ${hit.id}: delivered, signature verified, matching_rules ${JSON.stringify(first.delivery.matching_rules)}`,
     );
 
     ctx.step(4);
