@@ -15,6 +15,8 @@ beforeAll(async () => {
       TICKER_UPDATES_PER_SECOND: '10',
       NOTIFIER_MARKET_SYMBOLS: 'ACME',
       NOTIFIER_MARKET_ALERTS: 'ACME:0.1',
+      // The test reads history until a message shows: latency matters here, not Slack's tiers.
+      SLACK_RATE_LIMIT_SCALE: '0',
       // Payments and the shop are not in this stack: fixed secrets skip registering with them.
       STRIPE_WEBHOOK_SECRET: 'whsec_feeds_test',
       SHOP_WEBHOOK_SECRET: 'whsec_ZmVlZHMtdGVzdA==',
