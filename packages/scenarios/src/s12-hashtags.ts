@@ -165,7 +165,7 @@ export async function startNotifierReceiver(ctx: ScenarioContext): Promise<Hasht
   };
 }
 
-/** True when the notifier is in the stack: its status says its social feed is registered, and social agrees. */
+/** True when the notifier and Slack are in the stack: its social feed is registered, and social lists its webhook. */
 export async function notifierReceivesSocial(ctx: ScenarioContext, client: SocialClient): Promise<boolean> {
   const status = async () => {
     const res = await ctx.fetch(`${ctx.urls.notifier}/api/status`).catch(() => undefined);
@@ -179,6 +179,9 @@ export async function notifierReceivesSocial(ctx: ScenarioContext, client: Socia
       timeoutMs: 15_000,
     }).catch(() => undefined);
   if (state !== 'registered') return false;
+  // Arrivals are read from Slack: without it in the stack, S12 keeps its own receiver.
+  const slack = await ctx.fetch(`${ctx.urls.slack}/healthz`).catch(() => undefined);
+  if (!slack?.ok) return false;
   const url = `${ctx.urls.notifier}/webhooks/social`;
   return (await client.listWebhooks()).some((h) => h.url === url);
 }
