@@ -20,8 +20,10 @@ import {
   checkUrl,
   createDispatcher,
   createSqliteOutbox,
+  createTransportRouter,
   type Dispatcher,
   type SqliteOutbox,
+  transportSettingsFromEnv,
 } from '@hooklab/webhooks';
 import { createApp } from './app.ts';
 import { loadPaymentsConfig } from './config.ts';
@@ -83,8 +85,11 @@ export async function start(
   // Stripe profile: a 410 is retried like any failure (no onEndpointGone); an endpoint is disabled only
   // after failing for the profile's window (3 days real), never after a count of failures.
   const retryExercise = await exerciseRetry(config.HOOKLAB_DEV);
+  // Endpoints may be mailto:, queue: or topic: too (SMTP_URL, REDIS_URL, MQTT_URL; embedded defaults).
+  const transport = createTransportRouter({ ...transportSettingsFromEnv(env), source: '/payments' });
   const dispatcher = createDispatcher({
     store: outbox,
+    transport,
     clock: opts.deliveryClock,
     ...(retryExercise ? { decideAttempt: retryExercise.decideAttempt } : {}),
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
@@ -130,7 +135,12 @@ export async function start(
     logger,
     timeouts: httpTimeoutsOf(config),
     handleSignals: opts.handleSignals,
-    onShutdown: [() => ctx.jobs.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => close()],
+    onShutdown: [
+      () => ctx.jobs.stop(),
+      () => dispatcher.stop({ drainMs: 2000 }),
+      () => transport.close(),
+      () => close(),
+    ],
   });
   publicUrl ||= server.url;
   ctx.jobs.start();

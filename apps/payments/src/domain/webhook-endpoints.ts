@@ -1,4 +1,5 @@
 import { newId, randomBase62 } from '@hooklab/service';
+import { isHttpTarget, parseCallbackTarget } from '@hooklab/webhooks';
 import type { PaymentsContext } from '../context.ts';
 import { EVENT_TYPES } from '../webhooks/out/events.ts';
 import { nowSec } from './base.ts';
@@ -18,7 +19,7 @@ export interface WebhookEndpoint extends StripeObject {
   secret?: string;
 }
 
-/** Checks a callback URL: http(s) only, no credentials; private addresses go through the SSRF guard. */
+/** Checks an http(s) callback URL: private addresses go through the SSRF guard. */
 export type UrlCheck = (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 function checkEvents(events: string[]): string[] {
@@ -43,15 +44,23 @@ function checkEvents(events: string[]): string[] {
   return [...new Set(events)];
 }
 
+/**
+ * Checks `url` at registration. Besides http(s), a Hooklab extension (issue 12) takes `mailto:ADDRESS`,
+ * `queue:NAME` and `topic:NAME` (Stripe's own API refuses anything but https). Their shape is the whole check:
+ * they leave through the SMTP server and brokers this app is configured with, so no internal host is reached.
+ */
 export async function checkEndpointUrl(url: string, guard: UrlCheck): Promise<void> {
+  if (!isHttpTarget(url)) {
+    const target = parseCallbackTarget(url);
+    if (!target.ok) throw invalid(`Invalid URL: ${target.reason}.`, 'url', 'url_invalid');
+    return;
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw invalid(`Invalid URL: ${url}`, 'url', 'url_invalid');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw invalid('Invalid URL: must be http or https.', 'url', 'url_invalid');
   if (parsed.username || parsed.password)
     throw invalid('Invalid URL: credentials are not allowed in the URL.', 'url', 'url_invalid');
   const verdict = await guard(url);

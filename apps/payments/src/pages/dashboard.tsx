@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '@hooklab/webhooks';
+import { isHttpTarget, type OutboxMessage, parseCallbackTarget } from '@hooklab/webhooks';
 import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { PaymentsContext } from '../context.ts';
@@ -22,6 +22,19 @@ const badge = (s: string) =>
     : ['dead', 'failed', 'canceled', 'requires_payment_method', 'disabled'].includes(s)
       ? 'badge bad'
       : 'badge';
+
+const KIND_LABEL = { email: 'e-mail', queue: 'queue', topic: 'topic', http: 'http' } as const;
+
+/** An endpoint's URL; a mailto:, queue: or topic: one says which transport carries its events. */
+function Target(props: { url: string }) {
+  if (isHttpTarget(props.url)) return <>{props.url}</>;
+  const parsed = parseCallbackTarget(props.url);
+  return (
+    <>
+      {parsed.ok && <span class="badge">{KIND_LABEL[parsed.target.kind]}</span>} <code>{props.url}</code>
+    </>
+  );
+}
 
 function Page(props: { title: string; notice?: string | null; children: Child }) {
   return (
@@ -82,6 +95,7 @@ function Deliveries(props: { messages: (OutboxMessage & { attemptLog?: unknown[]
                   attemptNo: number;
                   startedAt: number;
                   statusCode: number | null;
+                  ok: boolean;
                   failureKind: string | null;
                   durationMs: number;
                   responseExcerpt: string;
@@ -89,7 +103,7 @@ function Deliveries(props: { messages: (OutboxMessage & { attemptLog?: unknown[]
               ).map((a) => (
                 <div>
                   #{a.attemptNo} {new Date(a.startedAt).toISOString().slice(11, 23)} →{' '}
-                  {a.statusCode ?? a.failureKind ?? '—'} in {a.durationMs.toFixed(1)} ms
+                  {a.statusCode ?? a.failureKind ?? (a.ok ? 'stored' : '—')} in {a.durationMs.toFixed(1)} ms
                   {a.responseExcerpt && <pre>{a.responseExcerpt.slice(0, 300)}</pre>}
                 </div>
               ))}
@@ -158,7 +172,9 @@ export function dashboardRoutes(d: PaymentsContext) {
                     <td>
                       <code>{e.id}</code>
                     </td>
-                    <td>{String(e.data.url)}</td>
+                    <td>
+                      <Target url={String(e.data.url)} />
+                    </td>
                     <td>
                       <span class={badge(String(e.data.status))}>{String(e.data.status)}</span>
                     </td>
@@ -277,7 +293,9 @@ export function dashboardRoutes(d: PaymentsContext) {
                       <td>
                         <code>{t.id}</code>
                       </td>
-                      <td>{t.url}</td>
+                      <td>
+                        <Target url={t.url} />
+                      </td>
                       <td>
                         <a href={`/dashboard/events/${event.id}/resend?endpoint=${t.id}`}>Resend…</a>
                       </td>
