@@ -14,7 +14,11 @@ describe('webhook endpoint health (Stripe: disabled after failing for a window o
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     // Deliveries run on a manual clock; the window is 10 minutes instead of local mode's 72.
-    s = await startTestServer({ PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS: '600' }, { deliveryClock: clock });
+    // The burst is the point (200 PaymentIntents as fast as the SDK goes): the per-key rate limit is off here.
+    s = await startTestServer(
+      { PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS: '600', PAYMENTS_RATE_LIMIT_PER_SECOND: '0' },
+      { deliveryClock: clock },
+    );
     receiver = await startReceiver(() => (up ? 200 : 503));
   });
   afterAll(async () => {
