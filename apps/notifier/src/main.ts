@@ -27,6 +27,7 @@ import { ensureSocialWebhook } from './clients/social.ts';
 import { loadNotifierConfig } from './config.ts';
 import { createNotifierContext } from './context.ts';
 import { openNotifierDatabase } from './db/index.ts';
+import { socialSecretUsable } from './domain/social.ts';
 
 /** Starts notifier: config → db (+ migrations) → context → serve → post jobs → registration in the background. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
@@ -155,7 +156,11 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     registrations.push({ stop: () => ctx.markets.stop() });
     feed('markets', 'the ticker topics with their hub (WebSub)', () => ctx.markets.ensure());
   }
-  if (config.NOTIFIER_SOCIAL) {
+  if (config.NOTIFIER_SOCIAL && !socialSecretUsable(config))
+    logger.warn(
+      'social feed off: SOCIAL_CONSUMER_SECRET is the built-in dev secret (set your own outside dev mode)',
+    );
+  if (config.NOTIFIER_SOCIAL && socialSecretUsable(config)) {
     feed('social', `a webhook and the rule ${config.NOTIFIER_SOCIAL_RULE} with social`, () =>
       ensureSocialWebhook({
         social: ctx.social,

@@ -1,5 +1,16 @@
 // A post that matched the notifier's rule at social → a readable message in #social.
+import { type NotifierConfig, notifierConfigSchema } from '../config.ts';
 import { escapeMrkdwn, type SlackMessage } from './messages.ts';
+
+/** The published dev consumer secret would let anyone post into #social: outside dev mode it is not used. */
+export function socialSecretUsable(
+  config: Pick<NotifierConfig, 'HOOKLAB_DEV' | 'SOCIAL_CONSUMER_SECRET'>,
+): boolean {
+  return (
+    config.HOOKLAB_DEV ||
+    config.SOCIAL_CONSUMER_SECRET !== notifierConfigSchema.shape.SOCIAL_CONSUMER_SECRET.parse(undefined)
+  );
+}
 
 /** What social delivers for each matching post (X's tweet object, default fields, and the rules it matched). */
 export interface SocialDelivery {

@@ -113,3 +113,20 @@ describe('POST /webhooks/social', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('outside dev mode with the published consumer secret', () => {
+  it('answers neither the CRC nor deliveries (503), so no one can post into #social with it', async () => {
+    const ctx = testContext({ HOOKLAB_DEV: '0' });
+    cleanups.push(() => ctx.close());
+    const app = createApp(ctx);
+    const crc = await app.request('/webhooks/social?crc_token=t');
+    expect(crc.status).toBe(503);
+    const forged = await app.request(
+      '/webhooks/social',
+      signed(delivery(), 'hooklab-social-notifier-consumer-secret'),
+    );
+    expect(forged.status).toBe(503);
+    expect(forged.headers.get('content-type')).toContain('application/problem+json');
+    expect(ctx.db.select().from(notifications).all()).toEqual([]);
+  });
+});

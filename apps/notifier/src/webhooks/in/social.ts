@@ -5,12 +5,21 @@ import { createXCrcResponse, verifyX } from '@hooklab/webhooks';
 import { Hono } from 'hono';
 import type { NotifierContext } from '../../context.ts';
 import { takeIn } from '../../domain/notifications.ts';
-import { isSocialDelivery, socialMessage } from '../../domain/social.ts';
+import { isSocialDelivery, socialMessage, socialSecretUsable } from '../../domain/social.ts';
 import { refuse, webhookBodyLimit } from '../../http/webhook-verify.ts';
 
 /** `GET /webhooks/social?crc_token=` answers the CRC; `POST /webhooks/social`: verify → dedupe → queued. */
 export function socialWebhookRoutes(ctx: NotifierContext) {
   const app = new Hono<ServiceEnv>();
+  app.use('*', async (_c, next) => {
+    if (!socialSecretUsable(ctx.config))
+      throw new ApiError({
+        status: 503,
+        code: 'not_configured',
+        message: 'SOCIAL_CONSUMER_SECRET is not set: this endpoint takes no deliveries',
+      });
+    await next();
+  });
   app.get('/', (c) => {
     const token = c.req.query('crc_token');
     if (!token)
