@@ -60,7 +60,10 @@ export const webhookEndpointRouteDocs: StripeRoute[] = [
     method: 'POST',
     path: '/',
     summary: 'Create a webhook endpoint',
-    description: 'The URL must be http(s), without credentials, and not certainly internal (SSRF guard).',
+    description:
+      'The URL must be http(s), without credentials, and not certainly internal (SSRF guard). Hooklab ' +
+      'extension (Stripe accepts https only): `mailto:ADDRESS`, `queue:NAME` or `topic:NAME[/LEVEL…]`, ' +
+      'carried by e-mail, a queue or an MQTT topic with the same retries and attempt log.',
     params: createSchema,
     returns: endpoint,
     returnsDescription: 'The endpoint, with its signing secret.',

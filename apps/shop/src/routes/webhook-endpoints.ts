@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, errors, newId, type RouteDoc, type ServiceEnv, ssrfOptionsOf } from '@hooklab/service';
-import { checkUrl } from '@hooklab/webhooks';
+import { checkUrl, isHttpTarget, parseCallbackTarget } from '@hooklab/webhooks';
 import { desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -16,9 +16,16 @@ const eventType = z.enum(['*', ...ORDER_EVENT_TYPES]);
 export const webhookEndpointInputSchema = z
   .object({
     url: z
-      .url({ protocol: /^https?$/ })
+      .string()
       .max(2000)
-      .describe('Where the shop POSTs the events (checked against SSRF).'),
+      .superRefine((url, ctx) => {
+        const target = parseCallbackTarget(url);
+        if (!target.ok)
+          ctx.addIssue({ code: 'custom', message: target.reason, params: { code: target.code } });
+      })
+      .describe(
+        'Where the shop POSTs the events (checked against SSRF), or a `mailto:`, `queue:` or `topic:` target.',
+      ),
     enabled_events: z
       .array(eventType)
       .min(1)
@@ -75,7 +82,10 @@ export function webhookEndpointRoutes(s: ShopContext) {
 
   api.post('/', jsonBodyLimit, async (c) => {
     const input = webhookEndpointInputSchema.parse(await readJson(c));
-    const safe = await checkUrl(input.url, ssrfOptionsOf(s.config));
+    // mailto:, queue: and topic: leave through our SMTP server and brokers: their shape (above) is the check.
+    const safe = isHttpTarget(input.url)
+      ? await checkUrl(input.url, ssrfOptionsOf(s.config))
+      : ({ ok: true } as const);
     if (!safe.ok)
       throw new ApiError({
         status: 400,
@@ -116,13 +126,15 @@ export const webhookEndpointRouteDocs: RouteDoc[] = [
     path: '/v1/webhook_endpoints',
     summary: 'Register a webhook endpoint for order events',
     description:
-      'The shop then POSTs `{type, timestamp, data}` to `url` for each subscribed order event, signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and retried from its outbox. The secret is in this answer only.',
+      'The shop then POSTs `{type, timestamp, data}` to `url` for each subscribed order event, signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and retried from its outbox. `url` may also be `mailto:ADDRESS` (an e-mail per event), `queue:NAME` or `topic:NAME` (a CloudEvent on the queue or MQTT topic), unsigned, with the same retries. The secret is in this answer only.',
     tags: ['Webhook endpoints'],
     security: ADMIN,
     body: { schema: webhookEndpointInputSchema },
     responses: {
       201: { description: 'The endpoint, with its `secret`.', schema: endpointSchema },
-      400: problem('A field is missing or invalid, or the URL is not allowed (private address, bad scheme).'),
+      400: problem(
+        'A field is missing or invalid, or the URL is not allowed (private address, unknown scheme, malformed mailto: address, bad queue:/topic: name).',
+      ),
       401: unauthorized,
       413: problem('The body is over 64 KiB.'),
       415: problem('The body is not `application/json`.'),
