@@ -1,19 +1,12 @@
 import { databaseFileFor } from '@hooklab/db';
 import {
   appControl,
-  createLogger,
-  createTracedFetch,
+  appRuntime,
   dispatcherSender,
-  ExchangeRecorder,
-  httpTimeoutsOf,
   isMemoryDataDir,
-  portOf,
   type RunningApp,
   recordDeliveryAttempt,
   type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
 } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadHubConfig } from './config.ts';
@@ -24,9 +17,8 @@ import { createDistributionDispatcher } from './webhooks/out/distribution.ts';
 /** Starts hub: config → db (+ migrations) → context → serve → job worker and distribution dispatcher. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadHubConfig(env);
-  const logger = createLogger('hub', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('hub');
-  const nameOf = serviceNamer(serviceUrls(env));
+  const runtime = appRuntime('hub', env, config);
+  const { logger, recorder, nameOf } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -42,7 +34,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     hubUrl,
     recorder,
     logger,
-    fetch: createTracedFetch({ from: 'hub', recorder, nameOf: (url) => nameOf(url) }),
+    fetch: runtime.fetch,
   });
   const dispatcher = createDistributionDispatcher(ctx, {
     onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
@@ -50,17 +42,12 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
   appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
 
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('hub', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     onShutdown: [() => ctx.jobs.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => closeDb()],
   });
   boundUrl = server.url;
   ctx.jobs.start();
   await dispatcher.start();
-  return { name: 'hub', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };

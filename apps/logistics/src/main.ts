@@ -5,19 +5,13 @@ import { type BlobStore, createLocalBlobStore, createS3BlobStore } from '@hookla
 import { databaseFileFor, dataDirFor } from '@hooklab/db';
 import {
   appControl,
-  createLogger,
+  appRuntime,
   createTracedFetch,
   dispatcherSender,
-  ExchangeRecorder,
-  httpTimeoutsOf,
   isMemoryDataDir,
-  portOf,
   type RunningApp,
   recordDeliveryAttempt,
   type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
 } from '@hooklab/service';
 import {
   createDispatcher,
@@ -59,8 +53,8 @@ function openBlobStore(config: LogisticsConfig, publicUrl: () => string, memory:
 /** Starts logistics: config → db (+ migrations) → blob store → context → serve → job worker and outbox dispatcher. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadLogisticsConfig(env);
-  const logger = createLogger('logistics', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('logistics');
+  const runtime = appRuntime('logistics', env, config);
+  const { logger, recorder, nameOf } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -82,7 +76,6 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     logger,
     fetch: createTracedFetch({ from: 'logistics', recorder, kind: 'handshake' }),
   });
-  const nameOf = serviceNamer(serviceUrls(env));
   // Callback targets may be mailto:, queue: or topic: too (SMTP_URL, REDIS_URL, MQTT_URL; embedded defaults).
   const transport = createTransportRouter({ ...transportSettingsFromEnv(env), source: '/logistics' });
   const dispatcher = createDispatcher({
@@ -98,12 +91,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
   appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
 
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('logistics', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     onShutdown: [
       () => ctx.jobs.stop(),
@@ -116,5 +104,5 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   boundUrl = server.url;
   ctx.jobs.start();
   await dispatcher.start();
-  return { name: 'logistics', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };

@@ -1,15 +1,5 @@
 import { databaseFileFor } from '@hooklab/db';
-import {
-  appControl,
-  createLogger,
-  ExchangeRecorder,
-  httpTimeoutsOf,
-  isMemoryDataDir,
-  portOf,
-  type RunningApp,
-  type StartApp,
-  serve,
-} from '@hooklab/service';
+import { appControl, appRuntime, isMemoryDataDir, type RunningApp, type StartApp } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadMailboxConfig } from './config.ts';
 import { createMailboxContext, receiveDepsOf, smtpUrlOf } from './context.ts';
@@ -26,8 +16,8 @@ export interface RunningMailbox extends RunningApp {
 /** Starts mailbox: config → db (+ migrations) → context → SMTP sink → serve. close() stops both. */
 export const start = (async (env, opts = {}): Promise<RunningMailbox> => {
   const config = loadMailboxConfig(env);
-  const logger = createLogger('mailbox', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('mailbox');
+  const runtime = appRuntime('mailbox', env, config);
+  const { logger, recorder } = runtime;
   const file = isMemoryDataDir(config.DATA_DIR) ? ':memory:' : databaseFileFor('mailbox', config.DATA_DIR);
   const database = openMailboxDatabase(file);
   let boundSmtpPort = config.SMTP_PORT;
@@ -60,14 +50,9 @@ export const start = (async (env, opts = {}): Promise<RunningMailbox> => {
     throw err;
   }
   boundSmtpPort = smtp.port;
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: Awaited<ReturnType<typeof runtime.serve>>;
   try {
-    server = await serve({
-      app: createApp(ctx),
-      port: portOf('mailbox', env),
-      hostname: config.HOST,
-      logger,
-      timeouts: httpTimeoutsOf(config),
+    server = await runtime.serve(createApp(ctx), {
       handleSignals: opts.handleSignals,
       // No new mail first, then the database.
       onShutdown: [() => smtp.close(), () => database.close()],
@@ -77,13 +62,5 @@ export const start = (async (env, opts = {}): Promise<RunningMailbox> => {
     database.close();
     throw err;
   }
-  return {
-    name: 'mailbox',
-    url: server.url,
-    port: server.port,
-    recorder,
-    close: server.close,
-    smtpPort: smtp.port,
-    smtpUrl: smtpUrlOf(ctx),
-  };
+  return { ...runtime.running(server), smtpPort: smtp.port, smtpUrl: smtpUrlOf(ctx) };
 }) satisfies StartApp;

@@ -1,19 +1,12 @@
 import { databaseFileFor } from '@hooklab/db';
 import {
   appControl,
-  createLogger,
-  createTracedFetch,
+  appRuntime,
   dispatcherSender,
-  ExchangeRecorder,
-  httpTimeoutsOf,
   isMemoryDataDir,
-  portOf,
   type RunningApp,
   recordDeliveryAttempt,
   type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
 } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadSlackConfig } from './config.ts';
@@ -24,8 +17,8 @@ import { createEventDispatcher } from './webhooks/out/dispatcher.ts';
 /** Starts slack: config → db (+ migrations) → context → serve → the Events API dispatcher. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadSlackConfig(env);
-  const logger = createLogger('slack', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('slack');
+  const runtime = appRuntime('slack', env, config);
+  const { logger, recorder, nameOf } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -33,7 +26,6 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     close: closeDb,
   } = openSlackDatabase(memory ? ':memory:' : databaseFileFor('slack', config.DATA_DIR));
   let boundUrl = '';
-  const nameOf = serviceNamer(serviceUrls(env));
   const ctx = createSlackContext({
     config,
     db,
@@ -41,7 +33,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     recorder,
     logger,
     publicUrl: () => (config.SLACK_PUBLIC_URL ?? boundUrl).replace(/\/+$/, ''),
-    fetch: createTracedFetch({ from: 'slack', recorder, nameOf: (url) => nameOf(url) }),
+    fetch: runtime.fetch,
   });
   const dispatcher = createEventDispatcher(ctx, {
     // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
@@ -49,16 +41,11 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   });
   // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
   appControl(recorder).registerSender(dispatcherSender('events', dispatcher));
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('slack', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     onShutdown: [() => dispatcher.stop({ drainMs: 2000 }), () => closeDb()],
   });
   boundUrl = server.url;
   await dispatcher.start();
-  return { name: 'slack', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };

@@ -1,19 +1,12 @@
 import { databaseFileFor } from '@hooklab/db';
 import {
   appControl,
-  createLogger,
-  createTracedFetch,
+  appRuntime,
   dispatcherSender,
-  ExchangeRecorder,
-  httpTimeoutsOf,
   isMemoryDataDir,
-  portOf,
   type RunningApp,
   recordDeliveryAttempt,
   type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
 } from '@hooklab/service';
 import { createDispatcher, systemClock } from '@hooklab/webhooks';
 import { createApp } from './app.ts';
@@ -26,9 +19,8 @@ import { resolveEndpoint } from './domain/webhooks.ts';
 /** Starts social: config → db (+ migrations) → context → serve → outbox dispatcher and CRC re-checks. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadSocialConfig(env);
-  const logger = createLogger('social', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('social');
-  const nameOf = serviceNamer(serviceUrls(env));
+  const runtime = appRuntime('social', env, config, { fetchKind: 'handshake' });
+  const { logger, recorder, nameOf } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -41,7 +33,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     sqlite,
     recorder,
     logger,
-    fetch: createTracedFetch({ from: 'social', recorder, kind: 'handshake', nameOf: (url) => nameOf(url) }),
+    fetch: runtime.fetch,
   });
   const dispatcher = createDispatcher({
     store: ctx.outbox,
@@ -54,15 +46,10 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   });
   appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
   const rechecks = startCrcRechecks(ctx);
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('social', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     onShutdown: [() => rechecks.stop(), () => dispatcher.stop({ drainMs: 2000 }), () => closeDb()],
   });
   await dispatcher.start();
-  return { name: 'social', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };

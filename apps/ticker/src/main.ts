@@ -1,15 +1,4 @@
-import {
-  createLogger,
-  createTracedFetch,
-  ExchangeRecorder,
-  httpTimeoutsOf,
-  portOf,
-  type RunningApp,
-  type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
-} from '@hooklab/service';
+import { appRuntime, type RunningApp, type StartApp } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadTickerConfig } from './config.ts';
 import { createTickerContext } from './context.ts';
@@ -17,28 +6,21 @@ import { createTickerContext } from './context.ts';
 /** Starts ticker: config → context (the market, the hub pinger) → serve → the prices start moving. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadTickerConfig(env);
-  const logger = createLogger('ticker', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('ticker');
-  const urls = serviceUrls(env);
-  const nameOf = serviceNamer(urls);
+  const runtime = appRuntime('ticker', env, config);
+  const { logger, recorder, urls } = runtime;
   const ctx = createTickerContext({
     config,
     recorder,
     logger,
     publicUrl: urls.ticker,
     hubUrl: `${urls.hub}/`,
-    fetch: createTracedFetch({ from: 'ticker', recorder, nameOf: (url) => nameOf(url) }),
+    fetch: runtime.fetch,
   });
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('ticker', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     // Stop the prices, then let the pings on their way finish.
     onShutdown: [async () => ctx.market.stop(), () => ctx.pinger.drain()],
   });
   ctx.market.start();
-  return { name: 'ticker', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };
