@@ -296,4 +296,30 @@ describe('non-HTTP targets as the engine records them', () => {
     ]);
     expect(hops[0]!.eventType).toBe('shipment.fulfilled');
   });
+
+  it('pairs an e-mail attempt with the mailbox’s arrival (one arrow), and a stored queue send is not a failure', () => {
+    const sent = {
+      ...attempt('mailto:Ada@Example.test', null),
+      spanId: 'e'.repeat(16),
+      outcome: 'delivered',
+    };
+    const arrival = exchange({
+      service: 'mailbox',
+      from: 'shop',
+      to: 'mailbox',
+      direction: 'in',
+      kind: 'email',
+      method: 'SMTP',
+      url: 'smtp://127.0.0.1:2525/ada%40example.test',
+      status: 250,
+      parentSpanId: 'e'.repeat(16),
+      spanId: 'f'.repeat(16),
+    });
+    const stored = { ...attempt('queue:picking', null), outcome: 'delivered' };
+    const hops = buildHops([sent, arrival, stored], nameOf);
+    expect(hops.map((h) => [h.kind, h.from, h.to, h.failed])).toEqual([
+      ['email', 'logistics', 'mailbox', false],
+      ['queue', 'logistics', 'queue:picking', false],
+    ]);
+  });
 });

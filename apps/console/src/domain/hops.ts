@@ -104,6 +104,26 @@ function eventTypeOf(e: RecordedExchange | undefined): string | undefined {
   return m?.[1];
 }
 
+/** The address of a `mailto:` URL, lower-cased; undefined for any other URL. */
+function mailRecipient(url: string): string | undefined {
+  const m = /^mailto:([^?]+)/i.exec(url);
+  return m ? safeDecode(m[1]!).toLowerCase() : undefined;
+}
+
+/** The recipients the mailbox records in its `smtp://host/a%40x,b%40y` URL. */
+function smtpRecipients(url: string): string[] {
+  const path = /^smtp:\/\/[^/]*\/(.*)$/i.exec(url)?.[1] ?? '';
+  return path.split(',').map((a) => safeDecode(a).toLowerCase());
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Finds, for each sender's record, the receiver's record of the same request. */
 function pair(outs: RecordedExchange[], ins: RecordedExchange[]): Map<RecordedExchange, RecordedExchange> {
   const matched = new Map<RecordedExchange, RecordedExchange>();
@@ -124,9 +144,13 @@ function pair(outs: RecordedExchange[], ins: RecordedExchange[]): Map<RecordedEx
   }
   const pick = (o: RecordedExchange, candidates: RecordedExchange[] | undefined) => {
     const attempt = attemptOf(o);
-    return candidates?.find(
-      (i) => !taken.has(i) && samePlace(i.url, o.url) && (attempt === undefined || attemptOf(i) === attempt),
-    );
+    const mail = mailRecipient(o.url);
+    return candidates?.find((i) => {
+      if (taken.has(i)) return false;
+      // An e-mail: the sender records mailto:ADDRESS, the mailbox smtp://HOST/ADDRESS, with no attempt header.
+      if (mail !== undefined) return i.kind === 'email' && smtpRecipients(i.url).includes(mail);
+      return samePlace(i.url, o.url) && (attempt === undefined || attemptOf(i) === attempt);
+    });
   };
   for (const o of outs) {
     let hit = o.spanId ? pick(o, byParent.get(o.spanId)) : undefined;
@@ -173,7 +197,9 @@ function hopOf(
   const end = Math.max(...[sent, received].flatMap((x) => (x ? [x.at] : [])));
   const status = sent ? sent.status : e.status;
   const from = sent?.from ?? (received && received.from !== 'client' ? received.from : undefined) ?? 'client';
-  const target = TRANSPORT_KIND[/^(mailto|queue|topic):/i.exec(e.url)?.[1]?.toLowerCase() ?? ''];
+  const target =
+    TRANSPORT_KIND[/^(mailto|queue|topic):/i.exec(sent?.url ?? e.url)?.[1]?.toLowerCase() ?? ''] ??
+    (received?.kind === 'email' ? 'email' : undefined);
   // The engine records a mailto:/queue:/topic: attempt as a webhook to no host: name its kind and target.
   const to =
     received?.service ??
@@ -199,7 +225,8 @@ function hopOf(
     attempt: attemptOf(sent) ?? attemptOf(received),
     eventId,
     eventType: eventTypeOf(sent) ?? eventTypeOf(received),
-    failed: status === null || status >= 400,
+    // A queue or topic send has no status code: the engine's outcome says whether the broker took it.
+    failed: status === null ? !(target && sent?.outcome === 'delivered') : status >= 400,
     ...(fault ? { fault } : {}),
     ...(sent?.outcome ? { outcome: sent.outcome, nextAttemptAt: sent.nextAttemptAt } : {}),
     ...(received?.signature ? { signature: received.signature } : {}),
