@@ -73,6 +73,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
         // Low limits, so S15's burst crosses them on any machine.
         PAYMENTS_RATE_LIMIT_PER_SECOND: '30',
         LOGISTICS_RATE_LIMIT_PER_SECOND: '30',
+        // Slack's tiers count per minute; a 2 s window keeps S15's wait for Retry-After short.
+        SLACK_RATE_WINDOW_MS: '2000',
         CONSOLE_RETRY_MS: '250',
       },
     });
