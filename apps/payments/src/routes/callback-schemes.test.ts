@@ -201,4 +201,33 @@ describe('webhook endpoints on mailto:, queue: and topic: (Hooklab extension)', 
     }
     expect(html).toMatch(/#1 [\d:.]+ → stored in/);
   });
+
+  it('replays to a queue what was set aside while the endpoint was disabled', {
+    timeout: 30_000,
+  }, async () => {
+    const stripe = s.stripe();
+    const ep = await stripe.webhookEndpoints.create({
+      url: 'queue:payments',
+      enabled_events: ['payment_intent.canceled'],
+    });
+    const pi = await stripe.paymentIntents.create({ amount: 990, currency: 'eur' });
+    // Sender paused: the event waits in the outbox; the endpoint is disabled before its first attempt.
+    await s.dispatcher.stop();
+    await stripe.paymentIntents.cancel(pi.id);
+    await stripe.webhookEndpoints.update(ep.id, { disabled: true });
+    await s.dispatcher.start();
+    const setAside = await eventually(async () => {
+      const [m] = await s.outbox.listMessages({ endpointId: ep.id, limit: 10 });
+      return m?.status === 'failed' && m;
+    });
+    expect(queued.some((e) => e.id === setAside.eventId)).toBe(false);
+
+    await stripe.webhookEndpoints.update(ep.id, { disabled: false });
+    expect(await s.replayFailedDeliveries(ep.id)).toBe(1);
+    const replayed = await eventually(() => queued.find((e) => e.id === setAside.eventId));
+    expect(replayed).toMatchObject({
+      type: 'payment_intent.canceled',
+      data: { data: { object: { id: pi.id } } },
+    });
+  });
 });
