@@ -13,7 +13,7 @@ import { freePort, type Stack, startStack } from './stack.ts';
 const dir = mkdtempSync(join(tmpdir(), 'hooklab-s08-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runS08(stack: Stack, params: Record<string, string | number>) {
+async function runS08(stack: Stack, params: Record<string, string | number | boolean>) {
   const scenario = scenarios.S08!;
   const ctx = createContext({
     scenario: 'S08',
@@ -60,6 +60,27 @@ describe('S08 on the embedded engines (SQLite queue, aedes)', () => {
     const result = await runS08(stack, { queue_db: queueDb, topic_port: topicPort });
     expect(result.engines).toEqual({ queue: 'sqlite', topic: 'embedded' });
     expectS08(result);
+    expect(result.faults).toEqual({});
+  });
+
+  it('faults: a consumer crashes before its ack → redelivered to the other; the broker goes down → attempts fail, are retried, arrive', {
+    timeout: 90_000,
+  }, async () => {
+    const result = await runS08(stack, {
+      queue_db: queueDb,
+      topic_port: topicPort,
+      consumer_crash_before_ack: true,
+      broker_down_ms: 1500,
+    });
+    expectS08(result);
+    const crash = result.faults.consumerCrash!;
+    expect(crash.redeliveredTo).not.toBe(crash.crashed);
+    expect(crash.deliveries).toBeGreaterThanOrEqual(2);
+    expect(result.queue.byConsumer[crash.redeliveredTo]).toBeGreaterThanOrEqual(1);
+    const down = result.faults.brokerDown!;
+    expect(down.failedAttempts).toBeGreaterThanOrEqual(1);
+    expect(down.retriedDelivered).toBeGreaterThanOrEqual(1);
+    expect(down.lost).toBe(0);
   });
 });
 
@@ -139,6 +160,20 @@ if (haveServers) {
       const result = await runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl });
       expect(result.engines).toEqual({ queue: 'redis', topic: 'mqtt' });
       expectS08(result);
+    });
+
+    it('a consumer that crashes before its ack: Redis redelivers the entry to the other', {
+      timeout: 60_000,
+    }, async () => {
+      const result = await runS08(stack, {
+        redis_url: redisUrl,
+        mqtt_url: mqttUrl,
+        consumer_crash_before_ack: true,
+      });
+      expectS08(result);
+      const crash = result.faults.consumerCrash!;
+      expect(crash.redeliveredTo).not.toBe(crash.crashed);
+      expect(crash.deliveries).toBeGreaterThanOrEqual(2);
     });
   });
 } else if (process.env.HOOKLAB_REQUIRE_SERVICES === '1') {

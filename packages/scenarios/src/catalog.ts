@@ -169,6 +169,22 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
       max: 50,
       help: 'each shipment sends shipment.fulfilled, tracking.updated and shipment.delivered',
     },
+    {
+      name: 'consumer_crash_before_ack',
+      label: 'A queue consumer crashes before its ack',
+      type: 'boolean',
+      default: false,
+      help: 'the first consumer to take a message stops without acking it; the other gets it after the visibility timeout',
+    },
+    {
+      name: 'broker_down_ms',
+      label: 'Topic broker down for (ms)',
+      type: 'number',
+      default: 0,
+      min: 0,
+      max: 20_000,
+      help: 'embedded broker only: taken down before the topic: shipments, so their attempts fail and are retried; 0 = off',
+    },
     timeout(30_000),
   ],
   S09: [

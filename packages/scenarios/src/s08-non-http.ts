@@ -1,9 +1,14 @@
+import { createServer, type Server } from 'node:net';
 import {
   type CloudEvent,
   consumeQueue,
   createQueueBroker,
   DEFAULT_TOPIC_PORT,
+  ensureEmbeddedBroker,
+  type QueueConsumer,
+  stopEmbeddedBroker,
   subscribeTopic,
+  type TopicSubscription,
 } from '@hooklab/webhooks';
 import { logisticsKeys, startCallbackReceiver } from './logistics-receiver.ts';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
@@ -15,6 +20,30 @@ export interface S08Result {
   queue: { messages: number; byConsumer: Record<string, number>; duplicates: number };
   topic: { messages: number; perSubscriber: number[] };
   refused: { target: string; status: number }[];
+  /** What the fault params did (absent when off). */
+  faults: {
+    consumerCrash?: {
+      crashed: string;
+      eventId: string;
+      eventType: string;
+      redeliveredTo: string;
+      deliveries: number;
+    };
+    brokerDown?: {
+      downMs: number;
+      failedAttempts: number;
+      retriedDelivered: number;
+      lost: number;
+    };
+  };
+}
+
+interface AttemptRecord {
+  url: string;
+  attempt?: number;
+  outcome?: string;
+  error?: string;
+  requestHeaders?: Record<string, string>;
 }
 
 const ADDRESS = 'ops@atelier.test';
@@ -32,6 +61,39 @@ function order(n: number, callbackUrl: string) {
     },
     callback_url: callbackUrl,
   };
+}
+
+/**
+ * Holds the embedded broker's port with a listener that closes every connection: the broker is down, and
+ * no process can host it again meanwhile (the next publisher would, were the port free). Null when the
+ * port is taken: another process hosts the broker, and only that one can stop it.
+ */
+function holdPort(port: number): Promise<Server | null> {
+  const server = createServer((socket) => socket.destroy());
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(null) : reject(error),
+    );
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function logisticsAttempts(ctx: ScenarioContext, url: string): Promise<AttemptRecord[]> {
+  const res = await ctx.fetch(`${ctx.urls.logistics}/_hooklab/exchanges?limit=1000`);
+  check(res.ok, `logistics' exchange log answers (${res.status})`);
+  const { data } = (await res.json()) as { data: AttemptRecord[] };
+  return data.filter((e) => e.url === url && e.attempt !== undefined);
+}
+
+async function setLogisticsSender(ctx: ScenarioContext, paused: boolean) {
+  const res = await ctx.fetch(`${ctx.urls.logistics}/_hooklab/control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sender: { paused } }),
+  });
+  check(res.ok, `logistics' outbox ${paused ? 'paused' : 'resumed'} (${res.status})`);
+  const { senders } = (await res.json()) as { senders: { stats: { in_flight?: number } }[] };
+  return senders;
 }
 
 async function createShipment(ctx: ScenarioContext, key: string, body: unknown) {
@@ -68,8 +130,8 @@ export const s08 = defineScenario<S08Result>({
     'POST /v1/shipments four ways: callback_url https://…, mailto:, queue:, topic:',
     'The HTTP endpoint gets every event, signed',
     'The mailbox gets one e-mail per event',
-    'Two competing consumers: each queue message handled exactly once',
-    'Three subscribers: each gets every topic message',
+    'Two competing consumers: each queue message handled exactly once (one that crashes before its ack: redelivered to the other)',
+    'Three subscribers: each gets every topic message (broker down: attempts fail, are retried, then arrive)',
   ],
   async run(ctx) {
     const keys = logisticsKeys(ctx);
@@ -79,6 +141,12 @@ export const s08 = defineScenario<S08Result>({
     const mqttUrl = ctx.params.mqtt_url ? String(ctx.params.mqtt_url) : undefined;
     const queueFile = ctx.params.queue_db ? String(ctx.params.queue_db) : undefined;
     const topicPort = Number(ctx.params.topic_port ?? DEFAULT_TOPIC_PORT);
+    const crash = [true, 'true', 'on', '1'].includes(ctx.params.consumer_crash_before_ack as never);
+    const brokerDownMs = Number(ctx.params.broker_down_ms ?? 0);
+    check(
+      !(brokerDownMs > 0 && mqttUrl),
+      'broker_down_ms takes down the embedded broker; with MQTT_URL the broker is yours to stop (the real-engine tests restart mosquitto)',
+    );
     const tag = Date.now().toString(36);
     const queueName = `s08-pick-lists-${tag}`;
     const topicName = `s08/shipments/${tag}`;
@@ -87,26 +155,90 @@ export const s08 = defineScenario<S08Result>({
     const receiver = await startCallbackReceiver({ secret: keys.callbackSecret });
     const broker = createQueueBroker({ redisUrl, file: queueFile });
     const byConsumer: Record<string, CloudEvent[]> = { 'warehouse-a': [], 'warehouse-b': [] };
-    const consumers = Object.keys(byConsumer).map((name) =>
-      consumeQueue(queueName, (e: CloudEvent) => void byConsumer[name]!.push(e), {
-        broker,
-        consumer: name,
-        visibilityMs: 5000,
-      }),
-    );
+    // Handled (acked) messages with their delivery count; a crash is the consumer stopping mid-message.
+    const deliveriesOf = new Map<string, number>();
+    let crashed: { consumer: string; event: CloudEvent } | null = null;
+    const consumers = new Map<string, QueueConsumer>();
+    for (const name of Object.keys(byConsumer)) {
+      const consumer = consumeQueue(
+        queueName,
+        (e: CloudEvent, info) => {
+          if (crash && !crashed) {
+            crashed = { consumer: name, event: e };
+            void consumer.close(); // takes nothing more; the message it holds stays unacked
+            throw new Error(`${name} crashed before its ack`);
+          }
+          byConsumer[name]!.push(e);
+          deliveriesOf.set(e.id, info.deliveries);
+        },
+        // Short when crashing, so the redelivery shows within the run.
+        { broker, consumer: name, visibilityMs: crash ? 1500 : 5000 },
+      );
+      consumers.set(name, consumer);
+    }
     const topicSeen: Map<string, CloudEvent>[] = [new Map(), new Map(), new Map()];
-    const subscribers = await Promise.all(
-      topicSeen.map((seen, i) =>
-        subscribeTopic(topicName, (e) => void seen.set(e.id, e), {
-          url: mqttUrl,
-          embeddedPort: topicPort,
-          name: `subscriber-${i + 1}`,
-        }),
-      ),
-    );
+    const subscribe = () =>
+      Promise.all(
+        topicSeen.map((seen, i) =>
+          subscribeTopic(topicName, (e) => void seen.set(e.id, e), {
+            url: mqttUrl,
+            embeddedPort: topicPort,
+            name: `subscriber-${i + 1}`,
+          }),
+        ),
+      );
+    let subscribers: TopicSubscription[] = await subscribe();
+    let held: Server | null = null;
+    let senderPaused = false;
+    let outage: Promise<NonNullable<S08Result['faults']['brokerDown']>> | null = null;
     ctx.say(
       `receiver ${receiver.url}; queue:${queueName} on ${broker.kind}; topic:${topicName} on ${mqttUrl ? 'MQTT' : 'the embedded broker'}`,
     );
+
+    // Broker down: hold the port, witness a failed attempt, then (after brokerDownMs) hold logistics' outbox,
+    // host the broker again, subscribe again (an embedded broker's sessions die with it), release the outbox.
+    const takeBrokerDown = async () => {
+      await Promise.all(subscribers.map((s) => s.close()));
+      await stopEmbeddedBroker(topicPort);
+      held = await holdPort(topicPort);
+      check(
+        held,
+        `the embedded broker on port ${topicPort} is hosted by another process (the first that needed it): only that one can take it down`,
+      );
+      const downAt = Date.now();
+      ctx.say(`broker down: nothing answers MQTT on 127.0.0.1:${topicPort} for ${brokerDownMs} ms`);
+      return async () => {
+        const failed = await waitFor(
+          async () => {
+            const a = await logisticsAttempts(ctx, `topic:${topicName}`);
+            return a.some((x) => x.outcome !== 'delivered') && a;
+          },
+          { timeoutMs, what: `a failed attempt to topic:${topicName} in logistics' attempt log` },
+        );
+        const first = failed.find((x) => x.outcome !== 'delivered')!;
+        ctx.say(
+          `attempt ${first.attempt} to topic:${topicName} failed (${first.error}); the outbox retries it`,
+        );
+        await new Promise((r) => setTimeout(r, Math.max(0, downAt + brokerDownMs - Date.now())));
+        senderPaused = true;
+        await setLogisticsSender(ctx, true);
+        await waitFor(
+          async () => (await setLogisticsSender(ctx, true)).every((s) => (s.stats.in_flight ?? 0) === 0),
+          { timeoutMs, what: "logistics' attempts in flight to finish" },
+        );
+        await new Promise<void>((resolve) => held!.close(() => resolve()));
+        held = null;
+        await ensureEmbeddedBroker(topicPort);
+        subscribers = await subscribe();
+        await setLogisticsSender(ctx, false);
+        senderPaused = false;
+        const downMs = Date.now() - downAt;
+        ctx.say(
+          `broker back after ${downMs} ms; the subscribers subscribed again (logistics' outbox held meanwhile, so none misses a retry)`,
+        );
+        return { downMs, failedAttempts: 0, retriedDelivered: 0, lost: 0 };
+      };
+    };
 
     try {
       ctx.step(1);
@@ -130,6 +262,11 @@ export const s08 = defineScenario<S08Result>({
       const shipments: Record<keyof typeof targets, string[]> = { http: [], email: [], queue: [], topic: [] };
       let n = 0;
       for (const kind of Object.keys(targets) as (keyof typeof targets)[]) {
+        if (kind === 'topic' && brokerDownMs > 0) {
+          const restore = await takeBrokerDown();
+          outage = Promise.resolve().then(restore); // runs beside steps 3–5, so the retries stay near
+          outage.catch(() => {}); // awaited in step 6
+        }
         for (let i = 0; i < perTarget; i++) {
           const r = await createShipment(ctx, keys.key, order(++n, targets[kind]));
           check(
@@ -194,8 +331,29 @@ export const s08 = defineScenario<S08Result>({
       ctx.say(
         `${ids.length} queue messages: warehouse-a ${byConsumer['warehouse-a']!.length}, warehouse-b ${byConsumer['warehouse-b']!.length}, none twice`,
       );
+      const faults: S08Result['faults'] = {};
+      if (crash) {
+        const c = crashed as { consumer: string; event: CloudEvent } | null;
+        check(c, 'a consumer took a message and crashed before its ack');
+        const other = Object.keys(byConsumer).find((name) => name !== c.consumer)!;
+        const redelivered = byConsumer[other]!.find((e) => e.id === c.event.id);
+        check(redelivered, `the message ${c.consumer} never acked was redelivered to ${other}`, byConsumer);
+        const deliveries = deliveriesOf.get(c.event.id) ?? 0;
+        check(deliveries >= 2, 'the redelivered message says it was delivered before', { deliveries });
+        faults.consumerCrash = {
+          crashed: c.consumer,
+          eventId: c.event.id,
+          eventType: c.event.type,
+          redeliveredTo: other,
+          deliveries,
+        };
+        ctx.say(
+          `${c.consumer} crashed holding ${c.event.type} ${c.event.id} (no ack); after the visibility timeout ${other} got it (delivery ${deliveries}) and acked it — handled once`,
+        );
+      }
 
       ctx.step(6);
+      if (outage) faults.brokerDown = await outage;
       await waitFor(
         () => {
           const delivered = topicSeen.map(
@@ -203,7 +361,11 @@ export const s08 = defineScenario<S08Result>({
           );
           return delivered.every((d) => d >= perTarget);
         },
-        { timeoutMs, what: 'shipment.delivered at all three subscribers' },
+        // After an outage the next retry may be one schedule step (up to 30 s in local mode) away.
+        {
+          timeoutMs: outage ? timeoutMs + 30_000 : timeoutMs,
+          what: 'shipment.delivered at all three subscribers',
+        },
       );
       const all = new Set(topicSeen.flatMap((s) => [...s.keys()]));
       const perSubscriber = topicSeen.map((s) => s.size);
@@ -221,6 +383,37 @@ export const s08 = defineScenario<S08Result>({
         sample,
       );
       ctx.say(`${all.size} topic messages, each at all three subscribers (${perSubscriber.join(', ')})`);
+      if (faults.brokerDown) {
+        const attempts = await logisticsAttempts(ctx, `topic:${topicName}`);
+        const messageOf = (a: AttemptRecord) => a.requestHeaders?.['x-hooklab-message-id'] ?? '';
+        const failed = attempts.filter((a) => a.outcome !== 'delivered');
+        const retriedOk = new Set(
+          attempts.filter((a) => a.outcome === 'delivered' && (a.attempt ?? 1) > 1).map(messageOf),
+        );
+        const refusedMessages = new Set(failed.map(messageOf));
+        const lost = [...refusedMessages].filter((m) => !retriedOk.has(m));
+        check(
+          retriedOk.size > 0,
+          'a retried attempt to the topic succeeded after the broker came back',
+          attempts,
+        );
+        check(
+          lost.length === 0,
+          'every topic message refused while the broker was down was delivered by a retry',
+          {
+            lost,
+          },
+        );
+        faults.brokerDown = {
+          ...faults.brokerDown,
+          failedAttempts: failed.length,
+          retriedDelivered: retriedOk.size,
+          lost: lost.length,
+        };
+        ctx.say(
+          `broker down: ${failed.length} failed attempt(s) on ${refusedMessages.size} message(s), each delivered by a retry; nothing lost`,
+        );
+      }
 
       return {
         engines: { queue: broker.kind, topic: mqttUrl ? 'mqtt' : 'embedded' },
@@ -233,9 +426,13 @@ export const s08 = defineScenario<S08Result>({
         },
         topic: { messages: all.size, perSubscriber },
         refused,
+        faults,
       };
     } finally {
-      await Promise.all(consumers.map((c) => c.close()));
+      await outage?.catch(() => {});
+      if (held) await new Promise<void>((resolve) => held!.close(() => resolve()));
+      if (senderPaused) await setLogisticsSender(ctx, false).catch(() => {});
+      await Promise.all([...consumers.values()].map((c) => c.close()));
       await Promise.all(subscribers.map((s) => s.close()));
       await broker.close();
       await receiver.close();
