@@ -55,5 +55,6 @@ __PORT_ROWS__| `__APP___PAGE_LIMIT` | 100 | _an example: largest page a list rou
 
 ## Tests
 
-`pnpm exec vitest run --project __app__` from the repository root. `src/app.test.ts` checks that `/healthz`
-answers and that the recorder is there in dev mode and refused (404 problem+json) outside it.
+`pnpm exec vitest run --project __app__` from the repository root. `src/app.test.ts` runs the kit's
+`appBasicsTests` (`@hooklab/service/testing`): `/healthz` answers, the recorder is there in dev mode and refused
+(404 problem+json) outside it, and `start()` answers over the network. Add the app's own tests beside them.

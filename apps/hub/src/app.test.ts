@@ -1,3 +1,4 @@
+import { appBasicsTests } from '@hooklab/service/testing';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { start } from './main.ts';
@@ -6,33 +7,11 @@ import { DEV_TOKEN, formBody, startSubscriber, startTopicServer, testContext } f
 const devToken = { 'x-hooklab-dev-token': DEV_TOKEN };
 
 describe('hub', () => {
-  it('answers /healthz', async () => {
-    const res = await createApp(testContext()).request('/healthz');
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, service: 'hub' });
-  });
-
-  it('serves its recorder in dev mode and refuses it outside, with a problem+json 404', async () => {
-    const dev = await createApp(testContext()).request('/_hooklab/exchanges', { headers: devToken });
-    expect(dev.status).toBe(200);
-    expect(await dev.json()).toMatchObject({ service: 'hub', data: [] });
-
-    const prod = await createApp(testContext({ HOOKLAB_DEV: '0' })).request('/_hooklab/exchanges', {
-      headers: devToken,
-    });
-    expect(prod.status).toBe(404);
-    expect(prod.headers.get('content-type')).toBe('application/problem+json');
-    expect(await prod.json()).toMatchObject({ status: 404, code: 'not_found' });
-  });
-
-  it('starts from an environment, as server.ts does, and answers over the network', async () => {
-    const app = await start({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HOOKLAB_DEV: '0' });
-    try {
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-      expect((await fetch(`${app.url}/_hooklab/exchanges`)).status).toBe(404);
-    } finally {
-      await app.close();
-    }
+  appBasicsTests({
+    name: 'hub',
+    app: (env) => createApp(testContext(env)),
+    devToken: DEV_TOKEN,
+    start,
   });
 
   it('started as server.ts starts it, verifies a subscriber and delivers a publish (and records both, secret masked)', async () => {

@@ -1,13 +1,7 @@
 import {
-  createLogger,
-  createTracedFetch,
-  ExchangeRecorder,
-  httpTimeoutsOf,
+  appRuntime,
 __PORT_IMPORT__  type RunningApp,
   type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
 } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { load__App__Config } from './config.ts';
@@ -16,24 +10,18 @@ import { create__App__Context } from './context.ts';
 /** Starts __app__: config → (db + migrations) → context → (workers) → serve. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = load__App__Config(env);
-  const logger = createLogger('__app__', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('__app__');
-  const nameOf = serviceNamer(serviceUrls(env));
+  // Its logger, recorder, service map, traced fetch, and serve() on its port.
+  const runtime = appRuntime('__app__', env, config, { port: __PORT_EXPR__ });
   const ctx = create__App__Context({
     config,
-    recorder,
-    logger,
-    fetch: createTracedFetch({ from: '__app__', recorder, nameOf: (url) => nameOf(url) }),
+    recorder: runtime.recorder,
+    logger: runtime.logger,
+    fetch: runtime.fetch,
   });
-  const server = await serve({
-    app: createApp(ctx),
-    port: __PORT_EXPR__,
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     // Stop workers, drain the outbox, close the db — in that order — once they exist.
     onShutdown: [],
   });
-  return { name: '__app__', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };
