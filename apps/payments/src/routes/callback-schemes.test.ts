@@ -2,7 +2,6 @@
 // or topic:. Bad ones are Stripe-style 400 url_invalid; events reach them through the transport router with
 // the outbox's retries and attempt log, on the embedded engines (SQLite queue, aedes) and an SMTP sink.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,20 +12,9 @@ import {
   stopEmbeddedBroker,
   subscribeTopic,
 } from '@hooklab/webhooks';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, stripeError, type TestServer } from '../test-support.ts';
-
-// smtp-server is a dev dependency of @hooklab/webhooks (its transport tests), not of this app.
-const requireFromWebhooks = createRequire(
-  new URL('../../../../packages/webhooks/package.json', import.meta.url),
-);
-interface SmtpServer {
-  listen(port: number, host: string, cb: () => void): void;
-  close(cb: () => void): void;
-}
-const { SMTPServer } = requireFromWebhooks('smtp-server') as {
-  SMTPServer: new (options: Record<string, unknown>) => SmtpServer;
-};
 
 interface Mail {
   to: string;

@@ -2,7 +2,6 @@
 // registration; order events reach them through the shop's dispatcher (the transport router), on the
 // embedded engines (SQLite queue, aedes) and an SMTP sink.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   stopEmbeddedBroker,
   subscribeTopic,
 } from '@hooklab/webhooks';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { start } from '../main.ts';
 import {
@@ -25,16 +25,6 @@ import {
   TEST_STRIPE_SECRET,
   testShop,
 } from '../test-support.ts';
-
-// smtp-server is a dev dependency of @hooklab/webhooks (its transport tests), not of this app.
-const requireFromWebhooks = createRequire(
-  new URL('../../../../packages/webhooks/package.json', import.meta.url),
-);
-const { SMTPServer } = requireFromWebhooks('smtp-server') as {
-  SMTPServer: new (
-    options: Record<string, unknown>,
-  ) => { listen(port: number, host: string, cb: () => void): void; close(cb: () => void): void };
-};
 
 const post = (body: unknown) => ({
   method: 'POST',
