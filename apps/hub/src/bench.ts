@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startAppProcess } from '@hooklab/service/bench';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -54,37 +55,16 @@ function waitFor<T>(child: ChildProcess, pick: (m: Record<string, unknown>) => T
   });
 }
 
-async function startHub(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HOOKLAB_DEV: '0',
-      WEBHOOK_ALLOW_LOOPBACK: '1',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: dataDir,
-      HUB_DELIVERY_CONCURRENCY: String(CONCURRENCY),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+function startHub(dataDir: string) {
+  return startAppProcess(SERVER, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HOOKLAB_DEV: '0',
+    WEBHOOK_ALLOW_LOOPBACK: '1',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    HUB_DELIVERY_CONCURRENCY: String(CONCURRENCY),
   });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    child.once('exit', (code) => fail(new Error(`hub exited with ${code}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((ok) => {
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });

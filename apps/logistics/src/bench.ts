@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep } from '@hooklab/service';
+import { percentile, startAppProcess } from '@hooklab/service/bench';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
@@ -16,37 +17,16 @@ const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
  * Runs logistics in its own process (as in production), so client and server do not share an event loop.
  * Not in dev mode (no exchange recorder), but loopback callbacks allowed: the sink is on 127.0.0.1.
  */
-async function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      HOOKLAB_DEV: '0',
-      WEBHOOK_ALLOW_LOOPBACK: '1',
-      // The bench measures the API, not the limiter.
-      LOGISTICS_RATE_LIMIT_PER_SECOND: '0',
-      // Outside dev mode the built-in blob URL secret is refused.
-      BLOBSTORE_SECRET: 'bench-only-blob-url-secret-0123456789',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+function start(env: Record<string, string>) {
+  return startAppProcess(SERVER, {
+    HOOKLAB_DEV: '0',
+    WEBHOOK_ALLOW_LOOPBACK: '1',
+    // The bench measures the API, not the limiter.
+    LOGISTICS_RATE_LIMIT_PER_SECOND: '0',
+    // Outside dev mode the built-in blob URL secret is refused.
+    BLOBSTORE_SECRET: 'bench-only-blob-url-secret-0123456789',
+    ...env,
   });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    child.once('exit', (code) => fail(new Error(`logistics exited with ${code}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((ok) => {
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -58,8 +38,6 @@ const QUOTE_MS = Number(process.env.BENCH_QUOTE_MS ?? 1000);
 const MANIFEST_BYTES = 10 * 1024 * 1024;
 const DOWNLOADS = 9;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const fmt = (n: number, d = 2) => n.toFixed(d);
 
 // The callback receiver runs in its own process too, so thousands of callbacks do not share the client's loop.

@@ -1,11 +1,11 @@
 // Slack bench: `pnpm bench slack` (or `pnpm exec tsx apps/slack/src/bench.ts`). chat.postMessage through the
 // official @slack/web-api client against slack in its own process, sequential and 16 at once, as a ratio to a
 // trivial route (`api.test`: no token, no database) called by the same client in the same run.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile, startAppProcess } from '@hooklab/service/bench';
 import { LogLevel, WebClient } from '@slack/web-api';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -16,39 +16,15 @@ const CONCURRENCY = 16;
 const TARGET_RATIO = 0.25;
 
 /** Slack in its own process (not dev mode, no rate limits: the bench measures the API, not the limiter). */
-async function startSlack(dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOOKLAB_DEV: '0',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: dir,
-      SLACK_RATE_LIMIT_SCALE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+function startSlack(dir: string) {
+  return startAppProcess(SERVER, {
+    PORT: '0',
+    HOOKLAB_DEV: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dir,
+    SLACK_RATE_LIMIT_SCALE: '0',
   });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    child.once('exit', (code) => fail(new Error(`slack exited with ${code}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((ok) => {
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
-  };
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Runs `n` calls, `concurrency` at a time; returns calls/s and the p99 latency in ms. */
 async function measure(n: number, concurrency: number, call: (i: number) => Promise<unknown>) {

@@ -3,13 +3,13 @@
 // registered with social like the receiver. One post at a time: post with #dresses → signed delivery received,
 // and → the notifier's message on the Slack UI's live stream of #social.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startAppProcess } from '@hooklab/service/bench';
 import { createXCrcResponse, verifyX } from '@hooklab/webhooks';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -21,29 +21,8 @@ const SECRET = 'bench-consumer-secret-0123456789';
 const USER = 'su_bench_atelier';
 
 /** An app's server.ts in its own process on a free port; resolves with its URL once it listens. */
-async function startProcess(entry: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    child.once('exit', (code) => fail(new Error(`${entry} exited with ${code}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((ok) => {
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const startProcess = (entry: string, env: Record<string, string>) =>
+  startAppProcess(entry, { PORT: '0', LOG_LEVEL: 'warn', ...env });
 
 /** social as in production (not dev mode), loopback callbacks allowed: the receiver is on 127.0.0.1. */
 function startSocial(dataDir: string) {

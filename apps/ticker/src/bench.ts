@@ -1,12 +1,12 @@
 // S11's table: `pnpm bench ticker`. Hub and ticker run as their own processes (as in production); the S11
 // scenario itself (push subscriber + pollers) runs here, so the table is exactly what S11 counts.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createContext, type S11Result, type SideFigures, scenarios } from '@hooklab/scenarios';
+import { startAppProcess } from '@hooklab/service/bench';
 
 const HUB = fileURLToPath(new URL('../../hub/src/server.ts', import.meta.url));
 const TICKER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -29,39 +29,22 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(name: string, entry: string, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: {
-      ...process.env,
-      HOOKLAB_DEV: '0',
-      WEBHOOK_ALLOW_LOOPBACK: '1',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** Hub and ticker as in production (not dev mode), loopback allowed: the scenario's subscriber is here. */
+const startServer = (entry: string, env: Record<string, string>) =>
+  startAppProcess(entry, {
+    HOOKLAB_DEV: '0',
+    WEBHOOK_ALLOW_LOOPBACK: '1',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    ...env,
   });
-  await new Promise<void>((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (/listening on http/.test(out)) ok();
-    });
-    child.once('exit', (code) => fail(new Error(`${name} exited with ${code}`)));
-  });
-  return () =>
-    new Promise<void>((ok) => {
-      child.once('exit', () => ok());
-      child.kill('SIGTERM');
-    });
-}
 
 async function runRate(rate: number): Promise<S11Result> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hooklab-ticker-bench-'));
   const [hubPort, tickerPort] = [await freePort(), await freePort()];
   const urls = { HUB_URL: `http://127.0.0.1:${hubPort}`, TICKER_URL: `http://127.0.0.1:${tickerPort}` };
-  const stopHub = await startServer('hub', HUB, { ...urls, PORT: String(hubPort), DATA_DIR: dataDir });
-  const stopTicker = await startServer('ticker', TICKER, {
+  const hub = await startServer(HUB, { ...urls, PORT: String(hubPort), DATA_DIR: dataDir });
+  const ticker = await startServer(TICKER, {
     ...urls,
     PORT: String(tickerPort),
     TICKER_SYMBOLS: 'ACME',
@@ -80,8 +63,8 @@ async function runRate(rate: number): Promise<S11Result> {
     });
     return (await scenarios.S11!.run(ctx)) as S11Result;
   } finally {
-    await stopTicker();
-    await stopHub();
+    await ticker.close();
+    await hub.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
