@@ -1,24 +1,12 @@
 // Every route of every app, enumerated from the Hono apps themselves (`app.routes`), called once on the
 // in-process stack: never a 5xx, always a content type that says what the body is, errors in the app's
 // wire format. A route added tomorrow is called by this test without anyone listing it.
-import type { ServiceName } from '@hooklab/service';
-import type { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ServiceName, servedApps } from '@hooklab/service';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_APPS, type Stack, startStack } from './stack.ts';
 
-// Every app hands its Hono app to the kit's serve(); keep it, keyed by the port it listens on.
-const served = vi.hoisted(() => new Map<number, { routes: { method: string; path: string }[] }>());
-vi.mock('@hooklab/service', async (importOriginal) => {
-  const kit = await importOriginal<typeof import('@hooklab/service')>();
-  return {
-    ...kit,
-    serve: async (opts: Parameters<typeof kit.serve>[0]) => {
-      const server = await kit.serve(opts);
-      served.set(server.port, opts.app as Hono);
-      return server;
-    },
-  };
-});
+// Every app hands its Hono app to the kit's serve(), which keeps it by port while it listens (servedApps).
+const served = servedApps;
 
 const KEYS: Partial<Record<ServiceName, string>> = {
   payments: 'sk_test_hooklab',

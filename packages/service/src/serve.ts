@@ -52,6 +52,13 @@ export function serverTimeoutOptions(t: Partial<ServeTimeouts> = {}) {
 }
 
 /**
+ * Every app this process serves, by the port it listens on, while it listens: lets a test walk each app's own
+ * routes (`app.routes`) however the app was started (tests/src/json-routes.test.ts).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env type
+export const servedApps = new Map<number, Hono<any>>();
+
+/**
  * Listens with graceful shutdown and slow-client timeouts (a body trickled a byte at a time gets a 408);
  * resolves once the port is bound (port 0 picks a free one).
  */
@@ -70,9 +77,11 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       const { port } = server.address() as AddressInfo;
       const host = opts.hostname && opts.hostname !== '0.0.0.0' ? opts.hostname : '127.0.0.1';
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      servedApps.set(port, opts.app);
       let closing: Promise<void> | undefined;
       const close = () => {
         closing ??= (async () => {
+          servedApps.delete(port);
           const drain = new Promise<void>((done) => server.close(() => done()));
           if ('closeIdleConnections' in server) server.closeIdleConnections();
           const timer = setTimeout(() => {
