@@ -101,35 +101,33 @@ const responseUrlDoc = (prefix: 'commands' | 'actions', what: string): RouteDoc 
   },
 });
 
+/** What GET and POST /api/:method share: the token, the method in the path, always 200 or 429 with `ok`. */
+const webApiCall: Pick<RouteDoc, 'path' | 'tags' | 'security' | 'params' | 'responses'> = {
+  path: '/api/:method',
+  tags: ['Web API'],
+  security: [{ bearerAuth: [] }, {}],
+  params: z.object({ method: z.string() }),
+  responses: {
+    200: { description: 'Always 200 with `ok`.', schema: webApiResult },
+    429: { description: 'Rate limited (`Retry-After` in seconds).', schema: webApiResult },
+  },
+};
+
 export const slackRouteDocs: RouteDoc[] = [
   {
+    ...webApiCall,
     method: 'GET',
-    path: '/api/:method',
     summary: 'Call a Web API method (query string)',
     description: `Methods: ${Object.keys(webApiMethods)
       .map((m) => `\`${m}\``)
       .join(', ')}. Token in \`Authorization: Bearer\` or a \`token\` argument.`,
-    tags: ['Web API'],
-    security: [{ bearerAuth: [] }, {}],
-    params: z.object({ method: z.string() }),
-    responses: {
-      200: { description: 'Always 200 with `ok`.', schema: webApiResult },
-      429: { description: 'Rate limited (`Retry-After` in seconds).', schema: webApiResult },
-    },
   },
   {
+    ...webApiCall,
     method: 'POST',
-    path: '/api/:method',
     summary: 'Call a Web API method',
     description: 'A form body (nested values JSON-encoded, as @slack/web-api sends them) or a JSON body.',
-    tags: ['Web API'],
-    security: [{ bearerAuth: [] }, {}],
-    params: z.object({ method: z.string() }),
     body: { schema: z.record(z.string(), z.string()), contentType: 'application/x-www-form-urlencoded' },
-    responses: {
-      200: { description: 'Always 200 with `ok`.', schema: webApiResult },
-      429: { description: 'Rate limited (`Retry-After` in seconds).', schema: webApiResult },
-    },
   },
   {
     method: 'POST',
