@@ -168,4 +168,65 @@ describe('POST /webhooks/logistics', () => {
     const page = await shop.app.request('/admin/manifests', { headers: ADMIN });
     expect(await page.text()).toContain('man_1');
   });
+  it('sends each tracking update to subscribed endpoints as order.tracking_updated, a redelivery once', async () => {
+    shop = testShop();
+    const reg = async (enabled_events: string[], url: string) =>
+      (await (
+        await shop.app.request('/v1/webhook_endpoints', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...ADMIN },
+          body: JSON.stringify({ url, enabled_events }),
+        })
+      ).json()) as { id: string };
+    const tracking = await reg(['order.tracking_updated'], 'http://127.0.0.1:3005/webhooks/shop');
+    const paidOnly = await reg(['order.paid'], 'http://127.0.0.1:3999/hooks');
+    const id = await paidOrder();
+    await deliver(
+      callback('shipment.fulfilled', {
+        shipment_id: 'shp_t',
+        order_id: id,
+        carrier: 'DHL',
+        tracking_number: 'T1',
+      }),
+    );
+    const first = callback(
+      'tracking.updated',
+      {
+        shipment_id: 'shp_t',
+        order_id: id,
+        status: 'in_transit',
+        location: 'Lyon hub',
+        at: '2026-01-01T10:00:00Z',
+      },
+      { id: 'msg_track_1' },
+    );
+    expect((await deliver(first)).status).toBe(200);
+    expect((await deliver(first)).status).toBe(200);
+    await deliver(
+      callback(
+        'tracking.updated',
+        { shipment_id: 'shp_t', order_id: id, status: 'out_for_delivery' },
+        { id: 'msg_track_2' },
+      ),
+    );
+    const sent = await shop.outbox.listMessages({ endpointId: `endpoint:${tracking.id}`, limit: 100 });
+    expect(sent.map((m) => m.eventId).sort()).toEqual([
+      `order.tracking_updated.${id}.msg_track_1`,
+      `order.tracking_updated.${id}.msg_track_2`,
+    ]);
+    const body = JSON.parse(sent.find((m) => m.eventId.endsWith('msg_track_1'))!.body);
+    expect(body).toMatchObject({
+      type: 'order.tracking_updated',
+      data: {
+        order_id: id,
+        status: 'fulfilled',
+        carrier: 'DHL',
+        tracking_number: 'T1',
+        tracking: { status: 'in_transit', location: 'Lyon hub', at: '2026-01-01T10:00:00Z' },
+      },
+    });
+    expect(body.data.url).toMatch(new RegExp(`/orders/${id}$`));
+    const other = await shop.outbox.listMessages({ endpointId: `endpoint:${paidOnly.id}`, limit: 100 });
+    expect(other.map((m) => m.eventType)).toEqual(['order.paid']);
+  });
 });

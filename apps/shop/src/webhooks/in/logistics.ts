@@ -1,5 +1,7 @@
 // What the shop RECEIVES from logistics: Standard Webhooks callbacks, verified over the raw body, kept once per
 // `webhook-id` (the inbox row commits with the order change), then applied to the order.
+
+import type { SqliteClient } from '@hooklab/db';
 import {
   ApiError,
   type Logger,
@@ -19,6 +21,8 @@ import type { Orders } from '../../domain/orders.ts';
 import type { Refunds } from '../../domain/refunds.ts';
 import { problem, receivedSchema } from '../../http/openapi.ts';
 import { refuse, webhookBodyLimit } from '../../http/webhook-body.ts';
+import type { OrderOutbox } from '../out/order-created.ts';
+import { enqueueTrackingEvents } from '../out/order-events.ts';
 
 const str = z.string().min(1).max(2000);
 
@@ -84,6 +88,9 @@ export function handleLogisticsCallback(
     now: () => number;
     logger?: Logger;
     refunds?: Pick<Refunds, 'requestForUnshippable'>;
+    /** Given: the update is also sent as `order.tracking_updated` to subscribed endpoints (same transaction). */
+    outbox?: OrderOutbox;
+    sqlite?: SqliteClient;
   },
   webhookId: string,
   msg: LogisticsCallback,
@@ -146,6 +153,11 @@ export function handleLogisticsCallback(
           patch,
           detail: { status: d.status, location: d.location, at: d.at },
         });
+        if (deps.outbox && deps.sqlite) {
+          const update = { status: d.status, location: d.location, at: d.at };
+          const order = orders.get(d.order_id)!;
+          enqueueTrackingEvents(deps.outbox, deps.sqlite, deps.db, order, update, webhookId, deps.now());
+        }
         return { duplicate: false, orderId: d.order_id, action: 'noted' };
       }
       case 'shipment.delivered': {

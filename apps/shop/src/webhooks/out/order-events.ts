@@ -9,11 +9,12 @@ import type { OrderStatus } from '../../domain/order-status.ts';
 import type { OrderView } from '../../domain/orders.ts';
 import type { OrderOutbox } from './order-created.ts';
 
-/** The order events a third party can subscribe to: one per status an order moves to. */
+/** The order events a third party can subscribe to: one per status an order moves to, and tracking updates. */
 export const ORDER_EVENT_TYPES = [
   'order.paid',
   'order.payment_failed',
   'order.fulfilled',
+  'order.tracking_updated',
   'order.delivered',
   'order.fulfilment_failed',
   'order.refunded',
@@ -55,7 +56,45 @@ export function orderEventMessages(
 ): NewMessage[] {
   const type = `order.${to}`;
   if (!isOrderEventType(type)) return [];
-  const body = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data: orderEventData(order) });
+  return messagesFor(endpoints, type, `${type}.${order.id}`, orderEventData(order), now);
+}
+
+/** What logistics said about the parcel (its `tracking.updated` callback). */
+export interface TrackingUpdate {
+  status: string;
+  location?: string | undefined;
+  at?: string | undefined;
+}
+
+/**
+ * `order.tracking_updated`: the order plus the parcel's new status; one event per logistics callback
+ * (`updateId`, its webhook-id), so two updates are two events and a redelivered callback is none.
+ */
+export function trackingEventMessages(
+  endpoints: WebhookEndpoint[],
+  order: OrderView,
+  update: TrackingUpdate,
+  updateId: string,
+  now: number,
+): NewMessage[] {
+  const type = 'order.tracking_updated';
+  const tracking = {
+    status: update.status,
+    ...(update.location ? { location: update.location } : {}),
+    ...(update.at ? { at: update.at } : {}),
+  };
+  const data = { ...orderEventData(order), tracking };
+  return messagesFor(endpoints, type, `${type}.${order.id}.${updateId}`, data, now);
+}
+
+function messagesFor(
+  endpoints: WebhookEndpoint[],
+  type: OrderEventType,
+  eventId: string,
+  data: Record<string, unknown>,
+  now: number,
+): NewMessage[] {
+  const body = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
   const trace = currentTrace();
   return endpoints
     .filter((e) => subscribes(e, type))
@@ -63,7 +102,7 @@ export function orderEventMessages(
       endpointId: `endpoint:${e.id}`,
       url: e.url,
       eventType: type,
-      eventId: `${type}.${order.id}`,
+      eventId,
       body,
       signing: { scheme: 'standard', secrets: [e.secret] },
       profile: 'standard',
@@ -81,6 +120,22 @@ export function enqueueOrderEvents(
   now: number,
 ): number {
   const messages = orderEventMessages(db.select().from(webhookEndpoints).all(), order, to, now);
+  for (const m of messages) outbox.enqueue(tx, m);
+  return messages.length;
+}
+
+/** Enqueues `order.tracking_updated` for every subscribed endpoint; call it inside the transaction that notes it. */
+export function enqueueTrackingEvents(
+  outbox: OrderOutbox,
+  tx: SqliteClient,
+  db: ShopDb,
+  order: OrderView,
+  update: TrackingUpdate,
+  updateId: string,
+  now: number,
+): number {
+  const endpoints = db.select().from(webhookEndpoints).all();
+  const messages = trackingEventMessages(endpoints, order, update, updateId, now);
   for (const m of messages) outbox.enqueue(tx, m);
   return messages.length;
 }
