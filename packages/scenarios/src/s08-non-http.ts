@@ -200,6 +200,7 @@ export const s08 = defineScenario<S08Result>({
     // host the broker again, subscribe again (an embedded broker's sessions die with it), release the outbox.
     const takeBrokerDown = async () => {
       await Promise.all(subscribers.map((s) => s.close()));
+      subscribers = [];
       await stopEmbeddedBroker(topicPort);
       held = await holdPort(topicPort);
       check(
