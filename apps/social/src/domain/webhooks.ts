@@ -120,56 +120,32 @@ function crcFailed(url: string, reason: string): ApiError {
   });
 }
 
+/** The 400 for a refused webhook URL: invalid_request naming `url` and the value sent. */
+function badUrl(url: unknown, message: string): ApiError {
+  return new ApiError({
+    status: 400,
+    code: 'invalid_request',
+    message,
+    param: 'url',
+    extra: { value: url ?? null },
+  });
+}
+
 async function assertUrl(ctx: SocialContext, url: unknown): Promise<string> {
-  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL) {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_request',
-      message: `url must be a string of 1 to ${MAX_URL} characters`,
-      param: 'url',
-      extra: { value: url ?? null },
-    });
-  }
+  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL)
+    throw badUrl(url, `url must be a string of 1 to ${MAX_URL} characters`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_request',
-      message: 'url is not a valid absolute URL',
-      param: 'url',
-      extra: { value: url },
-    });
+    throw badUrl(url, 'url is not a valid absolute URL');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_request',
-      message: 'url must be http or https',
-      param: 'url',
-      extra: { value: url },
-    });
-  }
-  if (parsed.username || parsed.password || parsed.hash) {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_request',
-      message: 'url may not carry credentials or a #fragment',
-      param: 'url',
-      extra: { value: url },
-    });
-  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw badUrl(url, 'url must be http or https');
+  if (parsed.username || parsed.password || parsed.hash)
+    throw badUrl(url, 'url may not carry credentials or a #fragment');
   const verdict = await ctx.guard.check(url);
-  if (!verdict.ok) {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_request',
-      message: `url may not be used: ${verdict.reason}`,
-      param: 'url',
-      extra: { value: url },
-    });
-  }
+  if (!verdict.ok) throw badUrl(url, `url may not be used: ${verdict.reason}`);
   return url;
 }
 
