@@ -162,6 +162,22 @@ if (haveServers) {
       expectS08(result);
     });
 
+    it('broker_down_ms is refused with a real broker, and with a broker another process hosts', {
+      timeout: 60_000,
+    }, async () => {
+      await expect(
+        runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl, broker_down_ms: 1000 }),
+      ).rejects.toThrow(/with MQTT_URL the broker is yours to stop/);
+      // mosquitto on the embedded broker's port stands for another process hosting it: S08 cannot stop it.
+      await expect(
+        runS08(stack, {
+          redis_url: redisUrl,
+          topic_port: Number(new URL(mqttUrl).port),
+          broker_down_ms: 1000,
+        }),
+      ).rejects.toThrow(/hosted by another process/);
+    });
+
     it('a consumer that crashes before its ack: Redis redelivers the entry to the other', {
       timeout: 60_000,
     }, async () => {
