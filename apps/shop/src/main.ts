@@ -71,6 +71,8 @@ export const start: StartApp = async (env, opts = {}) => {
     transport,
     retrySchedule: cfg.WEBHOOK_RETRY_SCHEDULE,
     logger,
+    // Checked again at each attempt, with the resolved addresses pinned (DNS rebinding).
+    ssrf: { check: (url) => checkUrl(url, ssrfOptionsOf(cfg)) },
     // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
     onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(new URL(e.message.url)) }),
   });
