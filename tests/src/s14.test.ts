@@ -60,6 +60,8 @@ function expectS14(stack: Stack, { traceId, r }: Awaited<ReturnType<typeof runS1
       expect.stringMatching(new RegExp(`^#payments Payment of .* succeeded for order ${r.orderId}$`)),
       expect.stringMatching(new RegExp(`^#orders Order ${r.orderId} paid`)),
       expect.stringMatching(new RegExp(`^#orders Order ${r.orderId} shipped`)),
+      // The tracking update (order.tracking_updated) in #shipping: status, where, and the carrier.
+      expect.stringMatching(new RegExp(`^#shipping Order ${r.orderId}: in transit at .+ \\(.+\\)$`)),
       expect.stringMatching(new RegExp(`^#orders Order ${r.orderId} delivered`)),
     ]),
   );
@@ -73,7 +75,7 @@ function expectS14(stack: Stack, { traceId, r }: Awaited<ReturnType<typeof runS1
   expect(shopOut.filter((e) => e.url.startsWith('mailto:') && e.status === 250).length).toBe(2);
   expect(inTrace('logistics').some((e) => e.url === 'queue:warehouse-picking')).toBe(true);
   const posts = inTrace('notifier').filter((e) => e.url.endsWith('/chat.postMessage'));
-  expect(posts.length).toBeGreaterThanOrEqual(4);
+  expect(posts.length).toBeGreaterThanOrEqual(5);
   for (const p of posts) expect(p.requestHeaders.traceparent).toContain(traceId);
   expect(inTrace('mailbox').filter((e) => e.kind === 'email').length).toBeGreaterThanOrEqual(2);
 }

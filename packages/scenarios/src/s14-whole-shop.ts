@@ -94,7 +94,7 @@ export const s14 = defineScenario<S14Result>({
     'paid, `order.created` to logistics, then fulfilled, tracking and delivered callbacks. On the way the ' +
     'customer gets an order confirmation and a shipping e-mail (`mailto:` through the shop’s outbox, read in ' +
     'the mailbox), the warehouse gets its pick list on a queue (`queue:warehouse-picking`, CloudEvents), and ' +
-    'the notifier posts each step to Slack. One trace links every hop: API calls, webhooks, e-mails, the ' +
+    'the notifier posts each step to Slack (paid, shipped, each tracking update, delivered). One trace links every hop: API calls, webhooks, e-mails, the ' +
     'queue message and the Slack calls.',
   actors: ACTORS,
   steps: [
@@ -104,7 +104,7 @@ export const s14 = defineScenario<S14Result>({
     'order.created → logistics: the pick list on the queue, consumed and acked by the warehouse',
     'shipment.fulfilled with tracking → order fulfilled → shipping e-mail with the tracking number',
     'shipment.delivered → order delivered',
-    'Slack: a message at each step in #payments and #orders (read back with conversations.history)',
+    'Slack: a message at each step — paid in #payments and #orders, shipped, tracking in #shipping, delivered — read back with conversations.history',
     'One trace: every app’s recorded exchanges carry the run’s trace id',
   ],
   async run(ctx) {
@@ -256,6 +256,8 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
       ['payments', new RegExp(`^Payment of .* succeeded for order ${orderId}$`)],
       ['orders', new RegExp(`^Order ${orderId} paid`)],
       ['orders', new RegExp(`^Order ${orderId} shipped`)],
+      // order.tracking_updated: logistics' in-transit scan, as the shop passes it on.
+      ['shipping', new RegExp(`^Order ${orderId}: in transit`)],
       ['orders', new RegExp(`^Order ${orderId} delivered`)],
     ];
     const slackLines = await waitFor(
@@ -272,11 +274,13 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
       { timeoutMs, intervalMs: 200, what: `a Slack message for each step of ${orderId}` },
     );
     const shippedLine = slackLines.find((l) => / shipped/.test(l.text));
+    const trackingLine = slackLines.find((l) => l.channel === '#shipping' && /: in transit/.test(l.text));
     ctx.say(
       `Slack: ${slackLines.map((l) => `${l.channel} “${l.text}”`).join('; ')} (the shipped message carries the tracking number)`,
       slackLines,
     );
     check(shippedLine, 'a Slack message says the order shipped', slackLines);
+    check(trackingLine, 'a Slack message in #shipping says where the parcel is', slackLines);
 
     ctx.step(7);
     const inTrace: S14Result['inTrace'] = {};
@@ -298,7 +302,7 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
     const mails = (exchanges.mailbox ?? []).filter((e) => e.kind === 'email' && e.from === 'shop');
     check(mails.length >= 2, 'both customer e-mails arrived in the run’s trace', exchanges.mailbox);
     const posts = (exchanges.notifier ?? []).filter((e) => e.url.endsWith('/chat.postMessage'));
-    check(posts.length >= 4, 'the notifier’s Slack posts are in the run’s trace', exchanges.notifier);
+    check(posts.length >= 5, 'the notifier’s Slack posts are in the run’s trace', exchanges.notifier);
     const queued = (exchanges.logistics ?? []).filter((e) => e.url.startsWith('queue:'));
     check(queued.length >= 1, 'the pick list’s send is in the run’s trace', exchanges.logistics);
     ctx.say(`one trace ${traceId}: ${ACTORS.map((a) => `${a} ${inTrace[a]}`).join(', ')} exchanges`, {

@@ -59,6 +59,18 @@ describe('registration with the shop', () => {
     ctx.close();
   });
 
+  it('replaces an endpoint it holds that misses an event it now posts (the shop cannot update one)', async () => {
+    const ctx = testContext();
+    const { shop, endpoints, calls } = fakeShop();
+    await ensureShopEndpoint({ shop, db: ctx.db, url });
+    endpoints[0]!.enabled_events = SHOP_EVENTS.filter((t) => t !== 'order.tracking_updated');
+    const made = await ensureShopEndpoint({ shop, db: ctx.db, url });
+    expect(made).toMatchObject({ id: 'we_2', created: true });
+    expect(calls).toEqual(['list', 'create', 'list', 'delete we_1', 'create']);
+    expect(endpoints.map((e) => e.enabled_events)).toEqual([SHOP_EVENTS]);
+    ctx.close();
+  });
+
   it('retries in the background while the provider is down, then reports once registered', async () => {
     let tries = 0;
     const registered: string[] = [];

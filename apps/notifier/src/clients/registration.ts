@@ -22,10 +22,11 @@ export const STRIPE_EVENTS: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = 
   'charge.refunded',
 ];
 
-/** The shop's order events the notifier posts to #orders. */
+/** The shop's order events the notifier posts to #orders (tracking updates to #shipping). */
 export const SHOP_EVENTS = [
   'order.paid',
   'order.fulfilled',
+  'order.tracking_updated',
   'order.delivered',
   'order.refunded',
   'order.fulfilment_failed',
@@ -56,11 +57,13 @@ export const SHOP_KEY = 'shop_webhook_endpoint';
  * Exactly one endpoint for `url` whose secret we hold: the secret is shown only at creation, so an endpoint
  * for our URL whose secret we lost is deleted and made again.
  */
-async function ensureOne(opts: {
+async function ensureOne<E extends { id: string; url: string }>(opts: {
   db: NotifierDb;
   key: string;
   url: string;
-  list: () => Promise<{ id: string; url: string }[]>;
+  list: () => Promise<E[]>;
+  /** An endpoint we hold that the provider cannot update in place (missing events): made again. */
+  outdated?: (e: E) => boolean;
   create: () => Promise<{ id: string; secret?: string | null }>;
   remove: (id: string) => Promise<unknown>;
   refresh?: (id: string) => Promise<unknown>;
@@ -68,7 +71,8 @@ async function ensureOne(opts: {
 }): Promise<Registered> {
   const ours = (await opts.list()).filter((e) => e.url === opts.url);
   const kept = stored(opts.db, opts.key);
-  const keep = kept && kept.url === opts.url ? ours.find((e) => e.id === kept.id) : undefined;
+  const held = kept && kept.url === opts.url ? ours.find((e) => e.id === kept.id) : undefined;
+  const keep = held && !opts.outdated?.(held) ? held : undefined;
   for (const e of ours) {
     if (e.id === keep?.id) continue;
     opts.logger?.info(
@@ -134,6 +138,9 @@ export function ensureShopEndpoint(opts: {
         enabled_events: SHOP_EVENTS,
         description: 'Hooklab notifier (Slack)',
       }),
+    // The shop has no endpoint update: one from before an event was added is replaced.
+    outdated: (e) =>
+      !e.enabled_events.includes('*') && SHOP_EVENTS.some((t) => !e.enabled_events.includes(t)),
     remove: (id) => shop.deleteEndpoint(id),
   });
 }

@@ -34,6 +34,28 @@ describe('messages', () => {
     expect(shipped.text).toBe('Order ord_1 shipped');
   });
 
+  it('posts a tracking update to #shipping with carrier, status, location and a link to the order', () => {
+    const m = shopMessage({
+      type: 'order.tracking_updated',
+      data: {
+        order_id: 'ord_1',
+        status: 'fulfilled',
+        carrier: 'DHL',
+        tracking_number: 'T1',
+        url: 'http://shop.test/orders/ord_1',
+        tracking: { status: 'out_for_delivery', location: 'Lyon <hub>', at: '2026-01-01T10:00:00Z' },
+      },
+    });
+    expect(m).toMatchObject({ kind: 'shipping', orderId: 'ord_1' });
+    expect(m.text).toBe('Order ord_1: out for delivery at Lyon <hub> (DHL T1)');
+    const shown = JSON.stringify(m.blocks);
+    expect(shown).toContain('out for delivery* — Lyon &lt;hub&gt;');
+    expect(shown).toContain('Carrier: DHL · T1');
+    expect(shown).toContain('<http://shop.test/orders/ord_1|track in the shop>');
+    expect(shown).toContain('<!date^1767261600^');
+    expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
   it('says why a shipment failed, and formats money in the order currency', () => {
     const failed = logisticsMessage({
       type: 'shipment.failed',

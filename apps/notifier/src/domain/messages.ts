@@ -153,8 +153,42 @@ function itemsOf(data: Data): string {
     .join(', ');
 }
 
-/** An order event from the shop (Standard Webhooks `{type, timestamp, data}`) → #orders; paid ones get Refund. */
+/** `out_for_delivery` → `out for delivery`. */
+const words = (s: string) => s.replaceAll('_', ' ');
+
+/** The shop's `order.tracking_updated` → #shipping: where the parcel is, by which carrier, and a link. */
+export function trackingMessage(event: { type: string; data: Data }): SlackMessage {
+  const d = event.data;
+  const orderId = str(d.order_id) ?? '?';
+  const t = (d.tracking ?? {}) as Data;
+  const status = words(str(t.status) ?? 'updated');
+  const location = str(t.location);
+  const carrier = [str(d.carrier), str(d.tracking_number)].filter(Boolean) as string[];
+  const at = str(t.at);
+  const when = at ? Date.parse(at) : Number.NaN;
+  const lines = [
+    `:truck: *Order \`${escapeMrkdwn(orderId)}\`: ${escapeMrkdwn(status)}*${location ? ` — ${escapeMrkdwn(location)}` : ''}`,
+    carrier.length ? `Carrier: ${carrier.map(escapeMrkdwn).join(' · ')}` : '',
+    Number.isFinite(when)
+      ? `<!date^${Math.floor(when / 1000)}^{date_short_pretty} {time}|${escapeMrkdwn(at!)}>`
+      : '',
+  ];
+  const url = str(d.url);
+  const foot = `${escapeMrkdwn(event.type)}${url ? ` · <${url}|track in the shop>` : ''}`;
+  const plain = [
+    `Order ${orderId}: ${status}`,
+    location ? ` at ${location}` : '',
+    carrier.length ? ` (${carrier.join(' ')})` : '',
+  ].join('');
+  return message('shipping', plain, lines, foot, orderId);
+}
+
+/**
+ * An order event from the shop (Standard Webhooks `{type, timestamp, data}`) → #orders; paid ones get Refund.
+ * Tracking updates are about the parcel, so they go to #shipping.
+ */
 export function shopMessage(event: { type: string; data: Data }): SlackMessage {
+  if (event.type === 'order.tracking_updated') return trackingMessage(event);
   const d = event.data;
   const orderId = str(d.order_id) ?? '?';
   const [icon, verb] = ORDER_HEADLINES[event.type] ?? [':memo:', event.type.replace(/^order\./, '')];
