@@ -74,6 +74,22 @@ const activeSub = (hub: RunningHub, topic: string) =>
     .find((s) => s.topic === topic);
 
 describe('WebSub hub: subscription requests (§5.1)', () => {
+  it('refuses a mailto:, queue: or topic: callback with a 400 saying why (the intent check is a GET)', async () => {
+    const { hub } = await setup();
+    for (const callback of ['mailto:ops@atelier.test', 'queue:orders', 'topic:orders/eu']) {
+      const res = await hub.post({
+        'hub.mode': 'subscribe',
+        'hub.callback': callback,
+        'hub.topic': 'http://127.0.0.1:1/feed',
+      });
+      expect(res.status, callback).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await res.text()).toMatch(
+        /^hub\.callback must be an http or https URL: mailto:, queue: and topic: targets are not possible here: WebSub verifies intent with a GET to the callback/,
+      );
+    }
+  });
+
   it('answers 4xx with a plain-text reason for each malformed request, and stores nothing', async () => {
     const { hub, sub } = await setup();
     const cb = `${sub.base}/cb`;

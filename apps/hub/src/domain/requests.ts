@@ -28,8 +28,11 @@ function single(form: URLSearchParams, name: string): { value: string | null } |
   return { value: values[0] ?? null };
 }
 
-/** An absolute http(s) URL without credentials, as the hub stores it (query kept, fragment dropped). */
-export function httpUrl(name: string, raw: string): { url: string } | { reason: string } {
+/**
+ * An absolute http(s) URL without credentials, as the hub stores it (query kept, fragment dropped); `why` ends
+ * the reason given for another scheme.
+ */
+export function httpUrl(name: string, raw: string, why?: string): { url: string } | { reason: string } {
   if (raw.length > MAX_URL_LENGTH) return { reason: `${name} is longer than ${MAX_URL_LENGTH} characters` };
   let url: URL;
   try {
@@ -38,7 +41,7 @@ export function httpUrl(name: string, raw: string): { url: string } | { reason: 
     return { reason: `${name} is not an absolute URL` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { reason: `${name} must be an http or https URL` };
+    return { reason: `${name} must be an http or https URL${why ? `: ${why}` : ''}` };
   if (url.username || url.password) return { reason: `${name} must not carry credentials` };
   url.hash = '';
   return { url: url.href };
@@ -54,6 +57,11 @@ export function clampLease(config: HubConfig, requested: number | null): number 
   const wanted = requested ?? config.HUB_LEASE_DEFAULT_SECONDS;
   return Math.min(config.leaseMaxSeconds, Math.max(config.leaseMinSeconds, wanted));
 }
+
+// A mailbox, queue or topic cannot echo hub.challenge (docs/architecture.md, "Non-HTTP callback targets").
+const CALLBACK_WHY =
+  'mailto:, queue: and topic: targets are not possible here: WebSub verifies intent with a GET to the callback, ' +
+  'which must echo hub.challenge';
 
 /** Parses a hub request; unknown parameters are ignored, every problem is a plain-text reason. */
 export function parseHubRequest(form: URLSearchParams, config: HubConfig): Parsed {
@@ -79,7 +87,7 @@ export function parseHubRequest(form: URLSearchParams, config: HubConfig): Parse
   }
   if (!fields['hub.callback']) return { ok: false, reason: 'hub.callback is required' };
   if (!fields['hub.topic']) return { ok: false, reason: 'hub.topic is required' };
-  const callback = httpUrl('hub.callback', fields['hub.callback']);
+  const callback = httpUrl('hub.callback', fields['hub.callback'], CALLBACK_WHY);
   if ('reason' in callback) return { ok: false, reason: callback.reason };
   const topic = httpUrl('hub.topic', fields['hub.topic']);
   if ('reason' in topic) return { ok: false, reason: topic.reason };
