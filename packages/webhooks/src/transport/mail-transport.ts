@@ -1,7 +1,7 @@
 // mailto: targets — one e-mail per attempt through nodemailer over SMTP (SMTP_URL; default the
 // mailbox app's sink on smtp://localhost:2525). A server that is down or refuses is a retried failure.
-import { performance } from 'node:perf_hooks';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { connectionFailure, startAttempt } from './attempt.ts';
 import { parseCallbackTarget } from './callback-target.ts';
 import type { Transport, TransportRequest, TransportResult } from './types.ts';
 
@@ -92,21 +92,9 @@ export function createMailTransport(options: MailTransportOptions = {}): Transpo
   const from = options.from ?? 'Hooklab <webhooks@hooklab.test>';
 
   async function send(request: TransportRequest): Promise<TransportResult> {
-    const started = performance.now();
-    const done = (r: Omit<TransportResult, 'durationMs' | 'headers'>): TransportResult => ({
-      ...r,
-      headers: {},
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    });
+    const done = startAttempt();
     const parsed = parseCallbackTarget(request.url);
-    if (!parsed.ok || parsed.target.kind !== 'email') {
-      return done({
-        ok: false,
-        statusCode: null,
-        failureKind: 'connection',
-        excerpt: 'not a mailto: address',
-      });
-    }
+    if (!parsed.ok || parsed.target.kind !== 'email') return done(connectionFailure('not a mailto: address'));
     const h = request.headers;
     const eventId = h['x-hooklab-event-id'] ?? 'unknown';
     const eventType = h['x-hooklab-event-type'] ?? 'event';

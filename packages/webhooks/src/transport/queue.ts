@@ -2,6 +2,7 @@
 // Streams; without it, the embedded SQLite queue (one file every process on the machine shares).
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { connectionFailure, startAttempt, withinDeadline } from './attempt.ts';
 import { parseCallbackTarget } from './callback-target.ts';
 import { type CloudEvent, cloudEventOf } from './cloud-event.ts';
 import type { QueueBroker, QueueDelivery } from './queue-broker.ts';
@@ -35,25 +36,13 @@ export function createQueueTransport(options: QueueTransportOptions): Transport 
   const source = options.source ?? 'hooklab';
   const timeoutMs = options.timeoutMs ?? 10_000;
   async function send(request: TransportRequest): Promise<TransportResult> {
-    const started = performance.now();
-    const done = (r: Omit<TransportResult, 'durationMs' | 'headers'>): TransportResult => ({
-      ...r,
-      headers: {},
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    });
+    const done = startAttempt();
     const parsed = parseCallbackTarget(request.url);
-    if (!parsed.ok || parsed.target.kind !== 'queue') {
-      return done({ ok: false, statusCode: null, failureKind: 'connection', excerpt: 'not a queue: target' });
-    }
-    let timer: NodeJS.Timeout | undefined;
+    if (!parsed.ok || parsed.target.kind !== 'queue') return done(connectionFailure('not a queue: target'));
     try {
       const deadline = request.timeoutMs ?? timeoutMs;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), deadline);
-      });
       const stored = options.broker.publish(parsed.target.name, cloudEventOf(request, source));
-      const outcome = await Promise.race([stored.then(() => 'ok' as const), timedOut]);
-      if (outcome === 'timeout') {
+      if ((await withinDeadline(stored, deadline)) === 'timeout') {
         return done({
           ok: false,
           statusCode: null,
@@ -68,14 +57,7 @@ export function createQueueTransport(options: QueueTransportOptions): Transport 
         excerpt: `queued (${options.broker.kind})`,
       });
     } catch (error) {
-      return done({
-        ok: false,
-        statusCode: null,
-        failureKind: 'connection',
-        excerpt: (error as Error).message,
-      });
-    } finally {
-      clearTimeout(timer);
+      return done(connectionFailure((error as Error).message));
     }
   }
   return { send, close() {} };

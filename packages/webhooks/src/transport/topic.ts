@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
+import { connectionFailure, startAttempt, withinDeadline } from './attempt.ts';
 import { parseCallbackTarget } from './callback-target.ts';
 import { type CloudEvent, cloudEventOf, parseCloudEvent } from './cloud-event.ts';
 import type { ArrivalRecorder } from './record.ts';
@@ -110,39 +111,20 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
   };
 
   async function send(request: TransportRequest): Promise<TransportResult> {
-    const started = performance.now();
-    const done = (r: Omit<TransportResult, 'durationMs' | 'headers'>): TransportResult => ({
-      ...r,
-      headers: {},
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    });
+    const done = startAttempt();
     const parsed = parseCallbackTarget(request.url);
-    if (!parsed.ok || parsed.target.kind !== 'topic') {
-      return done({ ok: false, statusCode: null, failureKind: 'connection', excerpt: 'not a topic: target' });
-    }
+    if (!parsed.ok || parsed.target.kind !== 'topic') return done(connectionFailure('not a topic: target'));
     const deadline = request.timeoutMs ?? timeoutMs;
     try {
       const c = await connect();
       // Embedded: the process that hosted the broker may be gone; the first one that needs it hosts it again.
       if (!c.connected && !options.url) await ensureEmbeddedBroker(options.embeddedPort);
       // A broker that is down is a failed attempt (retried by the outbox), not a publish queued in memory.
-      if (!(await waitConnected(c, Math.min(deadline, 2000)))) {
-        return done({
-          ok: false,
-          statusCode: null,
-          failureKind: 'connection',
-          excerpt: 'MQTT broker unreachable',
-        });
-      }
+      if (!(await waitConnected(c, Math.min(deadline, 2000))))
+        return done(connectionFailure('MQTT broker unreachable'));
       const event = cloudEventOf(request, source);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), deadline);
-      });
       const acked = c.publishAsync(mqttTopicOf(parsed.target.name), JSON.stringify(event), { qos: 1 });
-      const outcome = await Promise.race([acked.then(() => 'ok' as const), timedOut]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
+      if ((await withinDeadline(acked, deadline)) === 'timeout') {
         return done({
           ok: false,
           statusCode: null,
@@ -152,12 +134,7 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
       }
       return done({ ok: true, statusCode: null, failureKind: null, excerpt: 'PUBACK' });
     } catch (error) {
-      return done({
-        ok: false,
-        statusCode: null,
-        failureKind: 'connection',
-        excerpt: (error as Error).message,
-      });
+      return done(connectionFailure((error as Error).message));
     }
   }
 
