@@ -141,7 +141,11 @@ async function assertUrl(ctx: SocialContext, url: unknown): Promise<string> {
     throw badUrl(url, 'url is not a valid absolute URL');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw badUrl(url, 'url must be http or https');
+    throw badUrl(
+      url,
+      'url must be http or https: mailto:, queue: and topic: targets are not possible here: X proves the URL ' +
+        'with a CRC GET, whose crc_token must come back HMAC-signed as response_token',
+    );
   if (parsed.username || parsed.password || parsed.hash)
     throw badUrl(url, 'url may not carry credentials or a #fragment');
   const verdict = await ctx.guard.check(url);

@@ -102,6 +102,21 @@ describe('POST /2/webhooks', () => {
     });
   });
 
+  it('refuses a mailto:, queue: or topic: URL with a 400 saying why (the CRC check is a GET)', async () => {
+    const { app } = await setup();
+    for (const url of ['mailto:ops@atelier.test', 'queue:orders', 'topic:orders/eu']) {
+      const res = await app.request('/2/webhooks', json({ url }));
+      expect(res.status, url).toBe(400);
+      expect(await res.json()).toMatchObject({
+        title: 'Invalid Request',
+        code: 'invalid_request',
+        detail: expect.stringMatching(
+          /^url must be http or https: mailto:, queue: and topic: targets are not possible here: X proves the URL with a CRC GET/,
+        ),
+      });
+    }
+  });
+
   it('refuses a body that is not JSON, and a missing or wrong bearer token', async () => {
     const { app } = await setup();
     const notJson = await app.request('/2/webhooks', {
