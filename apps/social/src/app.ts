@@ -6,6 +6,7 @@ import { socialApiDocs } from './http/openapi.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { tweetRoutes } from './routes/tweets.ts';
+import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /**
@@ -33,6 +34,7 @@ export function createApp(ctx: SocialContext) {
   app.route('/2/tweets/search/stream/rules', ruleRoutes(ctx));
   app.route('/2/tweets', tweetRoutes(ctx));
   app.route('/2/webhooks', webhookRoutes(ctx));
+  app.route('/2/users', userRoutes(ctx));
   socialApiDocs().mount(app);
   app.route('/', timelineRoutes(ctx));
   return app;

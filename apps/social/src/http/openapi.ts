@@ -47,6 +47,67 @@ const USER = [{ userToken: [] }];
 const unauthorized = { 401: problem('No token, or not a valid one.') };
 const webhookId = z.object({ webhook_id: numericId.describe('The webhook id.') });
 
+const userSchema = z
+  .object({ id: numericId, name: z.string(), username: z.string(), created_at: z.iso.datetime().optional() })
+  .meta({ id: 'User' });
+const userNotFound = z
+  .looseObject({
+    value: z.string(),
+    detail: z.string(),
+    title: z.literal('Not Found Error'),
+    resource_type: z.literal('user'),
+    parameter: z.string(),
+    resource_id: z.string(),
+    type: z.string(),
+  })
+  .meta({ id: 'UserNotFound' });
+const userFields = z
+  .string()
+  .optional()
+  .describe(
+    'Comma-separated; `created_at` adds the account’s creation time (id, name, username always come).',
+  );
+
+/** X's user lookup: who wrote a post (deliveries and search carry only `author_id`). */
+export const socialUserRouteDocs: RouteDoc[] = [
+  {
+    method: 'GET',
+    path: '/2/users/:id',
+    summary: 'One user by id',
+    tags: ['users'],
+    security: APP,
+    params: z.object({ id: numericId.describe('The user id (a post’s `author_id`).') }),
+    query: z.object({ 'user.fields': userFields }),
+    responses: {
+      200: {
+        description: 'The user; an unknown id is a 200 with `errors` and no `data`, as X answers it.',
+        schema: z.union([z.object({ data: userSchema }), z.object({ errors: z.array(userNotFound).min(1) })]),
+      },
+      400: problem('Not an id, or an unknown parameter.'),
+      ...unauthorized,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/2/users',
+    summary: 'Up to 100 users by id',
+    tags: ['users'],
+    security: APP,
+    query: z.object({
+      ids: z.string().describe('Comma-separated user ids, at most 100.'),
+      'user.fields': userFields,
+    }),
+    responses: {
+      200: {
+        description: 'The users found, in the order asked; the unknown ones under `errors`.',
+        schema: z.object({ data: z.array(userSchema).optional(), errors: z.array(userNotFound).optional() }),
+      },
+      400: problem('No ids, a malformed one, more than 100, or an unknown parameter.'),
+      ...unauthorized,
+    },
+  },
+];
+
 export const socialRouteDocs: RouteDoc[] = [
   {
     method: 'POST',
@@ -220,6 +281,7 @@ export const socialRouteDocs: RouteDoc[] = [
       },
     }),
   ),
+  ...socialUserRouteDocs,
 ];
 
 export function socialApiDocs() {
