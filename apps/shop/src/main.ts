@@ -1,19 +1,14 @@
 import { databaseFileFor } from '@hooklab/db';
 import {
   appControl,
-  createLogger,
+  appRuntime,
   createTracedFetch,
   dispatcherSender,
-  ExchangeRecorder,
-  httpTimeoutsOf,
   isMemoryDataDir,
   loadConfig,
-  portOf,
-  type ExchangeRecorder as Recorder,
   recordDeliveryAttempt,
   SERVICE_NAMES,
   type StartApp,
-  serve,
   serviceUrls,
   ssrfOptionsOf,
   urlVarOf,
@@ -53,8 +48,8 @@ export const start: StartApp = async (env, opts = {}) => {
     paymentsUrl: urls.payments,
     logisticsUrl: urls.logistics,
   };
-  const logger = createLogger('shop', cfg.LOG_LEVEL);
-  const recorder: Recorder = new ExchangeRecorder('shop');
+  const runtime = appRuntime('shop', env, cfg);
+  const { logger, recorder } = runtime;
   const nameOf = nameOfUrl(env);
   const tracedFetch = createTracedFetch({ from: 'shop', recorder, nameOf });
   const {
@@ -129,14 +124,9 @@ export const start: StartApp = async (env, opts = {}) => {
   await dispatcher.start();
   let registration: { stop(): void } | undefined;
   let holdSweep: NodeJS.Timeout | undefined;
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: Awaited<ReturnType<typeof runtime.serve>>;
   try {
-    server = await serve({
-      app,
-      port: portOf('shop', env),
-      hostname: cfg.HOST,
-      logger,
-      timeouts: httpTimeoutsOf(cfg),
+    server = await runtime.serve(app, {
       handleSignals: opts.handleSignals,
       onShutdown: [
         () => registration?.stop(),
@@ -205,5 +195,5 @@ export const start: StartApp = async (env, opts = {}) => {
   holdSweep = setInterval(() => ctx.releaseLapsedHolds(), 60_000);
   holdSweep.unref();
 
-  return { name: 'shop', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };
