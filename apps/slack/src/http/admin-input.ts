@@ -10,7 +10,15 @@ export const createAppSchema = z.object({
   scopes: z.array(z.string().min(1)).optional(),
 });
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+// A mailbox, queue or topic cannot answer the proof (docs/architecture.md, "Non-HTTP callback targets").
+const NOT_HTTP =
+  'must be an http or https URL: mailto:, queue: and topic: targets are not possible here: Slack proves the ' +
+  'request URL with url_verification, a signed POST whose challenge the URL must echo';
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: (issue) => (URL.canParse(String(issue.input)) ? NOT_HTTP : undefined),
+});
 
 export const appSettingsSchema = z.object({
   event_request_url: httpUrl

@@ -72,6 +72,37 @@ describe('the admin API', () => {
     }
   });
 
+  it('refuses a mailto:, queue: or topic: request URL with a 400 saying why (url_verification)', async () => {
+    const s = fresh();
+    const app = `/admin/apps/${s.ids.appId}`;
+    for (const url of ['mailto:ops@atelier.test', 'queue:orders', 'topic:orders/eu']) {
+      for (const [path, init, param] of [
+        [app, admin('PATCH', { event_request_url: url }), 'event_request_url'],
+        [app, admin('PATCH', { interactivity_url: url }), 'interactivity_url'],
+        [`${app}/commands/order`, admin('PUT', { url }), 'url'],
+      ] as const) {
+        const res = await s.app.request(path, init);
+        expect(res.status, `${param} ${url}`).toBe(400);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        expect(await res.json()).toMatchObject({
+          code: 'validation_failed',
+          issues: [
+            {
+              path: param,
+              message: expect.stringMatching(
+                /^must be an http or https URL: mailto:, queue: and topic: targets are not possible here: Slack proves the request URL with url_verification/,
+              ),
+            },
+          ],
+        });
+      }
+    }
+    const broken = await s.app.request(app, admin('PATCH', { event_request_url: 'not a url' }));
+    expect(await broken.json()).toMatchObject({
+      issues: [{ path: 'event_request_url', message: 'Invalid URL' }],
+    });
+  });
+
   it('slash commands are idempotent to register and listed', async () => {
     const s = fresh();
     const put = () =>
