@@ -1,6 +1,12 @@
 // Registration with social, against a stand-in that keeps webhooks and rules like social does.
 import { describe, expect, it } from 'vitest';
-import { createSocialClient, ensureSocialWebhook, SocialApiError } from './social.ts';
+import {
+  cachedAuthors,
+  createSocialClient,
+  ensureSocialWebhook,
+  SocialApiError,
+  type SocialUser,
+} from './social.ts';
 
 function standIn(opts: { crcPasses?: boolean } = {}) {
   const state = {
@@ -72,5 +78,74 @@ describe('ensureSocialWebhook', () => {
     await expect(
       ensureSocialWebhook({ social, url: 'http://n.test/webhooks/social', rule: '#dresses' }),
     ).rejects.toBeInstanceOf(SocialApiError);
+  });
+});
+
+describe('cachedAuthors', () => {
+  const ADA: SocialUser = { id: '2', name: 'Ada Lovelace', username: 'ada' };
+  function counting(answer: (id: string) => Promise<SocialUser | undefined>) {
+    const asked: string[] = [];
+    return {
+      asked,
+      social: {
+        user: (id: string) => {
+          asked.push(id);
+          return answer(id);
+        },
+      },
+    };
+  }
+
+  it('asks social once per author, concurrent asks sharing the call, until the entry runs out', async () => {
+    let t = 0;
+    const { asked, social } = counting(async (id) => (id === '2' ? ADA : undefined));
+    const authorOf = cachedAuthors(social, { ttlMs: 1000, now: () => t });
+    expect(await Promise.all([authorOf('2'), authorOf('2')])).toEqual([ADA, ADA]);
+    expect(await authorOf('2')).toEqual(ADA);
+    expect(await authorOf('9')).toBeUndefined();
+    expect(await authorOf('9')).toBeUndefined();
+    expect(asked).toEqual(['2', '9']);
+    t = 150; // an unknown id is kept a tenth as long, so a new account shows up soon
+    await authorOf('9');
+    await authorOf('2');
+    expect(asked).toEqual(['2', '9', '9']);
+    t = 1001;
+    await authorOf('2');
+    expect(asked).toEqual(['2', '9', '9', '2']);
+  });
+
+  it('gives undefined when social fails, and asks again next time (a failure is not kept)', async () => {
+    let down = true;
+    const { asked, social } = counting(async () => {
+      if (down) throw new SocialApiError(503, { title: 'Service Unavailable' });
+      return ADA;
+    });
+    const authorOf = cachedAuthors(social);
+    expect(await authorOf('2')).toBeUndefined();
+    down = false;
+    expect(await authorOf('2')).toEqual(ADA);
+    expect(asked).toEqual(['2', '2']);
+  });
+
+  it('reads X’s answers through the client: data for a user, nothing for X’s 200 with errors', async () => {
+    const seen: { url: string; auth: string | null }[] = [];
+    const social = createSocialClient({
+      baseUrl: () => 'http://social.test/',
+      bearerToken: 'AAAA-test',
+      fetch: async (input, init) => {
+        const url = String(input);
+        seen.push({ url, auth: new Headers(init?.headers).get('authorization') });
+        const body = url.endsWith('/2/users/2')
+          ? { data: ADA }
+          : { errors: [{ title: 'Not Found Error', resource_type: 'user', value: '9' }] };
+        return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    expect(await social.user('2')).toEqual(ADA);
+    expect(await social.user('9')).toBeUndefined();
+    expect(seen).toEqual([
+      { url: 'http://social.test/2/users/2', auth: 'Bearer AAAA-test' },
+      { url: 'http://social.test/2/users/9', auth: 'Bearer AAAA-test' },
+    ]);
   });
 });

@@ -8,6 +8,12 @@ export interface SocialWebhook {
   valid: boolean;
   created_at: string;
 }
+/** X's user object with its default fields. */
+export interface SocialUser {
+  id: string;
+  name: string;
+  username: string;
+}
 export interface SocialRule {
   id: string;
   value: string;
@@ -26,9 +32,10 @@ export class SocialApiError extends Error {
 }
 
 export function createSocialClient(opts: { baseUrl: () => string; bearerToken: string; fetch: FetchLike }) {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
     const res = await opts.fetch(`${opts.baseUrl().replace(/\/+$/, '')}${path}`, {
       method,
+      ...(signal ? { signal } : {}),
       headers: {
         authorization: `Bearer ${opts.bearerToken}`,
         accept: 'application/json',
@@ -51,6 +58,10 @@ export function createSocialClient(opts: { baseUrl: () => string; bearerToken: s
     addRules: async (add: { value: string; tag?: string }[]) =>
       (await call<{ data: SocialRule[] }>('POST', rulesPath, { add })).data,
     listRules: async () => (await call<{ data?: SocialRule[] }>('GET', rulesPath)).data ?? [],
+    /** `GET /2/users/:id`: undefined when social says it has no such user (X answers that with 200 `errors`). */
+    user: async (id: string, signal?: AbortSignal) =>
+      (await call<{ data?: SocialUser }>('GET', `/2/users/${encodeURIComponent(id)}`, undefined, signal))
+        .data,
   };
 }
 
@@ -77,4 +88,43 @@ export async function ensureSocialWebhook(opts: {
   if (!rule) throw new Error('social added no rule');
   opts.logger?.debug({ webhook: hook.id, rule: rule.id }, 'social webhook and rule in place');
   return { id: hook.id, ruleId: rule.id, created };
+}
+
+/**
+ * A post's author by id, asked of social once and then kept (a known user for `ttlMs`, an unknown id for a
+ * tenth of it); concurrent asks share one call. A failure or a slow answer (`timeoutMs`) gives undefined and is
+ * not kept: the message shows the id instead, and the next post asks again.
+ */
+export function cachedAuthors(
+  social: Pick<SocialClient, 'user'>,
+  opts: { ttlMs?: number; timeoutMs?: number; max?: number; now?: () => number; logger?: Logger } = {},
+) {
+  const ttlMs = opts.ttlMs ?? 10 * 60_000;
+  const max = opts.max ?? 1000;
+  const now = opts.now ?? Date.now;
+  const kept = new Map<string, { user: SocialUser | undefined; until: number }>();
+  const asking = new Map<string, Promise<SocialUser | undefined>>();
+  const ask = async (id: string) => {
+    try {
+      const user = await social.user(id, AbortSignal.timeout(opts.timeoutMs ?? 1000));
+      if (kept.size >= max) kept.delete(kept.keys().next().value!);
+      kept.set(id, { user, until: now() + (user ? ttlMs : ttlMs / 10) });
+      return user;
+    } catch (err) {
+      opts.logger?.warn({ author: id, err: (err as Error).message }, 'could not look up a post’s author');
+      return undefined;
+    } finally {
+      asking.delete(id);
+    }
+  };
+  return (id: string): Promise<SocialUser | undefined> => {
+    const hit = kept.get(id);
+    if (hit && hit.until > now()) return Promise.resolve(hit.user);
+    let pending = asking.get(id);
+    if (!pending) {
+      pending = ask(id);
+      asking.set(id, pending);
+    }
+    return pending;
+  };
 }

@@ -1,4 +1,6 @@
 // A post that matched the notifier's rule at social → a readable message in #social.
+
+import type { SocialUser } from '../clients/social.ts';
 import { type NotifierConfig, notifierConfigSchema } from '../config.ts';
 import { escapeMrkdwn, type SlackMessage } from './messages.ts';
 
@@ -31,20 +33,30 @@ export function isSocialDelivery(v: unknown): v is SocialDelivery {
   );
 }
 
-export function socialMessage(d: SocialDelivery, socialUrl: string): SlackMessage {
+/** `Ada Lovelace (@ada)` when social told us who it is, else the bare id. */
+function byline(post: SocialDelivery['data'], author: SocialUser | undefined) {
+  if (!author) return { plain: `user ${post.author_id}`, mrkdwn: `user \`${escapeMrkdwn(post.author_id)}\`` };
+  return {
+    plain: `${author.name} (@${author.username})`,
+    mrkdwn: `*${escapeMrkdwn(author.name)}* (@${escapeMrkdwn(author.username)})`,
+  };
+}
+
+export function socialMessage(d: SocialDelivery, socialUrl: string, author?: SocialUser): SlackMessage {
   const post = d.data;
+  const by = byline(post, author);
   const tags = d.matching_rules.map((r) => r.tag ?? r.id).join(', ');
   const link = `${socialUrl.replace(/\/+$/, '')}/#post-${encodeURIComponent(post.id)}`;
   const when = Date.parse(post.created_at);
   return {
     kind: 'social',
-    text: `New post by user ${post.author_id}: ${post.text}`,
+    text: `New post by ${by.plain}: ${post.text}`,
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `:speech_balloon: *New post* by user \`${escapeMrkdwn(post.author_id)}\`\n>${escapeMrkdwn(post.text).replace(/\n/g, '\n>')}`,
+          text: `:speech_balloon: *New post* by ${by.mrkdwn}\n>${escapeMrkdwn(post.text).replace(/\n/g, '\n>')}`,
         },
       },
       {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createXCrcResponse, signX } from '@hooklab/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../app.ts';
@@ -10,12 +12,34 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup() {
+/** social's user lookup as X answers it (`GET /2/users/:id` with the app bearer token); it counts the calls. */
+async function startUserLookup(users: Record<string, { name: string; username: string }>) {
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    const id = /^\/2\/users\/(\d+)$/.exec(req.url ?? '')?.[1];
+    asked.push(`${req.headers.authorization} ${req.url}`);
+    const user = id ? users[id] : undefined;
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify(
+        user
+          ? { data: { id, ...user } }
+          : { errors: [{ value: id, title: 'Not Found Error', resource_type: 'user' }] },
+      ),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cleanups.push(() => new Promise((r) => server.close(r)));
+  return { url, asked };
+}
+
+async function setup(socialUrl = 'http://social.test') {
   const slack = await startSlackApiRecorder();
   const ctx = testContext({
     SLACK_API_URL: slack.apiUrl,
     SOCIAL_CONSUMER_SECRET: SECRET,
-    SOCIAL_URL: 'http://social.test',
+    SOCIAL_URL: socialUrl,
   });
   ctx.jobs.start();
   cleanups.push(
@@ -74,6 +98,35 @@ describe('POST /webhooks/social', () => {
     expect(mrkdwn).toContain('1000000000000000001');
     expect(mrkdwn).toContain('The linen wrap is back #dresses &lt;b&gt;');
     expect(mrkdwn).toContain('http://social.test/#post-1000000000000000042');
+  });
+
+  it('names the author as social’s user lookup gives it, asking once for two posts by the same author', async () => {
+    const social = await startUserLookup({
+      '1000000000000000001': { name: 'Atelier <Paris>', username: 'atelier' },
+    });
+    const { app, slack } = await setup(social.url);
+    await app.request('/webhooks/social', signed(delivery('1000000000000000050')));
+    await app.request('/webhooks/social', signed(delivery('1000000000000000051', 'more #dresses')));
+    await slack.until(() => slack.calls.filter((c) => c.method === 'chat.postMessage').length === 2);
+    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts[0]!.args.text).toBe(
+      'New post by Atelier <Paris> (@atelier): The linen wrap is back #dresses <b>',
+    );
+    const mrkdwn = JSON.stringify(posts[0]!.args.blocks);
+    expect(mrkdwn).toContain('by *Atelier &lt;Paris&gt;* (@atelier)');
+    expect(mrkdwn).not.toContain('1000000000000000001');
+    expect(social.asked).toEqual([
+      'Bearer AAAAAAAAAAAAAAAAAAAAAHooklabNotifierDevBearer /2/users/1000000000000000001',
+    ]);
+  });
+
+  it('shows the author id when social does not know the user', async () => {
+    const social = await startUserLookup({});
+    const { app, slack } = await setup(social.url);
+    await app.request('/webhooks/social', signed(delivery('1000000000000000052')));
+    const post = await slack.waitFor((c) => c.method === 'chat.postMessage');
+    expect(post.args.text).toMatch(/^New post by user 1000000000000000001: /);
+    expect(social.asked).toHaveLength(1);
   });
 
   it('takes a repeated post id in once: one message', async () => {

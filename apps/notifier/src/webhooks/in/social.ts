@@ -3,6 +3,7 @@
 import { ApiError, noteSignature, readRawBody, type ServiceEnv } from '@hooklab/service';
 import { createXCrcResponse, verifyX } from '@hooklab/webhooks';
 import { Hono } from 'hono';
+import { cachedAuthors } from '../../clients/social.ts';
 import type { NotifierContext } from '../../context.ts';
 import { takeIn } from '../../domain/notifications.ts';
 import { isSocialDelivery, socialMessage, socialSecretUsable } from '../../domain/social.ts';
@@ -11,6 +12,8 @@ import { refuse, webhookBodyLimit } from '../../http/webhook-verify.ts';
 /** `GET /webhooks/social?crc_token=` answers the CRC; `POST /webhooks/social`: verify → dedupe → queued. */
 export function socialWebhookRoutes(ctx: NotifierContext) {
   const app = new Hono<ServiceEnv>();
+  // The delivery names only author_id; the name comes from social's user lookup, kept between posts.
+  const authorOf = cachedAuthors(ctx.social, { logger: ctx.logger });
   app.use('*', async (_c, next) => {
     if (!socialSecretUsable(ctx.config))
       throw new ApiError({
@@ -52,12 +55,13 @@ export function socialWebhookRoutes(ctx: NotifierContext) {
         'invalid_delivery',
         'A signed body that is not a post delivery {data, matching_rules}',
       );
+    const author = await authorOf(body.data.author_id);
     // X signs no timestamp or delivery id: the post id is what makes a retry a duplicate.
     const fresh = takeIn(ctx, {
       source: 'social',
       id: body.data.id,
       type: 'post.matched',
-      message: socialMessage(body, ctx.config.socialUrl),
+      message: socialMessage(body, ctx.config.socialUrl, author),
     });
     return c.json({ received: true, duplicate: !fresh });
   });
