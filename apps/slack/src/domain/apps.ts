@@ -232,6 +232,22 @@ export function deleteIncomingWebhook(ctx: SlackContext, appId: string, id: stri
   if (res.changes === 0) refuse(404, 'not_found', `No incoming webhook ${id} on app ${appId}`);
 }
 
+/**
+ * Deletes an app (admin) with its tokens, slash commands, incoming webhooks and response URLs; its bot user stays,
+ * as the author of its messages. Events still in the outbox are canceled at their next turn (the dispatcher's
+ * `resolveEndpoint` finds no app).
+ */
+export function deleteApp(ctx: SlackContext, id: string): void {
+  requireApp(ctx, id);
+  ctx.db.transaction((tx) => {
+    tx.delete(schema.tokens).where(eq(schema.tokens.appId, id)).run();
+    tx.delete(schema.commands).where(eq(schema.commands.appId, id)).run();
+    tx.delete(schema.incomingWebhooks).where(eq(schema.incomingWebhooks.appId, id)).run();
+    tx.delete(schema.responseUrls).where(eq(schema.responseUrls.appId, id)).run();
+    tx.delete(schema.apps).where(eq(schema.apps.id, id)).run();
+  });
+}
+
 /** Archives a channel (admin): messages to it are then refused (`is_archived`, 410 for webhooks). */
 export function archiveChannel(ctx: SlackContext, ref: string): schema.Channel {
   const channel = findChannel(ctx, ref) ?? refuse(404, 'not_found', `No channel ${ref}`);

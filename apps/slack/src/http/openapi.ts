@@ -204,6 +204,17 @@ export const slackRouteDocs: RouteDoc[] = [
     },
   },
   {
+    method: 'DELETE',
+    path: '/admin/apps/:id',
+    summary: 'Delete an app',
+    description:
+      'Its bot token, slash commands, incoming webhooks and response URLs go with it; events not yet delivered to it are canceled, not sent. Its bot user stays as the author of its messages.',
+    tags: ['Admin'],
+    security: ADMIN,
+    params: appIdParams,
+    responses: { 204: { description: 'Deleted.' }, ...adminErrors, 404: problem('No such app.') },
+  },
+  {
     method: 'GET',
     path: '/admin/apps/:id/commands',
     summary: "The app's slash commands",

@@ -4,6 +4,7 @@ import {
   archiveChannel,
   createIncomingWebhook,
   createSlackApp,
+  deleteApp,
   deleteCommand,
   deleteIncomingWebhook,
   listCommands,
@@ -48,6 +49,12 @@ export function adminRoutes(ctx: SlackContext) {
     );
   });
   app.get('/apps/:id', (c) => asProblem(() => c.json(appResource(requireApp(ctx, c.req.param('id'))))));
+  app.delete('/apps/:id', (c) =>
+    asProblem(() => {
+      deleteApp(ctx, c.req.param('id'));
+      return c.body(null, 204);
+    }),
+  );
   app.patch('/apps/:id', async (c) => {
     const input = await jsonBody(c.req, appSettingsSchema);
     return asProblem(async () => c.json(appResource(await updateAppSettings(ctx, c.req.param('id'), input))));
