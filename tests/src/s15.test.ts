@@ -88,5 +88,12 @@ describe('S15: rights and trust on both sides', () => {
     expect(result.websub.delivered).toBeGreaterThanOrEqual(1);
     expect(result.websub.ignored).toBe(2);
     expect(result.leaks).toEqual([]);
+    // Its clean-up deletes the Slack app it registered (DELETE /admin/apps/:id): none is left behind.
+    const apps = (await (
+      await fetch(`${stack.urls.slack}/admin/apps`, {
+        headers: { authorization: 'Bearer slack_admin_hooklab' },
+      })
+    ).json()) as { data: { name: string }[] };
+    expect(apps.data.map((a) => a.name).filter((n) => n.startsWith('S15 defender'))).toEqual([]);
   });
 });

@@ -677,6 +677,11 @@ async function slackEvents(
     `slack admin answered ${created.status} to a new app`,
   );
   const app = created.json as { id: string; bot_token: string; signing_secret: string };
+  // Deleted at the end (its undelivered events are canceled), so no run leaves an app behind.
+  cleanups.push(async () => {
+    const gone = await slackAdmin(ctx, sk, 'DELETE', `/apps/${app.id}`, undefined);
+    if (gone.status !== 204) throw new Error(`slack app ${app.id} not deleted (${gone.status})`);
+  });
   defender.secrets.set('slack', [app.signing_secret]);
   const wrong = await slackAdmin(ctx, sk, 'PATCH', `/apps/${app.id}`, {
     event_request_url: `${defender.url}/nowhere`,
@@ -694,7 +699,6 @@ async function slackEvents(
     event_types: ['message.channels'],
   });
   check(patched.status === 200, `slack kept the request URL only after url_verification (${patched.status})`);
-  cleanups.push(() => slackAdmin(ctx, sk, 'PATCH', `/apps/${app.id}`, { event_request_url: null }));
   ctx.say(`Slack app ${app.id}: the defender answered url_verification, so its request URL was stored`);
 
   const list = await slackCall(ctx, 'conversations.list', app.bot_token, { limit: '200' });
