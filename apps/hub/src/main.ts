@@ -1,13 +1,5 @@
 import { databaseFileFor } from '@hooklab/db';
-import {
-  appControl,
-  appRuntime,
-  dispatcherSender,
-  isMemoryDataDir,
-  type RunningApp,
-  recordDeliveryAttempt,
-  type StartApp,
-} from '@hooklab/service';
+import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadHubConfig } from './config.ts';
 import { createHubContext } from './context.ts';
@@ -18,7 +10,7 @@ import { createDistributionDispatcher } from './webhooks/out/distribution.ts';
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadHubConfig(env);
   const runtime = appRuntime('hub', env, config);
-  const { logger, recorder, nameOf } = runtime;
+  const { logger, recorder } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -37,10 +29,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     fetch: runtime.fetch,
   });
   const dispatcher = createDistributionDispatcher(ctx, {
-    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
+    onAttempt: runtime.recordAttempt,
   });
-  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
-  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
+  runtime.registerSender('outbox', dispatcher);
 
   const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,

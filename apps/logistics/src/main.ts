@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { type BlobStore, createLocalBlobStore, createS3BlobStore } from '@hooklab/blobstore';
 import { databaseFileFor, dataDirFor } from '@hooklab/db';
 import {
-  appControl,
   appRuntime,
   createTracedFetch,
-  dispatcherSender,
   isMemoryDataDir,
   type RunningApp,
-  recordDeliveryAttempt,
   type StartApp,
 } from '@hooklab/service';
 import {
@@ -54,7 +51,7 @@ function openBlobStore(config: LogisticsConfig, publicUrl: () => string, memory:
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadLogisticsConfig(env);
   const runtime = appRuntime('logistics', env, config);
-  const { logger, recorder, nameOf } = runtime;
+  const { logger, recorder } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -86,10 +83,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     ssrf: { check: (url) => ctx.guard.check(url) },
     logger,
     // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
-    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
+    onAttempt: runtime.recordAttempt,
   });
-  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
-  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
+  runtime.registerSender('outbox', dispatcher);
 
   const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,

@@ -1,13 +1,5 @@
 import { databaseFileFor } from '@hooklab/db';
-import {
-  appControl,
-  appRuntime,
-  dispatcherSender,
-  isMemoryDataDir,
-  type RunningApp,
-  recordDeliveryAttempt,
-  type StartApp,
-} from '@hooklab/service';
+import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadSlackConfig } from './config.ts';
 import { createSlackContext } from './context.ts';
@@ -18,7 +10,7 @@ import { createEventDispatcher } from './webhooks/out/dispatcher.ts';
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadSlackConfig(env);
   const runtime = appRuntime('slack', env, config);
-  const { logger, recorder, nameOf } = runtime;
+  const { logger, recorder } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -37,10 +29,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   });
   const dispatcher = createEventDispatcher(ctx, {
     // In the message's trace, with event id and attempt, so the console pairs it with the receiver's record.
-    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
+    onAttempt: runtime.recordAttempt,
   });
-  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
-  appControl(recorder).registerSender(dispatcherSender('events', dispatcher));
+  runtime.registerSender('events', dispatcher);
   const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     onShutdown: [() => dispatcher.stop({ drainMs: 2000 }), () => closeDb()],

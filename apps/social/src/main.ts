@@ -1,13 +1,5 @@
 import { databaseFileFor } from '@hooklab/db';
-import {
-  appControl,
-  appRuntime,
-  dispatcherSender,
-  isMemoryDataDir,
-  type RunningApp,
-  recordDeliveryAttempt,
-  type StartApp,
-} from '@hooklab/service';
+import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp } from '@hooklab/service';
 import { createDispatcher, systemClock } from '@hooklab/webhooks';
 import { createApp } from './app.ts';
 import { loadSocialConfig } from './config.ts';
@@ -20,7 +12,7 @@ import { resolveEndpoint } from './domain/webhooks.ts';
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadSocialConfig(env);
   const runtime = appRuntime('social', env, config, { fetchKind: 'handshake' });
-  const { logger, recorder, nameOf } = runtime;
+  const { logger, recorder } = runtime;
   const memory = isMemoryDataDir(config.DATA_DIR);
   const {
     db,
@@ -42,9 +34,9 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     ssrf: ctx.guard,
     resolveEndpoint: (id) => resolveEndpoint(ctx, id),
     logger,
-    onAttempt: (e) => recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) }),
+    onAttempt: runtime.recordAttempt,
   });
-  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
+  runtime.registerSender('outbox', dispatcher);
   const rechecks = startCrcRechecks(ctx);
   const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,

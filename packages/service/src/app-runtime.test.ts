@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServiceApp } from './app.ts';
 import { appRuntime } from './app-runtime.ts';
 import { baseConfigSchema } from './config.ts';
+import { appControl } from './control.ts';
 import type { RunningApp } from './running-app.ts';
 
 const config = baseConfigSchema.parse({ LOG_LEVEL: 'silent', HOST: '127.0.0.1' });
@@ -31,6 +32,46 @@ describe('appRuntime', () => {
     expect(ticker.recorder.list()).toMatchObject([
       { from: 'ticker', to: 'hub', kind: 'handshake', status: 200 },
     ]);
+  });
+
+  it("records a dispatcher's attempt to the service its URL names, and registers the dispatcher's pause switch", async () => {
+    const runtime = appRuntime('social', { NOTIFIER_URL: 'http://127.0.0.1:3105' }, config);
+    runtime.recordAttempt({
+      message: {
+        id: 'msg_1',
+        url: 'http://127.0.0.1:3105/webhooks/social',
+        eventType: 'post.created',
+        eventId: 'evt_1',
+        body: '{}',
+        headers: {},
+        traceparent: null,
+      },
+      attempt: {
+        attemptNo: 1,
+        startedAt: Date.now(),
+        durationMs: 3,
+        statusCode: 200,
+        failureKind: null,
+        responseExcerpt: '',
+        responseHeaders: {},
+      },
+      outcome: 'delivered',
+      nextAttemptAt: null,
+    });
+    expect(runtime.recorder.list()).toMatchObject([{ from: 'social', to: 'notifier', status: 200 }]);
+
+    let running = true;
+    runtime.registerSender('outbox', {
+      start: async () => {
+        running = true;
+      },
+      stop: async () => {
+        running = false;
+      },
+      stats: () => ({ running, inFlight: 0 }),
+    });
+    await appControl(runtime.recorder).setSender('outbox', true);
+    expect(running).toBe(false);
   });
 
   it('asks an app outside the service map for its port', () => {

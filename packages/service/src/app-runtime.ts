@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type HttpTimeoutConfig, httpTimeoutsOf } from './config.ts';
-import { serviceNamer } from './deliveries.ts';
+import { appControl, dispatcherSender, type PausableDispatcher } from './control.ts';
+import { type DeliveryAttemptLike, recordDeliveryAttempt, serviceNamer } from './deliveries.ts';
 import { ExchangeRecorder } from './exchanges.ts';
 import { createTracedFetch, type FetchLike } from './http-client.ts';
 import { createLogger } from './logger.ts';
@@ -29,6 +30,10 @@ export interface AppRuntime {
   nameOf: (url: string | URL) => string;
   /** Outbound API calls: traceparent added, each exchange recorded as this app's, callee named by `nameOf`. */
   fetch: FetchLike;
+  /** A dispatcher's `onAttempt`: the attempt in its message's trace, to the service its URL names. */
+  recordAttempt(e: DeliveryAttemptLike): void;
+  /** Dev mode: the console's "pause sender" switch stops and restarts this dispatcher. */
+  registerSender(name: string, dispatcher: PausableDispatcher): void;
   /** serve() on the app's port and HOST, with its slow-client timeouts; `opts` are start()'s options. */
   serve(
     // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env type
@@ -63,6 +68,12 @@ export function appRuntime(
     urls,
     nameOf,
     fetch: createTracedFetch({ from: name, recorder, kind: opts.fetchKind, nameOf: (url) => nameOf(url) }),
+    recordAttempt: (e) => {
+      recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url) });
+    },
+    registerSender: (senderName, dispatcher) => {
+      appControl(recorder).registerSender(dispatcherSender(senderName, dispatcher));
+    },
     serve: (app, { handleSignals, onShutdown }) =>
       serve({
         app,
