@@ -1,17 +1,5 @@
 import { databaseFileFor } from '@hooklab/db';
-import {
-  createLogger,
-  createTracedFetch,
-  ExchangeRecorder,
-  httpTimeoutsOf,
-  isMemoryDataDir,
-  portOf,
-  type RunningApp,
-  type StartApp,
-  serve,
-  serviceNamer,
-  serviceUrls,
-} from '@hooklab/service';
+import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp } from '@hooklab/service';
 import { createApp } from './app.ts';
 import {
   ensureShopEndpoint,
@@ -32,9 +20,8 @@ import { socialSecretUsable } from './domain/social.ts';
 /** Starts notifier: config → db (+ migrations) → context → serve → post jobs → registration in the background. */
 export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadNotifierConfig(env);
-  const logger = createLogger('notifier', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('notifier');
-  const nameOf = serviceNamer(serviceUrls(env));
+  const runtime = appRuntime('notifier', env, config);
+  const { logger, recorder } = runtime;
   const {
     db,
     sqlite,
@@ -55,19 +42,14 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     recorder,
     logger,
     publicUrl,
-    fetch: createTracedFetch({ from: 'notifier', recorder, nameOf: (url) => nameOf(url) }),
+    fetch: runtime.fetch,
     secrets: {
       stripe: () => [config.STRIPE_WEBHOOK_SECRET ?? learnt.stripe].filter((s): s is string => Boolean(s)),
       shop: () => [config.SHOP_WEBHOOK_SECRET ?? learnt.shop].filter((s): s is string => Boolean(s)),
     },
   });
   const registrations: { stop(): void }[] = [];
-  const server = await serve({
-    app: createApp(ctx),
-    port: portOf('notifier', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(createApp(ctx), {
     handleSignals: opts.handleSignals,
     onShutdown: [
       () => {
@@ -170,5 +152,5 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
       }),
     );
   }
-  return { name: 'notifier', url: server.url, port: server.port, recorder, close: server.close };
+  return runtime.running(server);
 };
