@@ -35,8 +35,7 @@ export function createApp(ctx: LogisticsContext) {
         headers: {},
       }),
   });
-  for (const path of ['/v1/shipments', '/v1/quotes', '/v1/manifests'])
-    app.use(`${path}/*`, throttle);
+  for (const path of ['/v1/shipments', '/v1/quotes', '/v1/manifests']) app.use(`${path}/*`, throttle);
   const limit = bodyLimit({ maxBytes: API_BODY_LIMIT_BYTES });
   app.use('/v1/shipments', limit);
   app.use('/v1/quotes', limit);

@@ -234,7 +234,10 @@ export function activeSubscriptions(ctx: HubContext, topic: string, now: number)
 const cache = new WeakMap<HubContext, Map<string, Subscription | undefined>>();
 const cacheOf = (ctx: HubContext) => {
   let c = cache.get(ctx);
-  if (!c) cache.set(ctx, (c = new Map()));
+  if (!c) {
+    c = new Map();
+    cache.set(ctx, c);
+  }
   return c;
 };
 function forget(ctx: HubContext): void {
