@@ -48,6 +48,7 @@ const s11: S11Result = {
 };
 
 const s12: S12Result = {
+  receiver: 'own',
   webhookId: 'wh_1',
   ruleId: 'r_1',
   posts: 4,

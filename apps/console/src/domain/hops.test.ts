@@ -301,7 +301,7 @@ describe('non-HTTP targets as the engine records them', () => {
     const sent = {
       ...attempt('mailto:Ada@Example.test', null),
       spanId: 'e'.repeat(16),
-      outcome: 'delivered',
+      outcome: 'delivered' as const,
     };
     const arrival = exchange({
       service: 'mailbox',
@@ -315,7 +315,7 @@ describe('non-HTTP targets as the engine records them', () => {
       parentSpanId: 'e'.repeat(16),
       spanId: 'f'.repeat(16),
     });
-    const stored = { ...attempt('queue:picking', null), outcome: 'delivered' };
+    const stored = { ...attempt('queue:picking', null), outcome: 'delivered' as const };
     const hops = buildHops([sent, arrival, stored], nameOf);
     expect(hops.map((h) => [h.kind, h.from, h.to, h.failed])).toEqual([
       ['email', 'logistics', 'mailbox', false],
