@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { type RunningApp, type ServiceName, type StartApp, serviceUrls, urlVarOf } from '@hooklab/service';
+import { freePort } from '@hooklab/service/ports';
 
 type Loader = () => Promise<{ start: StartApp }>;
 
@@ -22,18 +22,8 @@ const LOADERS: [ServiceName, Loader][] = [
 /** Every app this launcher can start, in start order. */
 export const STACK_APPS: readonly ServiceName[] = LOADERS.map(([name]) => name);
 
-/** A free TCP port on 127.0.0.1, found by binding port 0 and letting it go. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (outside the kernel's ephemeral range: see @hooklab/service/ports). */
+export { freePort };
 
 export interface Stack {
   urls: ReturnType<typeof serviceUrls>;

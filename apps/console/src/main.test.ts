@@ -1,5 +1,3 @@
-// The console against real servers on loopback: small kit apps stand in for the shop and payments.
-import { createServer } from 'node:net';
 import {
   createServiceApp,
   ExchangeRecorder,
@@ -9,6 +7,7 @@ import {
   serve,
   urlVarOf,
 } from '@hooklab/service';
+import { freePort } from '@hooklab/service/ports';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedExchange } from './domain/hops.ts';
 import type { ServiceState } from './domain/store.ts';
@@ -19,14 +18,6 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 async function fakeApp(name: string, port = 0): Promise<RunningServer & { hits: () => number }> {
   const recorder = new ExchangeRecorder(name);

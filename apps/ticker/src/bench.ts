@@ -1,12 +1,12 @@
 // S11's table: `pnpm bench ticker`. Hub and ticker run as their own processes (as in production); the S11
 // scenario itself (push subscriber + pollers) runs here, so the table is exactly what S11 counts.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createContext, type S11Result, type SideFigures, scenarios } from '@hooklab/scenarios';
 import { startAppProcess } from '@hooklab/service/bench';
+import { freePort } from '@hooklab/service/ports';
 
 const HUB = fileURLToPath(new URL('../../hub/src/server.ts', import.meta.url));
 const TICKER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -16,18 +16,6 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 3);
 const NOMINAL_SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
 const RATES = [1, 10];
 const POLLS_S = [1, 5, 30];
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 /** Hub and ticker as in production (not dev mode), loopback allowed: the scenario's subscriber is here. */
 const startServer = (entry: string, env: Record<string, string>) =>

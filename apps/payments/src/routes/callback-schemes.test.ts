@@ -2,9 +2,9 @@
 // or topic:. Bad ones are Stripe-style 400 url_invalid; events reach them through the transport router with
 // the outbox's retries and attempt log, on the embedded engines (SQLite queue, aedes) and an SMTP sink.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@hooklab/service/ports';
 import {
   type CloudEvent,
   consumeQueue,
@@ -20,16 +20,6 @@ interface Mail {
   to: string;
   raw: string;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** An SMTP sink on `port` that keeps every mail it is given. */
 async function startSmtp(port: number, mails: Mail[]) {

@@ -2,10 +2,10 @@
 // registration; order events reach them through the shop's dispatcher (the transport router), on the
 // embedded engines (SQLite queue, aedes) and an SMTP sink.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningApp } from '@hooklab/service';
+import { freePort } from '@hooklab/service/ports';
 import {
   type CloudEvent,
   consumeQueue,
@@ -31,16 +31,6 @@ const post = (body: unknown) => ({
   headers: { 'content-type': 'application/json', ...ADMIN },
   body: JSON.stringify(body),
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('/v1/webhook_endpoints: mailto:, queue: and topic: targets checked at registration', () => {
   it.each([

@@ -3,7 +3,7 @@
 // is installed, skip saying why when not, and fail instead under HOOKLAB_REQUIRE_SERVICES=1.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
@@ -28,16 +28,9 @@ export function serviceSuite(name: string, binary: string, body: () => void): vo
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '@hooklab/service/ports';
+
+export { freePort };
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
