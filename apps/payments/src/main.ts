@@ -1,18 +1,10 @@
 import { databaseFileFor, type JobRunner } from '@hooklab/db';
 import {
-  appControl,
-  createLogger,
-  dispatcherSender,
-  ExchangeRecorder,
-  httpTimeoutsOf,
+  appRuntime,
   isMemoryDataDir,
-  portOf,
   type RunningApp,
   recordDeliveryAttempt,
   type StartOptions,
-  serve,
-  serviceNamer,
-  serviceUrls,
   ssrfOptionsOf,
 } from '@hooklab/service';
 import {
@@ -59,8 +51,8 @@ export async function start(
   }
 > {
   const config = loadPaymentsConfig(env);
-  const logger = createLogger('payments', config.LOG_LEVEL);
-  const recorder = new ExchangeRecorder('payments');
+  const runtime = appRuntime('payments', env, config);
+  const { logger, recorder } = runtime;
   const file = isMemoryDataDir(config.DATA_DIR) ? ':memory:' : databaseFileFor('payments', config.DATA_DIR);
   const { db, sqlite, close } = openPaymentsDatabase(file);
   const outbox = createSqliteOutbox(sqlite, { clock: opts.deliveryClock });
@@ -80,7 +72,6 @@ export async function start(
     replayFailedDeliveries: (endpointId) => replay(endpointId),
   });
   const ssrf = ssrfOptionsOf(config);
-  const nameOf = serviceNamer(serviceUrls(env));
   const disableAfterSec = config.PAYMENTS_ENDPOINT_DISABLE_AFTER_SECONDS;
   // Stripe profile: a 410 is retried like any failure (no onEndpointGone); an endpoint is disabled only
   // after failing for the profile's window (3 days real), never after a count of failures.
@@ -109,8 +100,8 @@ export async function start(
     },
     onAttempt: (e) => {
       if (e.outcome === 'delivered') markDelivered(ctx, e.message.eventId);
-      // What the console draws as payments' side of each delivery attempt.
-      recordDeliveryAttempt(recorder, e, { to: nameOf(e.message.url), exercise: retryExercise?.id });
+      // runtime.recordAttempt, plus the exercise note the console draws on attempts a rule decided.
+      recordDeliveryAttempt(recorder, e, { to: runtime.nameOf(e.message.url), exercise: retryExercise?.id });
     },
     onEndpointFailing: (endpointId, health) => {
       if (disableFailingEndpoint(ctx, endpointId, health.failingSince ?? undefined)) {
@@ -122,18 +113,12 @@ export async function start(
       }
     },
   });
-  // Dev mode: the console's "pause sender" switch stops and restarts this dispatcher.
-  appControl(recorder).registerSender(dispatcherSender('outbox', dispatcher));
+  runtime.registerSender('outbox', dispatcher);
   // Dead (retries spent) and failed (set aside while disabled) deliveries of one endpoint, sent again.
   const replayFailedDeliveries = (endpointId: string) => dispatcher.replaySince(0, { endpointId });
   replay = replayFailedDeliveries;
   const app = createApp(ctx);
-  const server = await serve({
-    app,
-    port: portOf('payments', env),
-    hostname: config.HOST,
-    logger,
-    timeouts: httpTimeoutsOf(config),
+  const server = await runtime.serve(app, {
     handleSignals: opts.handleSignals,
     onShutdown: [
       () => ctx.jobs.stop(),
@@ -146,11 +131,7 @@ export async function start(
   ctx.jobs.start();
   await dispatcher.start();
   return {
-    name: 'payments',
-    url: server.url,
-    port: server.port,
-    recorder,
-    close: server.close,
+    ...runtime.running(server),
     keys: [...keyringOf(config).keys()],
     jobs: ctx.jobs,
     outbox,
