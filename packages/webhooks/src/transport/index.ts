@@ -8,6 +8,16 @@ export {
   parseCallbackTarget,
 } from './callback-target.ts';
 export { type CloudEvent, cloudEventOf, parseCloudEvent } from './cloud-event.ts';
+export {
+  type ConsumerCrash,
+  INJECTED_BROKER_DOWN,
+  onTransportFault,
+  setTransportFault,
+  type TransportFaultBoard,
+  type TransportFaultState,
+  transportFault,
+  transportFaultBoard,
+} from './faults.ts';
 export { createHttpTransport, type HttpTransportOptions } from './http-transport.ts';
 export {
   createMailTransport,

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { connectionFailure, startAttempt, withinDeadline } from './attempt.ts';
 import { parseCallbackTarget } from './callback-target.ts';
 import { type CloudEvent, cloudEventOf } from './cloud-event.ts';
+import { noteCrash, openCrashOf, takeConsumerCrash, transportFaultBoard } from './faults.ts';
 import type { QueueBroker, QueueDelivery } from './queue-broker.ts';
 import { type ArrivalRecorder, recordArrival } from './record.ts';
 import { createRedisQueue } from './redis-queue.ts';
@@ -76,6 +77,11 @@ export interface ConsumeQueueOptions {
   /** Each arrival recorded as an exchange of kind `queue`. */
   recorder?: ArrivalRecorder;
   onError?: (error: unknown) => void;
+  /**
+   * After an injected crash ("consumer crashes before ack") the consumer is restarted after this long, as a
+   * supervisor (pm2, Kubernetes) restarts a dead worker; default 1000 ms.
+   */
+  restartMs?: number;
 }
 
 export interface QueueConsumer {
@@ -104,23 +110,77 @@ export function consumeQueue(
   const visibilityMs = options.visibilityMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
   const concurrency = options.concurrency ?? 1;
+  const restartMs = options.restartMs ?? 1000;
   const stop = new AbortController();
+  const url = `queue:${name}`;
+  // This incarnation took an injected crash: the rest of its batch is dropped unacked, like a dead process's.
+  let crashed = false;
+
+  const crash = (d: QueueDelivery, started: number) => {
+    crashed = true;
+    noteCrash({
+      at: Date.now(),
+      queue: name,
+      consumer,
+      eventId: d.event.id,
+      eventType: d.event.type,
+      ...(d.event.traceparent ? { traceparent: d.event.traceparent } : {}),
+    });
+    const error = new Error(
+      `${consumer} crashed before its ack (injected fault); redelivered after ${visibilityMs} ms`,
+    );
+    recordArrival(
+      options.recorder ?? transportFaultBoard().witness,
+      'queue',
+      url,
+      d.event,
+      consumer,
+      started,
+      error,
+    );
+    options.onError?.(error);
+  };
 
   const handle = async (d: QueueDelivery) => {
     const started = performance.now();
+    if (crashed) return;
+    if (takeConsumerCrash()) return crash(d, started);
     try {
       await handler(d.event, { deliveries: d.deliveries, consumer });
     } catch (error) {
-      recordArrival(options.recorder, 'queue', `queue:${name}`, d.event, consumer, started, error);
+      recordArrival(options.recorder, 'queue', url, d.event, consumer, started, error);
       options.onError?.(error);
       return; // not acked: redelivered after the visibility timeout
     }
-    recordArrival(options.recorder, 'queue', `queue:${name}`, d.event, consumer, started);
+    const open = openCrashOf(d.event.id);
+    if (open) open.redelivered = { at: Date.now(), consumer, deliveries: d.deliveries };
+    // The redelivery of a crashed message is the fault's witness: recorded even for a consumer without a recorder.
+    recordArrival(
+      options.recorder ?? (open ? transportFaultBoard().witness : undefined),
+      'queue',
+      url,
+      d.event,
+      consumer,
+      started,
+    );
     await options.broker.ack(name, d);
   };
 
   const loop = (async () => {
     while (!stop.signal.aborted) {
+      if (crashed) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, restartMs);
+          function done() {
+            clearTimeout(t);
+            stop.signal.removeEventListener('abort', done);
+            resolve();
+          }
+          stop.signal.addEventListener('abort', done);
+        });
+        crashed = false;
+        continue;
+      }
       try {
         const batch = await options.broker.receive(name, {
           consumer,

@@ -9,6 +9,7 @@ import type { MqttClient } from 'mqtt';
 import { connectionFailure, startAttempt, withinDeadline } from './attempt.ts';
 import { parseCallbackTarget } from './callback-target.ts';
 import { type CloudEvent, cloudEventOf, parseCloudEvent } from './cloud-event.ts';
+import { INJECTED_BROKER_DOWN, onTransportFault, refusePublish, transportFault } from './faults.ts';
 import type { ArrivalRecorder } from './record.ts';
 import { recordArrival } from './record.ts';
 import type { Transport, TransportRequest, TransportResult } from './types.ts';
@@ -23,12 +24,28 @@ interface Hosted {
 }
 const hosted = new Map<number, Hosted>();
 
+// "Broker down" (injected): this process stops hosting, and hosts again on "back up" what it hosted, so
+// the subscribers' reconnects find the broker before the outbox's next retry publishes.
+const downPorts = new Set<number>();
+onTransportFault((state, previous) => {
+  if (state.brokerDown && !previous.brokerDown) {
+    for (const port of hosted.keys()) {
+      downPorts.add(port);
+      void stopEmbeddedBroker(port);
+    }
+  } else if (!state.brokerDown && previous.brokerDown) {
+    for (const port of downPorts) void ensureEmbeddedBroker(port).catch(() => {});
+    downPorts.clear();
+  }
+});
+
 /**
  * The embedded broker's URL: hosts aedes on 127.0.0.1:`port` unless a process already does (then
  * connects to it). Sessions live in this process's memory (see the README's loss policy).
  */
 export async function ensureEmbeddedBroker(port = DEFAULT_TOPIC_PORT): Promise<string> {
   const url = `mqtt://127.0.0.1:${port}`;
+  if (transportFault().brokerDown) throw new Error(INJECTED_BROKER_DOWN);
   if (hosted.has(port)) return url;
   // Loaded on first use: an app that never sends to a topic does not pay for the broker and client.
   const { Aedes } = await import('aedes');
@@ -115,6 +132,7 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
     const parsed = parseCallbackTarget(request.url);
     if (!parsed.ok || parsed.target.kind !== 'topic') return done(connectionFailure('not a topic: target'));
     const deadline = request.timeoutMs ?? timeoutMs;
+    if (transportFault().brokerDown) return done(connectionFailure(refusePublish()));
     try {
       const c = await connect();
       // Embedded: the process that hosted the broker may be gone; the first one that needs it hosts it again.
@@ -176,6 +194,7 @@ export async function subscribeTopic(
 ): Promise<TopicSubscription> {
   const parsed = parseCallbackTarget(`topic:${name}`);
   if (!parsed.ok) throw new TypeError(parsed.reason);
+  if (transportFault().brokerDown) throw new Error(INJECTED_BROKER_DOWN);
   const url = await brokerUrl(options);
   const persistent = options.clientId !== undefined;
   const clientId = options.clientId ?? `hooklab-sub-${randomBytes(6).toString('hex')}`;
