@@ -10,6 +10,8 @@ import {
   type RunningServer,
   recordDeliveryAttempt,
   serve,
+  setTransportFaults,
+  transportFaults,
 } from './index.ts';
 
 const DEV = { HOOKLAB_DEV: true };
@@ -160,6 +162,61 @@ describe('control API (/_hooklab/control)', () => {
     const unknown = await control(app.url, { sender: { name: 'mailer', paused: true } });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { code: string }).code).toBe('unknown_sender');
+  });
+});
+
+describe('transport faults (process-wide, through the control API)', () => {
+  afterEach(() => setTransportFaults({ brokerDown: false, consumerCrashes: 0 }));
+  type Board = { version: number; listeners: Set<(s: { brokerDown: boolean }) => void> };
+
+  it('switches broker down and consumer crashes on the board the transports read, and shows them', async () => {
+    const app = await startApp();
+    // What @hooklab/webhooks does: listen on the process's board under the shared global key.
+    transportFaults();
+    const board = (globalThis as Record<symbol, Board>)[Symbol.for('hooklab.transport-faults')];
+    expect(board?.version).toBe(1);
+    const heard: boolean[] = [];
+    const listener = (s: { brokerDown: boolean }) => void heard.push(s.brokerDown);
+    board!.listeners.add(listener);
+    try {
+      const down = await control(app.url, { transport: { broker_down: true, consumer_crashes: 2 } });
+      expect(down.status).toBe(200);
+      const snap = (await down.json()) as { transport: Record<string, unknown> };
+      expect(snap.transport).toMatchObject({
+        broker_down: true,
+        broker_down_since: expect.any(String),
+        consumer_crashes_pending: 2,
+        refused_publishes: 0,
+        crashes: [],
+      });
+      expect(transportFaults()).toMatchObject({ brokerDown: true, consumerCrashes: 2 });
+      expect(heard).toEqual([true]);
+      const up = (await (await control(app.url, { transport: { broker_down: false } })).json()) as {
+        transport: Record<string, unknown>;
+      };
+      expect(up.transport).toMatchObject({
+        broker_down: false,
+        broker_down_since: null,
+        consumer_crashes_pending: 2,
+      });
+      expect(heard).toEqual([true, false]);
+      const got = (await (await control(app.url)).json()) as { transport: Record<string, unknown> };
+      expect(got.transport).toMatchObject({ broker_down: false, consumer_crashes_pending: 2 });
+    } finally {
+      board!.listeners.delete(listener);
+    }
+  });
+
+  it('refuses an empty or out-of-range transport switch, and is not there outside dev mode', async () => {
+    const { url } = await startApp();
+    for (const transport of [{}, { consumer_crashes: -1 }, { broker_down: 'yes' }, { on_fire: true }]) {
+      const res = await control(url, { transport });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    const off = await startApp({ dev: { HOOKLAB_DEV: false } });
+    expect((await control(off.url, { transport: { broker_down: true } })).status).toBe(404);
+    expect(transportFaults().brokerDown).toBe(false);
   });
 });
 

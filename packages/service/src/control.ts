@@ -1,5 +1,6 @@
 // Faults a person can cause, through a dev-only control API every app gets from the kit: its webhook
-// receiver goes down, slow, failing, drops connections or answers 410; its senders pause and resume.
+// receiver goes down, slow, failing, drops connections or answers 410; its senders pause and resume; its
+// process's topic broker goes down, its queue consumers crash before their ack.
 import type { IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
@@ -169,8 +170,107 @@ export class ServiceControl {
           stats: (await s.stats?.()) ?? {},
         })),
       ),
+      transport: transportFaultSnapshot(),
     };
   }
+}
+
+/**
+ * Process-wide transport faults (topic broker down, queue consumer crashes before ack). @hooklab/webhooks'
+ * transports read them (transport/faults.ts) from the same global board, so the kit switches them without
+ * depending on that package: same key, same shape.
+ */
+export interface TransportFaultState {
+  brokerDown: boolean;
+  brokerDownSince: number | null;
+  refusedPublishes: number;
+  consumerCrashes: number;
+  crashes: {
+    at: number;
+    queue: string;
+    consumer: string;
+    eventId: string;
+    eventType: string;
+    traceparent?: string;
+    redelivered?: { at: number; consumer: string; deliveries: number };
+  }[];
+}
+
+interface TransportFaultBoard {
+  readonly version: 1;
+  state: TransportFaultState;
+  listeners: Set<(state: TransportFaultState, previous: TransportFaultState) => void>;
+  witness?: { record(exchange: never): unknown };
+}
+
+const TRANSPORT_FAULTS = Symbol.for('hooklab.transport-faults');
+
+function transportFaultBoard(): TransportFaultBoard {
+  const g = globalThis as { [TRANSPORT_FAULTS]?: TransportFaultBoard };
+  g[TRANSPORT_FAULTS] ??= {
+    version: 1,
+    state: {
+      brokerDown: false,
+      brokerDownSince: null,
+      refusedPublishes: 0,
+      consumerCrashes: 0,
+      crashes: [],
+    },
+    listeners: new Set(),
+  };
+  return g[TRANSPORT_FAULTS];
+}
+
+/** This process's transport faults. */
+export const transportFaults = (): Readonly<TransportFaultState> => transportFaultBoard().state;
+
+/** Switches this process's transport faults (the transports' listeners act on the change). */
+export function setTransportFaults(patch: { brokerDown?: boolean; consumerCrashes?: number }): void {
+  const board = transportFaultBoard();
+  const previous = board.state;
+  const next = { ...previous };
+  if (patch.brokerDown !== undefined && patch.brokerDown !== previous.brokerDown) {
+    next.brokerDown = patch.brokerDown;
+    next.brokerDownSince = patch.brokerDown ? Date.now() : null;
+    if (patch.brokerDown) next.refusedPublishes = 0;
+  }
+  if (patch.consumerCrashes !== undefined) next.consumerCrashes = Math.max(0, patch.consumerCrashes);
+  board.state = next;
+  for (const listener of board.listeners) listener(next, previous);
+}
+
+/**
+ * Where this process records the witnesses of an injected consumer crash (the crash, the redelivery) when
+ * the consumer has no recorder of its own: the console's recorder, whose process runs the scenarios' consumers.
+ */
+export function setTransportFaultWitness(recorder: ExchangeRecorder | undefined): void {
+  transportFaultBoard().witness = recorder as TransportFaultBoard['witness'];
+}
+
+/** The transport faults as the control API shows them. */
+export function transportFaultSnapshot() {
+  const f = transportFaults();
+  return {
+    broker_down: f.brokerDown,
+    broker_down_since: f.brokerDownSince === null ? null : new Date(f.brokerDownSince).toISOString(),
+    refused_publishes: f.refusedPublishes,
+    consumer_crashes_pending: f.consumerCrashes,
+    crashes: f.crashes.map((c) => ({
+      at: new Date(c.at).toISOString(),
+      queue: c.queue,
+      consumer: c.consumer,
+      event_id: c.eventId,
+      event_type: c.eventType,
+      ...(c.traceparent ? { trace_id: c.traceparent.split('-')[1] } : {}),
+      redelivered: c.redelivered
+        ? {
+            at: new Date(c.redelivered.at).toISOString(),
+            consumer: c.redelivered.consumer,
+            deliveries: c.redelivered.deliveries,
+          }
+        : null,
+    })),
+  };
 }
 
 const controls = new WeakMap<ExchangeRecorder, ServiceControl>();
@@ -303,12 +403,23 @@ const controlBody = z
       })
       .optional(),
     sender: z.strictObject({ name: z.string().min(1).max(100).optional(), paused: z.boolean() }).optional(),
+    // Process-wide: in `pnpm dev` each app is its own process, so the console sends it to every app.
+    transport: z
+      .strictObject({
+        broker_down: z.boolean().optional(),
+        consumer_crashes: z.number().int().min(0).max(100).optional(),
+      })
+      .refine((t) => t.broker_down !== undefined || t.consumer_crashes !== undefined, {
+        message: 'give broker_down, consumer_crashes, or both',
+      })
+      .optional(),
   })
-  .refine((b) => b.receiver || b.sender, 'give receiver, sender, or both');
+  .refine((b) => b.receiver || b.sender || b.transport, 'give receiver, sender, transport, or several');
 
 /**
  * `GET /_hooklab/control` (the switches and what they did so far) and `POST /_hooklab/control`
- * (`{receiver: {mode, delay_ms?, status?}, sender: {name?, paused}}`): dev mode only, like the recorder.
+ * (`{receiver: {mode, delay_ms?, status?}, sender: {name?, paused}, transport: {broker_down?,
+ * consumer_crashes?}}`): dev mode only, like the recorder.
  */
 export function controlRoutes(control: ServiceControl, dev: DevSurfaceConfig): Hono {
   const app = new Hono();
@@ -348,6 +459,11 @@ export function controlRoutes(control: ServiceControl, dev: DevSurfaceConfig): H
       });
     }
     if (body.sender) await control.setSender(body.sender.name, body.sender.paused);
+    if (body.transport)
+      setTransportFaults({
+        brokerDown: body.transport.broker_down,
+        consumerCrashes: body.transport.consumer_crashes,
+      });
     return c.json(await control.snapshot());
   });
   return app;
