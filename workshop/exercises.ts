@@ -113,6 +113,10 @@ export const EXERCISES: Exercise[] = [
     title: 'A WebSub subscriber: verify, check X-Hub-Signature, renew',
     module: 'websub-subscriber.ts',
     firstLesson: 'a verification for a topic you never asked for was confirmed',
+    seam: {
+      app: 'notifier',
+      where: "the #markets WebSub subscriber: the hub's verification, X-Hub-Signature, renewal",
+    },
     suite: suiteOf(() => import('./09-websub-subscriber/checks.ts')),
   },
   {
@@ -121,6 +125,7 @@ export const EXERCISES: Exercise[] = [
     title: 'A Slack bot: "order ord_…?" answered within the ack window',
     module: 'order-bot.ts',
     firstLesson: 'you waited for the shop before acknowledging',
+    seam: { app: 'notifier', where: 'the `/order` slash command: the ack and the response_url answer' },
     suite: suiteOf(() => import('./10-slack-bot/checks.ts')),
   },
 ];

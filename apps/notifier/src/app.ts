@@ -57,6 +57,8 @@ export function createApp(ctx: NotifierContext) {
         fetch: ctx.fetch as typeof fetch,
       },
       logger: ctx.logger,
+      dev: ctx.config.HOOKLAB_DEV,
+      fetch: ctx.fetch,
     },
     receiver,
   );

@@ -123,6 +123,7 @@ export function createNotifierContext(input: NotifierContextInput): NotifierCont
         fetch: fetch as (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
       }),
     logger: input.logger,
+    dev: config.HOOKLAB_DEV,
     onContent: (content) => {
       let quote: TopicQuote;
       try {

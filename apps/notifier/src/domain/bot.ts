@@ -1,12 +1,13 @@
 // The Slack side of the notifier, on Bolt: "order ord_…?" in #orders and `/order ord_…` answer from the
 // shop's API in the thread; the Refund button refunds through payments and updates the message. Every
 // listener acks first (Slack's 3 s window) and works after.
-import type { Logger } from '@hooklab/service';
+import type { FetchLike, Logger } from '@hooklab/service';
 import { App, type BlockAction, type Logger as BoltLogger, type ButtonAction, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type Stripe from 'stripe';
 import { refundOrder } from '../clients/payments.ts';
 import type { ShopClient, ShopOrder } from '../clients/shop.ts';
+import { answerOrderCommand, orderBotExercise } from '../workshop/order-bot-exercise.ts';
 import { escapeMrkdwn, orderAnswer, orderIdIn, REFUND_ACTION } from './messages.ts';
 
 export interface BotDeps {
@@ -24,6 +25,10 @@ export interface BotDeps {
       : never
     : never;
   logger?: Logger | undefined;
+  /** Dev mode: `pnpm dev --exercise 10` answers `/order` with the attendee's handleOrderQuestion. */
+  dev?: boolean;
+  /** For the exercise's response_url posts (traced and recorded); default the global fetch. */
+  fetch?: FetchLike;
 }
 
 function boltLogger(logger: Logger | undefined): BoltLogger {
@@ -115,6 +120,16 @@ export function createBot(
   });
 
   app.command('/order', async ({ command, ack, respond }) => {
+    const exercise = await orderBotExercise(deps.dev ?? false);
+    if (exercise)
+      return answerOrderCommand(exercise, {
+        text: command.text,
+        responseUrl: command.response_url,
+        ack: (message) => ack(message),
+        getOrder: (orderId) => deps.shop.order(orderId),
+        fetch: deps.fetch ?? globalThis.fetch,
+        logger: deps.logger,
+      });
     const id = orderIdIn(command.text);
     if (!id) {
       await ack({ response_type: 'ephemeral', text: 'Usage: `/order ord_…`' });
