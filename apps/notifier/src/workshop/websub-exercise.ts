@@ -205,8 +205,13 @@ export function createExerciseSubscriber(opts: ExerciseSubscriberOptions): FeedS
           const wasActive = e.sub.state === 'active';
           e.sub.state = 'active';
           e.sub.leaseSeconds = Number.isInteger(lease) && lease > 0 ? lease : null;
-          e.sub.expiresAt =
-            a.lease?.expiresAt ?? (e.sub.leaseSeconds ? e.sub.verifiedAt + e.sub.leaseSeconds * 1000 : null);
+          // The lease end the attendee kept, if it is a time; else the hub's hub.lease_seconds.
+          const kept = a.lease?.expiresAt;
+          e.sub.expiresAt = Number.isFinite(kept)
+            ? (kept as number)
+            : e.sub.leaseSeconds
+              ? e.sub.verifiedAt + e.sub.leaseSeconds * 1000
+              : null;
           if (wasActive) e.sub.renewals++;
           if (e.sub.leaseSeconds) void schedule(e, e.sub.leaseSeconds);
         }
