@@ -58,4 +58,43 @@ describe('hub', () => {
       await app.close();
     }
   });
+
+  it('outside dev mode keeps no delivery exchanges (nothing could read them), yet delivers and books the delivery', async () => {
+    const app = await start({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      HOOKLAB_DEV: '0',
+      WEBHOOK_ALLOW_LOOPBACK: '1',
+      DATA_DIR: ':memory:',
+    });
+    const sub = await startSubscriber();
+    const pub = await startTopicServer();
+    try {
+      const topic = pub.set('/feed', '{"v":2}');
+      const post = (form: Record<string, string>) =>
+        fetch(`${app.url}/`, { method: 'POST', body: formBody(form) });
+      const subscriptions = async () =>
+        (
+          (await (await fetch(`${app.url}/v1/subscriptions`)).json()) as {
+            data: { last_delivery_status: number | null }[];
+          }
+        ).data;
+      expect(
+        (await post({ 'hub.mode': 'subscribe', 'hub.callback': `${sub.base}/cb`, 'hub.topic': topic }))
+          .status,
+      ).toBe(202);
+      while ((await subscriptions()).length === 0) await new Promise((r) => setTimeout(r, 20));
+      expect((await post({ 'hub.mode': 'publish', 'hub.url': topic })).status).toBe(202);
+      expect((await sub.next((r) => r.method === 'POST')).body).toBe('{"v":2}');
+      // The witness: the hub booked the attempt (in the same callback that would have recorded it).
+      while ((await subscriptions())[0]?.last_delivery_status !== 204)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(app.recorder.list().filter((e) => e.kind === 'webhook')).toEqual([]);
+    } finally {
+      await sub.close();
+      await pub.close();
+      await app.close();
+    }
+  });
 });

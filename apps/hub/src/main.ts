@@ -1,5 +1,5 @@
 import { databaseFileFor } from '@hooklab/db';
-import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp } from '@hooklab/service';
+import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp, telemetryOf } from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadHubConfig } from './config.ts';
 import { createHubContext } from './context.ts';
@@ -28,8 +28,12 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
     logger,
     fetch: runtime.fetch,
   });
+  // Outside dev mode nothing can read the recorder's exchanges, so a fan-out's thousands of attempts are
+  // recorded only where someone sees them: dev mode, or an OTLP export (its delivery spans).
   const dispatcher = createDistributionDispatcher(ctx, {
-    onAttempt: runtime.recordAttempt,
+    onAttempt: (e) => {
+      if (config.HOOKLAB_DEV || telemetryOf(recorder)) runtime.recordAttempt(e);
+    },
   });
   runtime.registerSender('outbox', dispatcher);
 

@@ -12,11 +12,13 @@ const MAX_BODY = 10 * 1024 * 1024;
 const PROFILES = ['stripe', 'slack', 'standard'] as const;
 const profileSet = new Set<string>(PROFILES);
 
+// mailto:, queue: and topic: go through the transport router (src/transport), which checks them.
+const urlSchema = z.url({ protocol: /^(https?|mailto|queue|topic)$/ });
+
 export const newMessageSchema = z.strictObject({
   id: z.string().regex(MESSAGE_ID, 'must look like msg_…').optional(),
   endpointId: z.string().min(1).max(200),
-  // mailto:, queue: and topic: go through the transport router (src/transport), which checks them.
-  url: z.url({ protocol: /^(https?|mailto|queue|topic)$/ }),
+  url: urlSchema,
   eventType: z.string().min(1).max(200),
   eventId: z.string().min(1).max(200),
   body: z.string().max(MAX_BODY),
@@ -58,10 +60,21 @@ const MESSAGE_KEYS = new Set([
 ]);
 const schemeSet = new Set<string>(signingSchemes);
 
-// URLs the schema has accepted, with the value it produced (it trims and drops tabs/newlines): a
-// producer sends to a handful of endpoint URLs, so the URL parse runs once per URL, not per message.
-const URL_CACHE_MAX = 1024;
+// URLs the schema has accepted, with the value it produced (it trims and drops tabs/newlines): most
+// producers send to a handful of endpoint URLs, so the URL parse runs once per URL, not per message. A
+// fan-out (the hub) has one URL per subscriber: a miss checks the URL alone, not the whole message.
+const URL_CACHE_MAX = 4096;
 const acceptedUrls = new Map<string, string>();
+
+function acceptedUrl(raw: string): string | undefined {
+  const known = acceptedUrls.get(raw);
+  if (known !== undefined) return known;
+  const result = urlSchema.safeParse(raw);
+  if (!result.success) return undefined;
+  if (acceptedUrls.size >= URL_CACHE_MAX) acceptedUrls.delete(acceptedUrls.keys().next().value as string);
+  acceptedUrls.set(raw, result.data);
+  return result.data;
+}
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   if (v === null || typeof v !== 'object') return false;
@@ -83,7 +96,7 @@ export function fastParse(input: unknown): NewMessage | undefined {
   if (!shortString(endpointId) || !shortString(eventType) || !shortString(eventId)) return undefined;
   if (typeof body !== 'string' || body.length > MAX_BODY) return undefined;
   if (typeof url !== 'string') return undefined;
-  const parsedUrl = acceptedUrls.get(url);
+  const parsedUrl = acceptedUrl(url);
   if (parsedUrl === undefined) return undefined;
   const out: NewMessage = { endpointId, url: parsedUrl, eventType, eventId, body };
   if (id !== undefined) out.id = id;
@@ -134,11 +147,6 @@ export function parseNewMessage(input: unknown, where = 'enqueue'): NewMessage {
     const result = newMessageSchema.safeParse(input);
     if (!result.success) throw new OutboxInputError(where, issuesOf(result.error));
     value = result.data as NewMessage;
-    const rawUrl = (input as { url: string }).url;
-    if (!acceptedUrls.has(rawUrl)) {
-      if (acceptedUrls.size >= URL_CACHE_MAX) acceptedUrls.delete(acceptedUrls.keys().next().value as string);
-      acceptedUrls.set(rawUrl, value.url);
-    }
   }
   if (value.signing && value.signing.scheme !== 'none' && value.signing.secrets.length === 0) {
     throw new OutboxInputError(where, ['signing.secrets: at least one secret is needed to sign']);

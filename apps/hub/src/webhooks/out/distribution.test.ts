@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../db/schema.ts';
 import { testContext } from '../../test-support.ts';
-import { distributionMessages, enqueueDistribution, linkHeader } from './distribution.ts';
+import { distributionMessages, enqueueDistribution, linkHeader, literalAwareCheck } from './distribution.ts';
 
 const sub = (
   id: string,
@@ -66,5 +66,29 @@ describe('distribution messages', () => {
     expect((await ctx.outbox.stats()).pending).toBe(0);
     ctx.sqlite.transaction(() => enqueueDistribution(ctx.outbox, ctx.sqlite, content, subs))();
     expect((await ctx.outbox.stats()).pending).toBe(250);
+  });
+});
+
+describe('the SSRF check per attempt', () => {
+  it('keeps the verdict of a URL whose host is an IP address, and asks DNS for a name on every attempt', async () => {
+    const asked: string[] = [];
+    const check = literalAwareCheck({
+      lookup: async (host) => {
+        asked.push(host);
+        return [{ address: '93.184.216.34', family: 4 }];
+      },
+    });
+    const literal = await check('http://93.184.216.34/cb?k=1');
+    expect(literal.ok).toBe(true);
+    expect(await check('http://93.184.216.34/cb?k=1')).toBe(literal);
+
+    const named = await check('https://sub.example/cb');
+    expect(named.ok).toBe(true);
+    expect(await check('https://sub.example/cb')).not.toBe(named);
+    expect(asked).toEqual(['sub.example', 'sub.example']);
+
+    const blocked = await check('http://10.0.0.1/cb');
+    expect(blocked).toMatchObject({ ok: false, code: 'ssrf_blocked' });
+    expect(await check('http://10.0.0.1/cb')).toMatchObject({ ok: false, code: 'ssrf_blocked' });
   });
 });

@@ -1,13 +1,16 @@
 // What the hub sends: content distribution (WebSub §7). One message per active subscriber, written in one
 // outbox transaction per publish; the dispatcher signs each attempt per the subscription's secret.
+import { isIP } from 'node:net';
 import type { SqliteClient } from '@hooklab/db';
 import {
   type AttemptEvent,
+  type CheckUrlResult,
   checkUrl,
   createDispatcher,
   type Dispatcher,
   type NewMessage,
   type SqliteOutbox,
+  type SsrfOptions,
 } from '@hooklab/webhooks';
 import type { HubContext } from '../../context.ts';
 import type { Subscription } from '../../db/schema.ts';
@@ -58,6 +61,26 @@ export function enqueueDistribution(
   return subs.length;
 }
 
+const LITERAL_VERDICTS_MAX = 100_000;
+
+/**
+ * The SSRF check of every attempt, its verdict kept per URL whose host is an IP address: such a verdict
+ * asks no DNS, so it cannot change. Names are checked (and resolved) on every attempt, as before.
+ */
+export function literalAwareCheck(options: SsrfOptions): (url: string) => Promise<CheckUrlResult> {
+  const verdicts = new Map<string, CheckUrlResult>();
+  return async (url) => {
+    const known = verdicts.get(url);
+    if (known) return known;
+    const result = await checkUrl(url, options);
+    if (result.ok && isIP(result.url.hostname.replace(/^\[|\]$/g, '')) !== 0) {
+      if (verdicts.size >= LITERAL_VERDICTS_MAX) verdicts.clear();
+      verdicts.set(url, result);
+    }
+    return result;
+  };
+}
+
 export interface DistributionDispatcherOptions {
   /** Called after every attempt, beside the hub's own last-delivery bookkeeping (the recorder's, in main.ts). */
   onAttempt?: (e: AttemptEvent) => void;
@@ -72,13 +95,14 @@ export function createDistributionDispatcher(
   opts: DistributionDispatcherOptions = {},
 ): Dispatcher {
   const recordLast = lastDeliveryRecorder(ctx);
+  const check = literalAwareCheck(ctx.ssrf);
   return createDispatcher({
     store: ctx.outbox,
     clock: ctx.clock,
     retrySchedule: ctx.config.WEBHOOK_RETRY_SCHEDULE,
     concurrency: ctx.config.HUB_DELIVERY_CONCURRENCY,
     prefetch: ctx.config.HUB_DELIVERY_CONCURRENCY,
-    ssrf: { check: (url) => checkUrl(url, ctx.ssrf) },
+    ssrf: { check },
     logger: ctx.logger,
     resolveEndpoint: (id) => {
       const sub = liveSubscription(ctx, id);
