@@ -1,5 +1,6 @@
 import { defineScenario, type Scenario, type ScenarioId } from '@hooklab/scenarios';
-import { describe, expect, it } from 'vitest';
+import { setTransportFaults, transportFaults } from '@hooklab/service';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import type { RunView } from './domain/store.ts';
 import { apiCall, TRACE, testContext, URLS } from './test-support.ts';
@@ -247,5 +248,99 @@ describe('switches', () => {
       body: '{"receiver":{"mode":"explode"}}',
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('transport switches and "clear all faults"', () => {
+  afterEach(() => setTransportFaults({ brokerDown: false, consumerCrashes: 0 }));
+
+  /** A fake app fleet: each app's control API answers with its state; shop is down. */
+  function fleet() {
+    const calls: { url: string; method: string; body?: unknown }[] = [];
+    const fake = (async (url: string, init?: RequestInit) => {
+      const u = String(url);
+      calls.push({
+        url: u,
+        method: init?.method ?? 'GET',
+        ...(init?.body ? { body: JSON.parse(String(init.body)) } : {}),
+      });
+      if (u.startsWith(URLS.shop)) throw new TypeError('fetch failed');
+      const t = transportFaults();
+      return Response.json({
+        service: 'x',
+        receiver: { mode: u.startsWith(URLS.mailbox) ? 'down' : 'none', affected: 0 },
+        senders: u.startsWith(URLS.logistics) ? [{ name: 'outbox', paused: true, stats: {} }] : [],
+        transport: {
+          broker_down: t.brokerDown,
+          broker_down_since: null,
+          refused_publishes: 2,
+          consumer_crashes_pending: t.consumerCrashes,
+          crashes: [],
+        },
+      });
+    }) as typeof fetch;
+    return { calls, ...setup({}, fake) };
+  }
+
+  it('broker down: set in the console’s process and relayed to every app, remembered as a switch', async () => {
+    const { calls, ctx, app } = fleet();
+    const res = await app.request('/api/control/transport', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ broker_down: true }),
+    });
+    expect(res.status).toBe(200);
+    const state = (await res.json()) as { broker_down: boolean; unreachable: { name: string }[] };
+    expect(transportFaults().brokerDown).toBe(true);
+    expect(state.broker_down).toBe(true);
+    expect(state.unreachable.map((u) => u.name)).toEqual(['shop']);
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts).toHaveLength(9); // every app but the console itself
+    expect(posts.every((c) => JSON.stringify(c.body) === '{"transport":{"broker_down":true}}')).toBe(true);
+    expect(ctx.store.openSwitch('topic broker', 'transport')).toMatchObject({ mode: 'broker-down' });
+
+    await app.request('/api/control/transport', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ broker_down: false }),
+    });
+    expect(transportFaults().brokerDown).toBe(false);
+    expect(ctx.store.openSwitch('topic broker', 'transport')).toBeUndefined();
+    expect(ctx.store.snapshot().switches[0]).toMatchObject({ statsAtEnd: { refused_publishes: 2 } });
+  });
+
+  it('clear all faults: receivers working, paused senders resumed, transport faults off, switches closed', async () => {
+    const { calls, ctx, app } = fleet();
+    await app.request('/api/control/transport', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ broker_down: true, consumer_crashes: 1 }),
+    });
+    expect(ctx.store.openSwitch('queue consumers', 'transport')).toMatchObject({ mode: 'consumer-crash' });
+    calls.length = 0;
+    const res = await app.request('/api/control', { method: 'DELETE', headers: auth });
+    expect(res.status).toBe(200);
+    expect(transportFaults()).toMatchObject({ brokerDown: false, consumerCrashes: 0 });
+    const body = (await res.json()) as { data: { name: string; cleared: boolean }[] };
+    expect(body.data.filter((a) => !a.cleared).map((a) => a.name)).toEqual(['shop']);
+    const posted = Object.fromEntries(
+      calls.filter((c) => c.method === 'POST').map((c) => [new URL(c.url).port, c.body]),
+    );
+    const transport = { broker_down: false, consumer_crashes: 0 };
+    expect(posted[new URL(URLS.mailbox).port]).toEqual({ receiver: { mode: 'none' }, transport });
+    expect(posted[new URL(URLS.logistics).port]).toEqual({ sender: { paused: false }, transport });
+    expect(posted[new URL(URLS.payments).port]).toEqual({ transport });
+    expect(ctx.store.openSwitch('topic broker', 'transport')).toBeUndefined();
+    expect(ctx.store.openSwitch('queue consumers', 'transport')).toBeUndefined();
+  });
+
+  it('refuses an empty or malformed transport switch (problem+json)', async () => {
+    const { app } = fleet();
+    for (const body of ['{}', '{"broker_down":"yes"}', '{"consumer_crashes":-1}', 'nope']) {
+      const res = await app.request('/api/control/transport', { method: 'POST', headers: json, body });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect(transportFaults().brokerDown).toBe(false);
   });
 });

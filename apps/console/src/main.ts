@@ -1,4 +1,11 @@
-import { appRuntime, loadConfig, type RunningApp, type StartApp, urlVarOf } from '@hooklab/service';
+import {
+  appRuntime,
+  loadConfig,
+  type RunningApp,
+  type StartApp,
+  setTransportFaultWitness,
+  urlVarOf,
+} from '@hooklab/service';
 import { createApp } from './app.ts';
 import { consoleConfigSchema } from './config.ts';
 import type { ConsoleContext } from './context.ts';
@@ -12,6 +19,8 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   const config = loadConfig(consoleConfigSchema, env);
   const runtime = appRuntime('console', env, config);
   const { logger, recorder, urls } = runtime;
+  // The scenarios' queue consumers run here: an injected crash and its redelivery are drawn in the trace.
+  setTransportFaultWitness(recorder);
   const store = new ConsoleStore({ maxExchanges: config.CONSOLE_MAX_EXCHANGES });
   const runner = createRunner({
     store,

@@ -15,7 +15,9 @@ import {
   renderRun,
   renderScenarios,
   renderSwitches,
+  renderTransportControl,
   renderTrials,
+  type TransportControl,
 } from './views.ts';
 
 const boot = JSON.parse(byId('boot').textContent ?? '{}') as Boot;
@@ -27,6 +29,8 @@ const state = {
   runs: new Map<string, RunView>(),
   switches: new Map<string, Switch>(),
   controls: new Map<string, ControlSnapshot>(),
+  transport: undefined as TransportControl | undefined,
+  transportAskedAt: 0,
   /** What the diagram shows: a trace id, or '' for all recent traffic. */
   trace: '' as string,
   /** Follow the newest run's trace until the person picks one. */
@@ -133,6 +137,41 @@ async function setControl(service: string, body: unknown) {
   schedule();
 }
 
+async function loadTransport() {
+  state.transportAskedAt = Date.now();
+  try {
+    state.transport = (await api('/api/control/transport')) as TransportControl;
+  } catch {
+    state.transport = undefined;
+  }
+  schedule();
+}
+
+async function setTransport(body: { broker_down?: boolean; consumer_crashes?: number }) {
+  try {
+    state.transport = (await api('/api/control/transport', {
+      method: 'POST',
+      body: JSON.stringify(body),
+    })) as TransportControl;
+    flash('');
+  } catch (err) {
+    flash(`transport: ${(err as Error).message}`);
+  }
+  schedule();
+}
+
+async function clearAllFaults() {
+  try {
+    await api('/api/control', { method: 'DELETE' });
+    flash('');
+  } catch (err) {
+    flash(`clear all faults: ${(err as Error).message}`);
+  }
+  state.controls.clear();
+  controlAsked.clear();
+  await loadTransport();
+}
+
 function latestRun(): RunView | undefined {
   return [...state.runs.values()].sort((a, b) => b.startedAt - a.startedAt)[0];
 }
@@ -221,7 +260,26 @@ function renderServices() {
 }
 
 const controlAsked = new Map<string, number>();
+function renderTransport() {
+  const t = state.transport;
+  // Asked again every few seconds while a fault is on, so a crash and its redelivery show as they happen.
+  const every = t && (t.broker_down || t.consumer_crashes_pending > 0) ? 2000 : 15_000;
+  if (state.transportAskedAt < Date.now() - every) void loadTransport();
+  const host = byId('transport-controls');
+  const key = JSON.stringify(t ?? null);
+  if (host.dataset.key === key) return;
+  host.dataset.key = key;
+  renderTransportControl(
+    host,
+    t,
+    (down) => void setTransport({ broker_down: down }),
+    (crashes) => void setTransport({ consumer_crashes: crashes }),
+    () => void clearAllFaults(),
+  );
+}
+
 function renderControls() {
+  renderTransport();
   const host = byId('controls');
   const up = [...state.services.values()].filter((sv) => sv.status === 'up' && sv.name !== 'console');
   const now = Date.now();

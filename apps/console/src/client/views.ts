@@ -487,6 +487,109 @@ export function renderControl(
   );
 }
 
+/** The process-wide transport faults, as `GET /api/control/transport` merges them. */
+export interface TransportControl {
+  broker_down: boolean;
+  consumer_crashes_pending: number;
+  refused_publishes: number;
+  crashes: {
+    at: string;
+    consumer: string;
+    event_type: string;
+    queue: string;
+    redelivered: { consumer: string; deliveries: number } | null;
+  }[];
+  unreachable: { name: string }[];
+}
+
+/**
+ * The switches that are no app's: the topic broker (down in every process: the embedded one stops, every
+ * publish fails) and the queue consumers (the next one to take a message dies without its ack).
+ */
+export function renderTransportControl(
+  host: HTMLElement,
+  control: TransportControl | undefined,
+  onBroker: (down: boolean) => void,
+  onCrash: (crashes: number) => void,
+  onClearAll: () => void,
+): void {
+  const down = control?.broker_down === true;
+  const armed = (control?.consumer_crashes_pending ?? 0) > 0;
+  const last = control?.crashes.at(-1);
+  fill(
+    host,
+    h(
+      'div',
+      { class: 'fault' },
+      h(
+        'button',
+        { type: 'button', 'data-testid': 'clear-faults', onclick: () => onClearAll() },
+        'Clear all faults',
+      ),
+      h('span', { class: 'muted' }, ' receivers working, senders running, no transport fault'),
+    ),
+    h(
+      'div',
+      { class: 'control', 'data-testid': 'control-transport' },
+      h(
+        'h3',
+        {},
+        'topic broker ',
+        h(
+          'span',
+          { class: 'muted', 'data-testid': 'broker-state', 'data-down': String(down) },
+          control ? (down ? 'down' : 'up') : '',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'fault' },
+        h(
+          'button',
+          { type: 'button', 'data-testid': 'broker-switch', onclick: () => onBroker(!down) },
+          down ? 'Topic broker back up' : 'Topic broker down',
+        ),
+        h(
+          'span',
+          { class: 'muted' },
+          down
+            ? ` ${control?.refused_publishes ?? 0} publish(es) refused; the outboxes retry`
+            : ' every topic: publish fails (embedded broker stopped); the outboxes retry',
+        ),
+      ),
+      h(
+        'h3',
+        {},
+        'queue consumers ',
+        h(
+          'span',
+          { class: 'muted', 'data-testid': 'crash-state', 'data-armed': String(armed) },
+          control ? (armed ? 'crash armed' : 'running') : '',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'fault' },
+        h(
+          'button',
+          { type: 'button', 'data-testid': 'crash-switch', onclick: () => onCrash(armed ? 0 : 1) },
+          armed ? 'Disarm the crash' : 'Queue consumer crashes before ack',
+        ),
+        h(
+          'span',
+          { class: 'muted' },
+          last
+            ? ` last: ${last.consumer} crashed holding ${last.event_type}${last.redelivered ? `, redelivered to ${last.redelivered.consumer} (delivery ${last.redelivered.deliveries})` : ', waiting for redelivery'}`
+            : ' the next consumer to take a message dies without acking; the queue redelivers it',
+        ),
+      ),
+      control?.unreachable.length
+        ? h('p', { class: 'muted' }, `not reached: ${control.unreachable.map((u) => u.name).join(', ')}`)
+        : null,
+    ),
+  );
+}
+
 /** The switches flipped so far, newest first, each with what it did. */
 export function renderSwitches(host: HTMLElement, switches: Switch[], hops: Hop[], now: number): void {
   const list = [...switches].sort((a, b) => b.at - a.at).slice(0, 20);

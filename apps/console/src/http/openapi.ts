@@ -1,7 +1,7 @@
 // The console's small JSON API, documented with the schemas its handlers validate with (routes/*.ts).
 import { createApiDocs, type ResponseDoc, type RouteDoc } from '@hooklab/service';
 import { z } from 'zod';
-import { controlBody } from '../routes/control.ts';
+import { controlBody, transportBody } from '../routes/control.ts';
 import { runBody } from '../routes/runs.ts';
 
 const problem = (description: string): ResponseDoc => ({
@@ -66,6 +66,39 @@ const routes: RouteDoc[] = [
     summary: "The apps' states",
     tags: ['Live'],
     responses: { 200: { description: 'Each app.', schema: z.object({ data: z.array(anyJson) }) } },
+  },
+  {
+    method: 'GET',
+    path: '/api/control/transport',
+    summary: 'The transport faults of every process (topic broker down, consumer crashes)',
+    description:
+      'Process-wide faults: the console’s own (where the scenarios’ consumers run) and each app’s, with the crashes they caused.',
+    tags: ['Control'],
+    responses: { 200: { description: 'The transport faults, merged.', schema: anyJson } },
+  },
+  {
+    method: 'POST',
+    path: '/api/control/transport',
+    summary: 'Topic broker down / back up; arm consumer crashes before ack',
+    description:
+      'Set in the console’s process and relayed to every app’s `/_hooklab/control` (`{transport: …}`); an app that does not answer is listed under `unreachable`.',
+    tags: ['Control'],
+    body: { schema: transportBody },
+    responses: {
+      200: { description: 'The transport faults after the change.', schema: anyJson },
+      400: problem('Not JSON, or neither broker_down nor consumer_crashes.'),
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/control',
+    summary: 'Clear all faults',
+    description:
+      'Every receiver working, every paused sender resumed, no transport fault, in every app and the console; the open switches closed.',
+    tags: ['Control'],
+    responses: {
+      200: { description: 'What each app answered, and the transport faults now.', schema: anyJson },
+    },
   },
   {
     method: 'GET',

@@ -103,8 +103,10 @@ export function ConsolePage(props: {
             <div id="chart" data-testid="chart" hidden />
             <h2>Break things</h2>
             <p class="muted">
-              Faults act on each app's webhook-receiving routes; senders pause their outbox. Dev mode only.
+              Faults act on each app's webhook-receiving routes; senders pause their outbox; the topic broker
+              and the queue consumers fail in every process. Dev mode only.
             </p>
+            <div id="transport-controls" />
             <div id="controls" />
             <h3>Switches flipped</h3>
             <div id="switches" />
