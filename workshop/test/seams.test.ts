@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { start as startLogistics } from '../../apps/logistics/src/index.ts';
 import {
   createOrder,
+  json,
+  listen,
+  ORDER_BODY,
   piObject,
   stripeDelivery,
   stripeEvent,
@@ -134,5 +137,69 @@ describe('logistics seam (08)', () => {
     const res = await quote('http://[::ffff:a9fe:a9fe]/latest/meta-data/');
     expect(res.status).toBe(400);
     expect(res.headers.get('x-hooklab-exercise')).toBeNull();
+  });
+});
+
+describe('shop seam (02): the poller of a polling order', () => {
+  let shop: ReturnType<typeof testShop> | undefined;
+  let payments: Awaited<ReturnType<typeof listen>> | undefined;
+  afterEach(async () => {
+    await shop?.ctx.poller.stopAll();
+    shop?.close();
+    await payments?.close();
+    shop = payments = undefined;
+    process.env = { ...saved };
+  });
+
+  /** Payments' PaymentIntent as a bank debit: created unpaid, then processing for two polls, then succeeded. */
+  async function pollingOrder(dev: '0' | '1' = '1') {
+    const polls: (string | undefined)[] = [];
+    payments = await listen((req, _body, res) => {
+      if (req.method === 'POST' && req.url === '/v1/payment_intents')
+        return json(res, 200, { ...piObject('pi_poll', ''), status: 'requires_payment_method' });
+      if (req.method === 'GET' && req.url?.startsWith('/v1/payment_intents/pi_poll')) {
+        polls.push(req.headers['x-hooklab-exercise'] as string | undefined);
+        const status =
+          polls.length === 1 ? 'requires_payment_method' : polls.length < 4 ? 'processing' : 'succeeded';
+        return json(res, 200, { ...piObject('pi_poll', ''), status, last_payment_error: null });
+      }
+      json(res, 404, { error: { type: 'invalid_request_error', message: 'no such route' } });
+    });
+    shop = testShop({ paymentsUrl: payments.url, env: { SHOP_POLL_INTERVAL_MS: '10', HOOKLAB_DEV: dev } });
+    const order = await createOrder(shop.app, { ...ORDER_BODY, confirmation: 'polling' });
+    const res = await shop.app.request(`/api/orders/${order.id}/payment_intent`, {
+      method: 'POST',
+      headers: { cookie: order.cookie },
+    });
+    expect(res.status).toBe(201);
+    /** Resolves once the poller has stopped asking (its own loop or the attendee's). */
+    const finished = () =>
+      expect.poll(() => shop!.ctx.poller.isPolling(order.id), { timeout: 10_000 }).toBe(false);
+    return { order, polls, finished, status: () => shop!.ctx.orders.get(order.id)?.status };
+  }
+
+  it("the solution's pollUntilFinal asks until the payment succeeded: the order is paid, every GET marked 02", async () => {
+    useExercise('02', 'solution');
+    const o = await pollingOrder();
+    await o.finished();
+    expect(o.status()).toBe('paid');
+    // Unpaid (told requires_confirmation, so it keeps asking), processing twice, succeeded.
+    expect(o.polls).toEqual(['02', '02', '02', '02']);
+  });
+
+  it("the problem's pollUntilFinal asks once and stops: the order stays unpaid", async () => {
+    useExercise('02', 'problem');
+    const o = await pollingOrder();
+    await o.finished();
+    expect(o.polls).toEqual(['02']);
+    expect(o.status()).toBe('pending_payment');
+  });
+
+  it("outside dev mode the shop's own loop polls, unmarked", async () => {
+    useExercise('02', 'problem');
+    const o = await pollingOrder('0');
+    await o.finished();
+    expect(o.status()).toBe('paid');
+    expect(o.polls).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

@@ -87,6 +87,7 @@ export function createShopContext(input: ShopContextInput): ShopContext {
     intervalMs: config.SHOP_POLL_INTERVAL_MS,
     timeoutMs: config.SHOP_POLL_TIMEOUT_MS,
     logger,
+    dev: config.HOOKLAB_DEV,
   });
   const refunds = createRefunds({
     db,

@@ -1,7 +1,8 @@
-import { type Logger, sleep } from '@hooklab/service';
+import { EXERCISE_HEADER, type Logger, sleep } from '@hooklab/service';
 import type Stripe from 'stripe';
 import { type Confirmations, preciseNow } from '../domain/confirmations.ts';
 import type { Orders } from '../domain/orders.ts';
+import { exercisePoller, pollThroughExercise, statusForExercise } from './exercise-poll.ts';
 
 export interface PollerDeps {
   stripe: Stripe;
@@ -10,6 +11,8 @@ export interface PollerDeps {
   intervalMs: number;
   timeoutMs: number;
   logger?: Logger;
+  /** Dev mode: `pnpm dev --exercise 02` runs the attendee's pollUntilFinal instead of the loop below. */
+  dev?: boolean;
 }
 
 const TERMINAL = new Set(['succeeded', 'canceled']);
@@ -36,45 +39,26 @@ export function createPoller(deps: PollerDeps) {
       const deadline = Date.now() + deps.timeoutMs;
       let last = knownStatus;
       let lastError: string | undefined;
-      while (!stopped && Date.now() < deadline) {
-        await sleep(deps.intervalMs, stopping.signal).catch(() => undefined);
-        if (stopped) break;
-        const sentAt = preciseNow();
-        if (!paymentIntentId) {
-          // Checkout may create the PaymentIntent only when the customer pays: ask the session until it has one.
-          try {
-            const session = await deps.stripe.checkout.sessions.retrieve(target.checkoutSessionId!);
-            const id =
-              typeof session.payment_intent === 'string'
-                ? session.payment_intent
-                : session.payment_intent?.id;
-            deps.confirmations.poll(orderId, { nothingNew: !id, sentAt, stillPending: true });
-            if (id) {
-              paymentIntentId = id;
-              deps.orders.attachPayment(orderId, { paymentIntentId: id });
-            }
-            if (session.status === 'expired') break;
-          } catch (err) {
-            deps.confirmations.poll(orderId, { nothingNew: true, sentAt, stillPending: false });
-            deps.logger?.warn(
-              { orderId, err: err instanceof Error ? err.message : String(err) },
-              'session poll failed',
-            );
-          }
-          continue;
-        }
+      /** One GET of the PaymentIntent, counted and applied to the order (a failed one counted too). */
+      const askPaymentIntent = async (
+        id: string,
+        sentAt: number,
+        headers?: Record<string, string>,
+      ): Promise<Stripe.PaymentIntent | 'stopped' | 'failed'> => {
         let pi: Stripe.PaymentIntent;
         try {
-          pi = await deps.stripe.paymentIntents.retrieve(paymentIntentId);
+          pi = headers
+            ? await deps.stripe.paymentIntents.retrieve(id, {}, { headers })
+            : await deps.stripe.paymentIntents.retrieve(id);
         } catch (err) {
           deps.confirmations.poll(orderId, { nothingNew: true, sentAt, stillPending: false });
           deps.logger?.warn(
-            { orderId, paymentIntentId, err: err instanceof Error ? err.message : String(err) },
+            { orderId, paymentIntentId: id, err: err instanceof Error ? err.message : String(err) },
             'poll failed',
           );
-          continue;
+          return 'failed';
         }
-        if (stopped) break;
+        if (stopped) return 'stopped';
         const knownAt = preciseNow();
         const errorKey = pi.last_payment_error
           ? `${pi.last_payment_error.code}:${pi.last_payment_error.message}`
@@ -119,6 +103,62 @@ export function createPoller(deps: PollerDeps) {
             patch: { failureReason: 'payment canceled' },
           });
         }
+        return pi;
+      };
+      const exercise = paymentIntentId ? await exercisePoller(deps.dev ?? false) : undefined;
+      if (exercise && paymentIntentId) {
+        const id = paymentIntentId;
+        const told = () => statusForExercise(last ?? 'requires_payment_method', Boolean(lastError));
+        const stoppedError = () => new Error('the shop is stopping');
+        await pollThroughExercise(exercise, {
+          orderId,
+          // Each ask is the shop's own GET, counted and applied, marked for the console.
+          getStatus: async () => {
+            if (stopped) throw stoppedError();
+            const pi = await askPaymentIntent(id, preciseNow(), { [EXERCISE_HEADER]: '02' });
+            if (pi === 'stopped') throw stoppedError();
+            return told();
+          },
+          intervalMs: deps.intervalMs,
+          maxPolls: Math.max(1, Math.ceil(deps.timeoutMs / deps.intervalMs)),
+          sleep: (ms) => sleep(ms, stopping.signal).catch(() => undefined),
+          stopped: () => stopped,
+          lastStatus: told,
+          logger: deps.logger,
+        });
+        active.delete(orderId);
+        return;
+      }
+      while (!stopped && Date.now() < deadline) {
+        await sleep(deps.intervalMs, stopping.signal).catch(() => undefined);
+        if (stopped) break;
+        const sentAt = preciseNow();
+        if (!paymentIntentId) {
+          // Checkout may create the PaymentIntent only when the customer pays: ask the session until it has one.
+          try {
+            const session = await deps.stripe.checkout.sessions.retrieve(target.checkoutSessionId!);
+            const id =
+              typeof session.payment_intent === 'string'
+                ? session.payment_intent
+                : session.payment_intent?.id;
+            deps.confirmations.poll(orderId, { nothingNew: !id, sentAt, stillPending: true });
+            if (id) {
+              paymentIntentId = id;
+              deps.orders.attachPayment(orderId, { paymentIntentId: id });
+            }
+            if (session.status === 'expired') break;
+          } catch (err) {
+            deps.confirmations.poll(orderId, { nothingNew: true, sentAt, stillPending: false });
+            deps.logger?.warn(
+              { orderId, err: err instanceof Error ? err.message : String(err) },
+              'session poll failed',
+            );
+          }
+          continue;
+        }
+        const pi = await askPaymentIntent(paymentIntentId, sentAt);
+        if (pi === 'stopped') break;
+        if (pi === 'failed') continue;
         if (TERMINAL.has(pi.status)) break;
       }
       active.delete(orderId);
