@@ -5,6 +5,7 @@ export * from './config.ts';
 export * from './control.ts';
 export * from './deliveries.ts';
 export * from './dev-surface.ts';
+export * from './endpoint-registration.ts';
 export * from './error-page.ts';
 export * from './errors.ts';
 export * from './exchange-stream.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settings } from '../db/schema.ts';
 import { testContext } from '../test-support.ts';
-import { ensureShopEndpoint, registerInBackground, SHOP_EVENTS } from './registration.ts';
+import { ensureShopEndpoint, SHOP_EVENTS } from './registration.ts';
 import type { ShopClient } from './shop.ts';
 
 /** The shop's endpoint registry as a small in-memory fake that records every call. */
@@ -69,23 +69,5 @@ describe('registration with the shop', () => {
     expect(calls).toEqual(['list', 'create', 'list', 'delete we_1', 'create']);
     expect(endpoints.map((e) => e.enabled_events)).toEqual([SHOP_EVENTS]);
     ctx.close();
-  });
-
-  it('retries in the background while the provider is down, then reports once registered', async () => {
-    let tries = 0;
-    const registered: string[] = [];
-    const run = registerInBackground({
-      what: 'a test endpoint',
-      initialDelayMs: 5,
-      attempt: async () => {
-        tries += 1;
-        if (tries < 3) throw new Error('ECONNREFUSED');
-        return { id: 'we_ok' };
-      },
-      onRegistered: (r) => registered.push(r.id),
-    });
-    expect(await run.done).toBe(true);
-    expect(tries).toBe(3);
-    expect(registered).toEqual(['we_ok']);
   });
 });

@@ -1,18 +1,21 @@
 // Start-up registration with each provider: idempotent (an endpoint we already hold is kept), in the
-// background once the server listens, retried while a provider is down.
-import { type Logger, sleep } from '@hooklab/service';
+// background once the server listens, retried while a provider is down (the kit's registerInBackground).
+import {
+  type EndpointSlot,
+  ensureEndpoint,
+  ensureStripeWebhookEndpoint,
+  type HeldEndpoint,
+  heldEndpoint,
+  type Logger,
+  type RegisteredEndpoint,
+} from '@hooklab/service';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { NotifierDb } from '../db/index.ts';
 import { settings } from '../db/schema.ts';
 import type { ShopClient } from './shop.ts';
 
-export interface Registered {
-  id: string;
-  url: string;
-  secret: string;
-  created: boolean;
-}
+export type Registered = RegisteredEndpoint;
 
 /** The Stripe events the notifier posts to #payments. */
 export const STRIPE_EVENTS: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = [
@@ -32,65 +35,25 @@ export const SHOP_EVENTS = [
   'order.fulfilment_failed',
 ];
 
-export function stored(db: NotifierDb, key: string): Omit<Registered, 'created'> | undefined {
-  const row = db.select().from(settings).where(eq(settings.key, key)).get();
-  if (!row) return undefined;
-  try {
-    return JSON.parse(row.value) as Omit<Registered, 'created'>;
-  } catch {
-    return undefined;
-  }
+/** The settings row under `key` that keeps an endpoint and its secret between starts. */
+function slotOf(db: NotifierDb, key: string): EndpointSlot {
+  return {
+    read: () => db.select().from(settings).where(eq(settings.key, key)).get()?.value,
+    write: (value) =>
+      db
+        .insert(settings)
+        .values({ key, value })
+        .onConflictDoUpdate({ target: settings.key, set: { value } })
+        .run(),
+  };
 }
 
-function store(db: NotifierDb, key: string, value: Omit<Registered, 'created'>): void {
-  const json = JSON.stringify(value);
-  db.insert(settings)
-    .values({ key, value: json })
-    .onConflictDoUpdate({ target: settings.key, set: { value: json } })
-    .run();
+export function stored(db: NotifierDb, key: string): HeldEndpoint | undefined {
+  return heldEndpoint(slotOf(db, key));
 }
 
 export const STRIPE_KEY = 'stripe_webhook_endpoint';
 export const SHOP_KEY = 'shop_webhook_endpoint';
-
-/**
- * Exactly one endpoint for `url` whose secret we hold: the secret is shown only at creation, so an endpoint
- * for our URL whose secret we lost is deleted and made again.
- */
-async function ensureOne<E extends { id: string; url: string }>(opts: {
-  db: NotifierDb;
-  key: string;
-  url: string;
-  list: () => Promise<E[]>;
-  /** An endpoint we hold that the provider cannot update in place (missing events): made again. */
-  outdated?: (e: E) => boolean;
-  create: () => Promise<{ id: string; secret?: string | null }>;
-  remove: (id: string) => Promise<unknown>;
-  refresh?: (id: string) => Promise<unknown>;
-  logger?: Logger | undefined;
-}): Promise<Registered> {
-  const ours = (await opts.list()).filter((e) => e.url === opts.url);
-  const kept = stored(opts.db, opts.key);
-  const held = kept && kept.url === opts.url ? ours.find((e) => e.id === kept.id) : undefined;
-  const keep = held && !opts.outdated?.(held) ? held : undefined;
-  for (const e of ours) {
-    if (e.id === keep?.id) continue;
-    opts.logger?.info(
-      { endpoint: e.id, url: opts.url },
-      'deleting an endpoint for our URL whose secret we do not hold',
-    );
-    await opts.remove(e.id);
-  }
-  if (keep && kept) {
-    await opts.refresh?.(keep.id);
-    return { ...kept, created: false };
-  }
-  const made = await opts.create();
-  if (!made.secret) throw new Error('the provider returned a webhook endpoint without its secret');
-  const value = { id: made.id, url: opts.url, secret: made.secret };
-  store(opts.db, opts.key, value);
-  return { ...value, created: true };
-}
 
 export function ensureStripeEndpoint(opts: {
   stripe: Stripe;
@@ -98,26 +61,13 @@ export function ensureStripeEndpoint(opts: {
   url: string;
   logger?: Logger | undefined;
 }) {
-  const { stripe } = opts;
-  return ensureOne({
-    ...opts,
-    key: STRIPE_KEY,
-    list: () => stripe.webhookEndpoints.list({ limit: 100 }).autoPagingToArray({ limit: 1000 }),
-    create: () =>
-      stripe.webhookEndpoints.create({
-        url: opts.url,
-        enabled_events: STRIPE_EVENTS,
-        description: 'Hooklab notifier (Slack)',
-      }),
-    remove: (id) => stripe.webhookEndpoints.del(id),
-    refresh: async (id) => {
-      const e = await stripe.webhookEndpoints.retrieve(id);
-      const missing = STRIPE_EVENTS.filter(
-        (t) => !e.enabled_events.includes(t) && !e.enabled_events.includes('*'),
-      );
-      if (e.status !== 'enabled' || missing.length)
-        await stripe.webhookEndpoints.update(id, { disabled: false, enabled_events: STRIPE_EVENTS });
-    },
+  return ensureStripeWebhookEndpoint({
+    endpoints: opts.stripe.webhookEndpoints,
+    url: opts.url,
+    events: STRIPE_EVENTS,
+    description: 'Hooklab notifier (Slack)',
+    slot: slotOf(opts.db, STRIPE_KEY),
+    logger: opts.logger,
   });
 }
 
@@ -128,9 +78,11 @@ export function ensureShopEndpoint(opts: {
   logger?: Logger | undefined;
 }) {
   const { shop } = opts;
-  return ensureOne({
-    ...opts,
-    key: SHOP_KEY,
+  return ensureEndpoint({
+    url: opts.url,
+    slot: slotOf(opts.db, SHOP_KEY),
+    provider: 'the shop',
+    logger: opts.logger,
     list: () => shop.listEndpoints(),
     create: () =>
       shop.createEndpoint({
@@ -145,45 +97,4 @@ export function ensureShopEndpoint(opts: {
   });
 }
 
-/**
- * Runs `attempt` until it succeeds, with capped exponential backoff, never blocking the caller.
- * Returns a stop function and a promise that says whether it got there.
- */
-export function registerInBackground<T>(opts: {
-  what: string;
-  attempt: () => Promise<T>;
-  onRegistered: (r: T) => void;
-  logger?: Logger | undefined;
-  initialDelayMs?: number;
-  maxDelayMs?: number;
-}): { stop(): void; done: Promise<boolean> } {
-  let stopped = false;
-  const stopping = new AbortController();
-  const done = (async () => {
-    let delay = opts.initialDelayMs ?? 250;
-    for (let n = 1; !stopped; n++) {
-      try {
-        const r = await opts.attempt();
-        if (stopped) return false;
-        opts.onRegistered(r);
-        return true;
-      } catch (err) {
-        if (stopped) return false;
-        opts.logger?.warn(
-          { attempt: n, retryInMs: delay, err: err instanceof Error ? err.message : String(err) },
-          `could not register ${opts.what} yet; retrying`,
-        );
-        await sleep(delay, stopping.signal).catch(() => undefined);
-        delay = Math.min(delay * 2, opts.maxDelayMs ?? 30_000);
-      }
-    }
-    return false;
-  })();
-  return {
-    done,
-    stop() {
-      stopped = true;
-      stopping.abort();
-    },
-  };
-}
+export { registerInBackground } from '@hooklab/service';

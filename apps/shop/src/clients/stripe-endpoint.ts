@@ -1,4 +1,12 @@
-import { type Logger, sleep } from '@hooklab/service';
+import {
+  type EndpointSlot,
+  ensureStripeWebhookEndpoint,
+  type HeldEndpoint,
+  heldEndpoint,
+  type Logger,
+  type RegisteredEndpoint,
+  registerInBackground as registerWithRetries,
+} from '@hooklab/service';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { ShopDb } from '../db/index.ts';
@@ -20,69 +28,41 @@ export const STRIPE_EVENTS: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = 
 
 const KEY = 'stripe_webhook_endpoint';
 
-interface StoredEndpoint {
-  id: string;
-  url: string;
-  secret: string;
+/** The settings row that keeps the endpoint and its secret between starts. */
+function slotOf(db: ShopDb): EndpointSlot {
+  return {
+    read: () => db.select().from(settings).where(eq(settings.key, KEY)).get()?.value,
+    write: (value) =>
+      db
+        .insert(settings)
+        .values({ key: KEY, value })
+        .onConflictDoUpdate({ target: settings.key, set: { value } })
+        .run(),
+  };
 }
 
-export function storedEndpoint(db: ShopDb): StoredEndpoint | undefined {
-  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
-  if (!row) return undefined;
-  try {
-    return JSON.parse(row.value) as StoredEndpoint;
-  } catch {
-    return undefined;
-  }
-}
-
-function store(db: ShopDb, value: StoredEndpoint): void {
-  db.insert(settings)
-    .values({ key: KEY, value: JSON.stringify(value) })
-    .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value) } })
-    .run();
+export function storedEndpoint(db: ShopDb): HeldEndpoint | undefined {
+  return heldEndpoint(slotOf(db));
 }
 
 /**
- * Makes sure payments has exactly one endpoint for `url` whose secret we hold (S03). The secret is only
- * returned at creation, so an endpoint for our URL whose secret we lost is deleted and made again.
+ * Makes sure payments has exactly one endpoint for `url` whose secret we hold (S03), with our events; the
+ * kit's ensureStripeWebhookEndpoint does the work.
  */
-export async function ensureWebhookEndpoint(opts: {
+export function ensureWebhookEndpoint(opts: {
   stripe: Stripe;
   db: ShopDb;
   url: string;
   logger?: Logger;
-}): Promise<{ id: string; secret: string; created: boolean }> {
-  const { stripe, db, url } = opts;
-  const existing = await stripe.webhookEndpoints.list({ limit: 100 }).autoPagingToArray({ limit: 1000 });
-  const ours = existing.filter((e) => e.url === url);
-  const stored = storedEndpoint(db);
-  const keep = stored && stored.url === url ? ours.find((e) => e.id === stored.id) : undefined;
-  for (const e of ours) {
-    if (e.id === keep?.id) continue;
-    opts.logger?.info(
-      { endpoint: e.id, url },
-      'deleting a webhook endpoint for our URL whose secret we do not hold',
-    );
-    await stripe.webhookEndpoints.del(e.id);
-  }
-  if (keep && stored) {
-    const missing = STRIPE_EVENTS.filter(
-      (t) => !keep.enabled_events.includes(t) && !keep.enabled_events.includes('*'),
-    );
-    if (keep.status !== 'enabled' || missing.length) {
-      await stripe.webhookEndpoints.update(keep.id, { disabled: false, enabled_events: STRIPE_EVENTS });
-    }
-    return { id: keep.id, secret: stored.secret, created: false };
-  }
-  const created = await stripe.webhookEndpoints.create({
-    url,
-    enabled_events: STRIPE_EVENTS,
+}): Promise<RegisteredEndpoint> {
+  return ensureStripeWebhookEndpoint({
+    endpoints: opts.stripe.webhookEndpoints,
+    url: opts.url,
+    events: STRIPE_EVENTS,
     description: 'Atelier order payments',
+    slot: slotOf(opts.db),
+    logger: opts.logger,
   });
-  if (!created.secret) throw new Error('payments returned a webhook endpoint without its secret');
-  store(db, { id: created.id, url, secret: created.secret });
-  return { id: created.id, secret: created.secret, created: true };
 }
 
 /**
@@ -90,39 +70,11 @@ export async function ensureWebhookEndpoint(opts: {
  * start-up never waits on another service. Returns a stop function.
  */
 export function registerInBackground(opts: {
-  attempt: () => Promise<{ id: string; secret: string; created: boolean }>;
-  onRegistered: (r: { id: string; secret: string; created: boolean }) => void;
+  attempt: () => Promise<RegisteredEndpoint>;
+  onRegistered: (r: RegisteredEndpoint) => void;
   logger?: Logger;
   initialDelayMs?: number;
   maxDelayMs?: number;
 }): { stop(): void; done: Promise<boolean> } {
-  let stopped = false;
-  const stopping = new AbortController();
-  const done = (async () => {
-    let delay = opts.initialDelayMs ?? 250;
-    for (let n = 1; !stopped; n++) {
-      try {
-        const r = await opts.attempt();
-        if (stopped) return false;
-        opts.onRegistered(r);
-        return true;
-      } catch (err) {
-        if (stopped) return false;
-        opts.logger?.warn(
-          { attempt: n, retryInMs: delay, err: err instanceof Error ? err.message : String(err) },
-          'could not register the Stripe webhook endpoint with payments yet; retrying',
-        );
-        await sleep(delay, stopping.signal).catch(() => undefined);
-        delay = Math.min(delay * 2, opts.maxDelayMs ?? 30_000);
-      }
-    }
-    return false;
-  })();
-  return {
-    done,
-    stop() {
-      stopped = true;
-      stopping.abort();
-    },
-  };
+  return registerWithRetries({ what: 'the Stripe webhook endpoint with payments', ...opts });
 }
