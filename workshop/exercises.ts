@@ -47,7 +47,7 @@ export const EXERCISES: Exercise[] = [
     title: 'Polling vs a webhook: the poller, then the receiver',
     module: 'status-watch.ts',
     firstLesson: "your poller returned after 1 poll(s) while the PaymentIntent was still 'processing'",
-    seam: { app: 'shop', where: "the poller of an order confirmed by polling (S02): pollUntilFinal" },
+    seam: { app: 'shop', where: 'the poller of an order confirmed by polling (S02): pollUntilFinal' },
     suite: suiteOf(() => import('./02-polling-vs-webhook/checks.ts')),
   },
   {
