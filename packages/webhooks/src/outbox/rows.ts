@@ -54,8 +54,34 @@ const numOrNull = (v: number | string | null): number | null => (v === null ? nu
 /** The columns a claim reads back: status, lease and due time are known from the claim itself. */
 export type ClaimedRow = Omit<MessageRow, 'status' | 'lock_owner' | 'locked_until' | 'next_attempt_at'>;
 
-export const CLAIMED_COLUMNS =
-  'id, endpoint_id, url, event_type, event_id, body, headers, signing_scheme, signing_secrets, profile, traceparent, attempts, cycle_start, created_at, last_attempt_at, last_status_code, last_failure_kind, delivered_at';
+const CLAIMED = [
+  'id',
+  'endpoint_id',
+  'url',
+  'event_type',
+  'event_id',
+  'body',
+  'headers',
+  'signing_scheme',
+  'signing_secrets',
+  'profile',
+  'traceparent',
+  'attempts',
+  'cycle_start',
+  'created_at',
+  'last_attempt_at',
+  'last_status_code',
+  'last_failure_kind',
+  'delivered_at',
+] as const satisfies readonly (keyof ClaimedRow)[];
+
+export const CLAIMED_COLUMNS = CLAIMED.join(', ');
+
+/** Position of each claimed column in a row read as an array (`CLAIMED_COLUMNS` order). */
+const AT = Object.fromEntries(CLAIMED.map((name, i) => [name, i])) as Record<
+  (typeof CLAIMED)[number],
+  number
+>;
 
 // Most messages of an endpoint carry the same secrets JSON: parse each text once (bounded), hand every
 // message its own copy.
@@ -103,6 +129,43 @@ export function rowToMessage(
     lastStatusCode: row.last_status_code,
     lastFailureKind: row.last_failure_kind as FailureKind | null,
     deliveredAt: numOrNull(row.delivered_at),
+  };
+}
+
+/**
+ * `rowToMessage` for a just-claimed row read as an array of `CLAIMED_COLUMNS` (SQLite's raw mode: a claim
+ * of many rows builds no object per row, which costs about a third of the claim).
+ */
+export function claimedValuesToMessage(
+  v: readonly unknown[],
+  claim: { owner: string; lease: number },
+): OutboxMessage {
+  const headers = v[AT.headers] as string;
+  return {
+    id: v[AT.id] as string,
+    endpointId: v[AT.endpoint_id] as string,
+    url: v[AT.url] as string,
+    eventType: v[AT.event_type] as string,
+    eventId: v[AT.event_id] as string,
+    body: v[AT.body] as string,
+    headers: headers === '{}' ? {} : (JSON.parse(headers) as Record<string, string>),
+    signing: {
+      scheme: v[AT.signing_scheme] as SigningScheme,
+      secrets: secretsOf(v[AT.signing_secrets] as string),
+    },
+    profile: v[AT.profile] as RetryProfile,
+    traceparent: v[AT.traceparent] as string | null,
+    status: 'in_flight',
+    attempts: num(v[AT.attempts] as number),
+    cycleStart: num(v[AT.cycle_start] as number),
+    createdAt: num(v[AT.created_at] as number),
+    nextAttemptAt: claim.lease,
+    lockedUntil: claim.lease,
+    lockOwner: claim.owner,
+    lastAttemptAt: numOrNull(v[AT.last_attempt_at] as number | null),
+    lastStatusCode: v[AT.last_status_code] as number | null,
+    lastFailureKind: v[AT.last_failure_kind] as FailureKind | null,
+    deliveredAt: numOrNull(v[AT.delivered_at] as number | null),
   };
 }
 

@@ -6,7 +6,7 @@ import { OutboxInputError } from './errors.ts';
 import {
   type AttemptRow,
   CLAIMED_COLUMNS,
-  type ClaimedRow,
+  claimedValuesToMessage,
   type HealthRow,
   healthFromRow,
   INSERT_COLUMNS,
@@ -111,12 +111,14 @@ export function createSqliteOutbox(
   );
   // status, lock_owner, locked_until and next_attempt_at are known after the claim: not read back.
   // The attempt is counted here, before anything is sent, so a redelivery after a crash gets a new number.
-  const markClaimed = db.prepare(
-    `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?,
+  const markClaimed = db
+    .prepare(
+      `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?,
         attempts = attempts + 1
       WHERE rowid IN (SELECT value FROM json_each(?))
       RETURNING ${CLAIMED_COLUMNS}`,
-  );
+    )
+    .raw(true);
   // Outcomes, positional parameters: an attempt that delivered (the common case), any other attempt,
   // and a state change without an attempt (failed, canceled: the count taken at claim time goes back).
   const finishDelivered = db.prepare(
@@ -222,10 +224,10 @@ export function createSqliteOutbox(
     const lease = now + leaseMs;
     const ids = new Array<number>(picked.length);
     for (let i = 0; i < picked.length; i++) ids[i] = picked[i]!.id;
-    const rows = markClaimed.all(owner, lease, lease, JSON.stringify(ids)) as ClaimedRow[];
+    const rows = markClaimed.all(owner, lease, lease, JSON.stringify(ids)) as unknown[][];
     const messages = new Array<OutboxMessage>(rows.length);
     const claim = { owner, lease };
-    for (let i = 0; i < rows.length; i++) messages[i] = rowToMessage(rows[i]!, claim);
+    for (let i = 0; i < rows.length; i++) messages[i] = claimedValuesToMessage(rows[i]!, claim);
     return { messages, exhausted };
   };
   const claimTx = db.transaction(claimRows);

@@ -13,9 +13,8 @@ import {
   type SsrfOptions,
 } from '@hooklab/webhooks';
 import type { HubContext } from '../../context.ts';
-import type { Subscription } from '../../db/schema.ts';
 import { lastDeliveryRecorder } from '../../domain/deliveries.ts';
-import { liveSubscription, removeGone, signingSchemeOf } from '../../domain/subscriptions.ts';
+import { liveSubscription, type Recipient, removeGone, signingSchemeOf } from '../../domain/subscriptions.ts';
 
 export const DISTRIBUTION_EVENT = 'websub.content';
 
@@ -35,7 +34,7 @@ export function linkHeader(hubUrl: string, topic: string): string {
 }
 
 /** The distribution messages of one publish; signing is left to the dispatcher, per subscriber secret. */
-export function distributionMessages(content: Content, subs: readonly Subscription[]): NewMessage[] {
+export function distributionMessages(content: Content, subs: readonly Recipient[]): NewMessage[] {
   const headers = { 'content-type': content.contentType, link: linkHeader(content.hubUrl, content.topic) };
   return subs.map((sub) => ({
     endpointId: sub.id,
@@ -54,7 +53,7 @@ export function enqueueDistribution(
   outbox: SqliteOutbox,
   tx: SqliteClient,
   content: Content,
-  subs: readonly Subscription[],
+  subs: readonly Recipient[],
 ): number {
   if (subs.length === 0) return 0;
   outbox.enqueueMany(tx, distributionMessages(content, subs));
