@@ -2,12 +2,12 @@
 // the in-process aedes broker) and once on real Redis and mosquitto. The real run uses REDIS_URL and
 // MQTT_URL when set (CI starts both), else starts its own servers; it skips saying why when they are not
 // installed, and fails instead under HOOKLAB_REQUIRE_SERVICES=1.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type S08Result, scenarios } from '@hooklab/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realEngines, realEnginesSuite } from './real-engines.ts';
 import { freePort, type Stack, startStack } from './stack.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hooklab-s08-'));
@@ -84,125 +84,57 @@ describe('S08 on the embedded engines (SQLite queue, aedes)', () => {
   });
 });
 
-const installed = (bin: string, arg: string) =>
-  spawnSync(bin, [arg], { stdio: 'ignore' }).error === undefined;
-const haveServers =
-  (process.env.REDIS_URL && process.env.MQTT_URL) ||
-  (installed('redis-server', '--version') && installed('mosquitto', '-h'));
-
-async function listening(port: number, child: ChildProcess) {
-  const { createConnection } = await import('node:net');
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ port, host: '127.0.0.1' });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
+realEnginesSuite('S08 on real Redis Streams and mosquitto', ['redis', 'mqtt'], () => {
+  let stack: Stack;
+  let engines: Awaited<ReturnType<typeof realEngines>> | undefined;
+  let redisUrl = '';
+  let mqttUrl = '';
+  beforeAll(async () => {
+    engines = await realEngines(['redis', 'mqtt']);
+    redisUrl = engines.urls.redis!;
+    mqttUrl = engines.urls.mqtt!;
+    stack = await startStack(['logistics', 'mailbox'], {
+      env: { LOGISTICS_STAGE_MS: '20', REDIS_URL: redisUrl, MQTT_URL: mqttUrl },
     });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await engines?.stop();
+  });
 
-if (haveServers) {
-  describe('S08 on real Redis Streams and mosquitto', () => {
-    let stack: Stack;
-    const children: ChildProcess[] = [];
-    let redisUrl = process.env.REDIS_URL ?? '';
-    let mqttUrl = process.env.MQTT_URL ?? '';
-    beforeAll(async () => {
-      if (!redisUrl || !mqttUrl) {
-        const redisPort = await freePort();
-        const redis = spawn(
-          'redis-server',
-          [
-            '--port',
-            String(redisPort),
-            '--bind',
-            '127.0.0.1',
-            '--dir',
-            dir,
-            '--appendonly',
-            'yes',
-            '--save',
-            '',
-          ],
-          { stdio: 'ignore' },
-        );
-        children.push(redis);
-        await listening(redisPort, redis);
-        const mqttPort = await freePort();
-        const conf = join(dir, 'mosquitto.conf');
-        writeFileSync(
-          conf,
-          `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\nuser ${userInfo().username}\nlog_dest none\n`,
-        );
-        const mosquitto = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
-        children.push(mosquitto);
-        await listening(mqttPort, mosquitto);
-        redisUrl = `redis://127.0.0.1:${redisPort}`;
-        mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
-      }
-      stack = await startStack(['logistics', 'mailbox'], {
-        env: { LOGISTICS_STAGE_MS: '20', REDIS_URL: redisUrl, MQTT_URL: mqttUrl },
-      });
-    });
-    afterAll(async () => {
-      await stack?.stop();
-      for (const c of children) c.kill('SIGTERM');
-    });
+  it('the same scenario, the same guarantees, on Redis and MQTT', { timeout: 60_000 }, async () => {
+    const result = await runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl });
+    expect(result.engines).toEqual({ queue: 'redis', topic: 'mqtt' });
+    expectS08(result);
+  });
 
-    it('the same scenario, the same guarantees, on Redis and MQTT', { timeout: 60_000 }, async () => {
-      const result = await runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl });
-      expect(result.engines).toEqual({ queue: 'redis', topic: 'mqtt' });
-      expectS08(result);
-    });
-
-    it('broker_down_ms is refused with a real broker, and with a broker another process hosts', {
-      timeout: 60_000,
-    }, async () => {
-      await expect(
-        runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl, broker_down_ms: 1000 }),
-      ).rejects.toThrow(/with MQTT_URL the broker is yours to stop/);
-      // mosquitto on the embedded broker's port stands for another process hosting it: S08 cannot stop it.
-      await expect(
-        runS08(stack, {
-          redis_url: redisUrl,
-          topic_port: Number(new URL(mqttUrl).port),
-          broker_down_ms: 1000,
-        }),
-      ).rejects.toThrow(/hosted by another process/);
-    });
-
-    it('a consumer that crashes before its ack: Redis redelivers the entry to the other', {
-      timeout: 60_000,
-    }, async () => {
-      const result = await runS08(stack, {
+  it('broker_down_ms is refused with a real broker, and with a broker another process hosts', {
+    timeout: 60_000,
+  }, async () => {
+    await expect(
+      runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl, broker_down_ms: 1000 }),
+    ).rejects.toThrow(/with MQTT_URL the broker is yours to stop/);
+    // mosquitto on the embedded broker's port stands for another process hosting it: S08 cannot stop it.
+    await expect(
+      runS08(stack, {
         redis_url: redisUrl,
-        mqtt_url: mqttUrl,
-        consumer_crash_before_ack: true,
-      });
-      expectS08(result);
-      const crash = result.faults.consumerCrash!;
-      expect(crash.redeliveredTo).not.toBe(crash.crashed);
-      expect(crash.deliveries).toBeGreaterThanOrEqual(2);
+        topic_port: Number(new URL(mqttUrl).port),
+        broker_down_ms: 1000,
+      }),
+    ).rejects.toThrow(/hosted by another process/);
+  });
+
+  it('a consumer that crashes before its ack: Redis redelivers the entry to the other', {
+    timeout: 60_000,
+  }, async () => {
+    const result = await runS08(stack, {
+      redis_url: redisUrl,
+      mqtt_url: mqttUrl,
+      consumer_crash_before_ack: true,
     });
+    expectS08(result);
+    const crash = result.faults.consumerCrash!;
+    expect(crash.redeliveredTo).not.toBe(crash.crashed);
+    expect(crash.deliveries).toBeGreaterThanOrEqual(2);
   });
-} else if (process.env.HOOKLAB_REQUIRE_SERVICES === '1') {
-  describe('S08 on real Redis Streams and mosquitto', () => {
-    it('needs redis-server and mosquitto', () => {
-      throw new Error(
-        'HOOKLAB_REQUIRE_SERVICES=1 but redis-server or mosquitto is missing (apt-get install redis-server mosquitto)',
-      );
-    });
-  });
-} else {
-  console.warn('S08 on real Redis Streams and mosquitto — skipped: redis-server or mosquitto not found');
-  describe.skip('S08 on real Redis Streams and mosquitto (skipped: redis-server or mosquitto not found)', () => {
-    it('runs S08 on Redis and MQTT', () => {});
-  });
-}
+});

@@ -3,14 +3,14 @@
 // all in one trace. Once on the embedded queue (a SQLite file) and once on real Redis Streams (REDIS_URL when
 // set, else its own redis-server; skipped saying why when it is not installed, failed under
 // HOOKLAB_REQUIRE_SERVICES=1).
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, runScenario, type S14Result, scenarios } from '@hooklab/scenarios';
 import { createTracedFetch } from '@hooklab/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type Stack, startStack } from './stack.ts';
+import { realEngines, realEnginesSuite } from './real-engines.ts';
+import { type Stack, startStack } from './stack.ts';
 
 const ACTORS = ['payments', 'logistics', 'shop', 'slack', 'notifier', 'mailbox'] as const;
 const STAGES = {
@@ -110,68 +110,23 @@ describe('S14: the whole shop, end to end (embedded queue)', () => {
   });
 });
 
-const haveRedis =
-  Boolean(process.env.REDIS_URL) ||
-  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error === undefined;
-
-async function listening(port: number, child: ChildProcess) {
-  const { createConnection } = await import('node:net');
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ port, host: '127.0.0.1' });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-if (haveRedis) {
-  describe('S14 with the pick list on real Redis Streams', () => {
-    let stack: Stack;
-    let redis: ChildProcess | undefined;
-    let redisUrl = process.env.REDIS_URL ?? '';
-    beforeAll(async () => {
-      if (!redisUrl) {
-        const port = await freePort();
-        redis = spawn(
-          'redis-server',
-          ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-          { stdio: 'ignore' },
-        );
-        await listening(port, redis);
-        redisUrl = `redis://127.0.0.1:${port}`;
-      }
-      stack = await startStack([...ACTORS], { env: { ...STAGES, REDIS_URL: redisUrl } });
-    });
-    afterAll(async () => {
-      await stack?.stop();
-      redis?.kill('SIGTERM');
-    });
-
-    it('the same purchase, the same guarantees, the pick list through Redis', async () => {
-      const run = await runS14(stack, { redis_url: redisUrl });
-      expect(run.r.pickList.engine).toBe('redis');
-      expectS14(stack, run);
-    });
+realEnginesSuite('S14 with the pick list on real Redis Streams', ['redis'], () => {
+  let stack: Stack;
+  let engines: Awaited<ReturnType<typeof realEngines>> | undefined;
+  let redisUrl = '';
+  beforeAll(async () => {
+    engines = await realEngines(['redis']);
+    redisUrl = engines.urls.redis!;
+    stack = await startStack([...ACTORS], { env: { ...STAGES, REDIS_URL: redisUrl } });
   });
-} else if (process.env.HOOKLAB_REQUIRE_SERVICES === '1') {
-  describe('S14 with the pick list on real Redis Streams', () => {
-    it('needs redis-server', () => {
-      throw new Error(
-        'HOOKLAB_REQUIRE_SERVICES=1 but redis-server is missing (apt-get install redis-server)',
-      );
-    });
+  afterAll(async () => {
+    await stack?.stop();
+    await engines?.stop();
   });
-} else {
-  console.warn('S14 on real Redis Streams — skipped: redis-server not found');
-  describe.skip('S14 with the pick list on real Redis Streams (skipped: redis-server not found)', () => {
-    it('runs S14 with REDIS_URL', () => {});
+
+  it('the same purchase, the same guarantees, the pick list through Redis', async () => {
+    const run = await runS14(stack, { redis_url: redisUrl });
+    expect(run.r.pickList.engine).toBe('redis');
+    expectS14(stack, run);
   });
-}
+});
