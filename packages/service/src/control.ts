@@ -199,7 +199,7 @@ export interface TransportFaultState {
 interface TransportFaultBoard {
   readonly version: 1;
   state: TransportFaultState;
-  listeners: Set<(state: TransportFaultState, previous: TransportFaultState) => void>;
+  listeners: Set<(state: TransportFaultState, previous: TransportFaultState) => void | Promise<void>>;
   witness?: { record(exchange: never): unknown };
 }
 
@@ -224,8 +224,14 @@ function transportFaultBoard(): TransportFaultBoard {
 /** This process's transport faults. */
 export const transportFaults = (): Readonly<TransportFaultState> => transportFaultBoard().state;
 
-/** Switches this process's transport faults (the transports' listeners act on the change). */
-export function setTransportFaults(patch: { brokerDown?: boolean; consumerCrashes?: number }): void {
+/**
+ * Switches this process's transport faults; resolves once the transports' listeners have acted on it (after
+ * "back up": the embedded broker hosted again and this process's subscribers back).
+ */
+export async function setTransportFaults(patch: {
+  brokerDown?: boolean;
+  consumerCrashes?: number;
+}): Promise<void> {
   const board = transportFaultBoard();
   const previous = board.state;
   const next = { ...previous };
@@ -236,7 +242,7 @@ export function setTransportFaults(patch: { brokerDown?: boolean; consumerCrashe
   }
   if (patch.consumerCrashes !== undefined) next.consumerCrashes = Math.max(0, patch.consumerCrashes);
   board.state = next;
-  for (const listener of board.listeners) listener(next, previous);
+  await Promise.all([...board.listeners].map((listener) => listener(next, previous)));
 }
 
 /**
@@ -460,7 +466,7 @@ export function controlRoutes(control: ServiceControl, dev: DevSurfaceConfig): H
     }
     if (body.sender) await control.setSender(body.sender.name, body.sender.paused);
     if (body.transport)
-      setTransportFaults({
+      await setTransportFaults({
         brokerDown: body.transport.broker_down,
         consumerCrashes: body.transport.consumer_crashes,
       });

@@ -142,7 +142,9 @@ export function controlRoutes(ctx: ConsoleContext) {
       });
       const body = transportBody.parse(raw);
       // This process first: the scenarios' consumers (and often the embedded broker) live here.
-      setTransportFaults({ brokerDown: body.broker_down, consumerCrashes: body.consumer_crashes });
+      // Awaited: on "back up" the broker is hosted again and this process's subscribers are back before any
+      // app (a publisher) is told.
+      await setTransportFaults({ brokerDown: body.broker_down, consumerCrashes: body.consumer_crashes });
       const answers = await everyApp({ method: 'POST', body: JSON.stringify({ transport: body }) });
       const state = transportState(answers);
       const now = Date.now();
@@ -175,7 +177,7 @@ export function controlRoutes(ctx: ConsoleContext) {
     })
     .delete('/', async (c) => {
       // "Clear all faults": every receiver working, every sender running, no transport fault, anywhere.
-      setTransportFaults({ brokerDown: false, consumerCrashes: 0 });
+      await setTransportFaults({ brokerDown: false, consumerCrashes: 0 });
       const before = await everyApp();
       const cleared = await Promise.all(
         before.map(async (a) => {

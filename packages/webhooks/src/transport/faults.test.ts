@@ -21,8 +21,8 @@ import { createTopicTransport, ensureEmbeddedBroker, stopEmbeddedBroker, subscri
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 20_000) => vi.waitFor(fn, { timeout, interval: 20 });
 const dir = mkdtempSync(join(tmpdir(), 'hooklab-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => {
-  setTransportFault({ brokerDown: false, consumerCrashes: 0 });
+afterEach(async () => {
+  await setTransportFault({ brokerDown: false, consumerCrashes: 0 });
   transportFaultBoard().witness = undefined;
 });
 
@@ -55,7 +55,7 @@ describe('topic broker down (injected)', () => {
       onAttempt: (e) => attempts.push({ ok: e.attempt.ok, excerpt: e.attempt.responseExcerpt }),
     });
     try {
-      setTransportFault({ brokerDown: true });
+      await setTransportFault({ brokerDown: true });
       expect(transportFault().brokerDown).toBe(true);
       // This process hosted the broker: it stops (nothing listens on its port), and will not host it again.
       await waitFor(async () => expect(await listening(port)).toBe(false));
@@ -81,8 +81,19 @@ describe('topic broker down (injected)', () => {
       expect(transportFault().refusedPublishes).toBeGreaterThan(0);
       expect((await store.getMessage(msg.id))?.status).not.toBe('delivered');
 
-      setTransportFault({ brokerDown: false });
-      // The host hosts again; the subscriber reconnects and resubscribes; the outbox's retry is delivered.
+      await dispatcher.stop({ drainMs: 0 }); // held, so the publish right after "back up" below is first
+      await setTransportFault({ brokerDown: false });
+      // Back up means: hosted again and this process's subscriber back, so a publish right now reaches it.
+      expect(await listening(port)).toBe(true);
+      const now = await transport.send({
+        url: 'topic:fault/shipments',
+        headers: { 'x-hooklab-event-id': 'evt_right_after' },
+        body: '{}',
+      });
+      expect(now.ok).toBe(true);
+      await waitFor(() => expect(seen.map((e) => e.id)).toContain('evt_right_after'));
+      // The outbox's retry is delivered.
+      await dispatcher.start();
       await waitFor(async () => expect((await store.getMessage(msg.id))?.status).toBe('delivered'));
       const log = (await store.getMessage(msg.id))!.attemptLog;
       expect(log[0]).toMatchObject({ ok: false, failureKind: 'connection' });
@@ -113,7 +124,7 @@ describe('queue consumer crashes before ack (injected)', () => {
       }),
     );
     try {
-      setTransportFault({ consumerCrashes: 1 });
+      await setTransportFault({ consumerCrashes: 1 });
       const sender = createQueueTransport({ broker, source: '/logistics' });
       const sent = await sender.send({
         url: 'queue:picks',
@@ -173,7 +184,7 @@ describe('queue consumer crashes before ack (injected)', () => {
       },
     );
     try {
-      setTransportFault({ consumerCrashes: 1 });
+      await setTransportFault({ consumerCrashes: 1 });
       await createQueueTransport({ broker }).send({
         url: 'queue:lone',
         headers: { 'x-hooklab-event-id': 'evt_lone', 'x-hooklab-event-type': 'pick_list.created' },
@@ -199,14 +210,14 @@ serviceSuite('topic broker down (injected) with MQTT_URL: mosquitto', 'mosquitto
     try {
       expect((await send('evt_before')).ok).toBe(true);
       await waitFor(() => expect(seen).toEqual(['evt_before']));
-      setTransportFault({ brokerDown: true });
+      await setTransportFault({ brokerDown: true });
       // mosquitto is yours and keeps running: the fault is at this process's clients.
       expect(await send('evt_refused')).toMatchObject({
         ok: false,
         failureKind: 'connection',
         excerpt: INJECTED_BROKER_DOWN,
       });
-      setTransportFault({ brokerDown: false });
+      await setTransportFault({ brokerDown: false });
       expect((await send('evt_after')).ok).toBe(true);
       await waitFor(() => expect(seen).toEqual(['evt_before', 'evt_after']));
     } finally {

@@ -28,7 +28,11 @@ export interface TransportFaultState {
   crashes: ConsumerCrash[];
 }
 
-export type TransportFaultListener = (state: TransportFaultState, previous: TransportFaultState) => void;
+/** May return a promise: settled once the change has taken effect (e.g. the broker hosted again). */
+export type TransportFaultListener = (
+  state: TransportFaultState,
+  previous: TransportFaultState,
+) => void | Promise<void>;
 
 export interface TransportFaultBoard {
   readonly version: 1;
@@ -60,8 +64,14 @@ export function transportFaultBoard(): TransportFaultBoard {
 
 export const transportFault = (): Readonly<TransportFaultState> => transportFaultBoard().state;
 
-/** Switches faults in this process; listeners (the embedded broker's host) act on the change. */
-export function setTransportFault(patch: { brokerDown?: boolean; consumerCrashes?: number }): void {
+/**
+ * Switches faults in this process; listeners (the embedded broker's host) act on the change. Resolves once
+ * they have (after "back up": the broker hosted again and this process's subscribers back).
+ */
+export async function setTransportFault(patch: {
+  brokerDown?: boolean;
+  consumerCrashes?: number;
+}): Promise<void> {
   const board = transportFaultBoard();
   const previous = board.state;
   const next = { ...previous };
@@ -72,7 +82,7 @@ export function setTransportFault(patch: { brokerDown?: boolean; consumerCrashes
   }
   if (patch.consumerCrashes !== undefined) next.consumerCrashes = Math.max(0, patch.consumerCrashes);
   board.state = next;
-  for (const listener of board.listeners) listener(next, previous);
+  await Promise.all([...board.listeners].map((listener) => listener(next, previous)));
 }
 
 /** Called whenever the faults change; returns an unsubscribe function. */

@@ -24,19 +24,37 @@ interface Hosted {
 }
 const hosted = new Map<number, Hosted>();
 
-// "Broker down" (injected): this process stops hosting, and hosts again on "back up" what it hosted, so
-// the subscribers' reconnects find the broker before the outbox's next retry publishes.
+// "Broker down" (injected): this process stops hosting. On "back up" it hosts again what it hosted (and
+// what its subscribers need), and holds its own publishes until its subscribers are back and subscribed:
+// a clean-session subscriber misses what is published before it resubscribes.
 const downPorts = new Set<number>();
+interface LiveSubscriber {
+  embeddedPort: number | null;
+  ready(): boolean;
+}
+const liveSubscribers = new Set<LiveSubscriber>();
+let restoring: Promise<void> | null = null;
+const SUBSCRIBERS_BACK_WITHIN_MS = 3000;
+
 onTransportFault((state, previous) => {
   if (state.brokerDown && !previous.brokerDown) {
-    for (const port of hosted.keys()) {
-      downPorts.add(port);
-      void stopEmbeddedBroker(port);
-    }
-  } else if (!state.brokerDown && previous.brokerDown) {
-    for (const port of downPorts) void ensureEmbeddedBroker(port).catch(() => {});
-    downPorts.clear();
+    for (const port of hosted.keys()) downPorts.add(port);
+    return Promise.all([...downPorts].map((port) => stopEmbeddedBroker(port))).then(() => {});
   }
+  if (state.brokerDown || !previous.brokerDown) return;
+  const ports = new Set(downPorts);
+  for (const s of liveSubscribers) if (s.embeddedPort !== null) ports.add(s.embeddedPort);
+  downPorts.clear();
+  const back = (async () => {
+    for (const port of ports) await ensureEmbeddedBroker(port).catch(() => {});
+    const deadline = Date.now() + SUBSCRIBERS_BACK_WITHIN_MS;
+    while ([...liveSubscribers].some((s) => !s.ready()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+  })().finally(() => {
+    if (restoring === back) restoring = null;
+  });
+  restoring = back;
+  return back;
 });
 
 /**
@@ -133,6 +151,7 @@ export function createTopicTransport(options: TopicTransportOptions = {}): Trans
     if (!parsed.ok || parsed.target.kind !== 'topic') return done(connectionFailure('not a topic: target'));
     const deadline = request.timeoutMs ?? timeoutMs;
     if (transportFault().brokerDown) return done(connectionFailure(refusePublish()));
+    if (restoring) await restoring;
     try {
       const c = await connect();
       // Embedded: the process that hosted the broker may be gone; the first one that needs it hosts it again.
@@ -231,6 +250,17 @@ export async function subscribeTopic(
         },
       );
   };
+  // Subscribed: a SUBACK since the last (re)connect, or a session the broker kept.
+  let subscribed = false;
+  client.on('connect', (connack) => {
+    subscribed = connack.sessionPresent; // the broker kept the session, subscriptions included
+  });
+  client.on('close', () => {
+    subscribed = false;
+  });
+  client.on('packetreceive', (packet) => {
+    if (packet.cmd === 'suback') subscribed = true;
+  });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`MQTT broker ${url} unreachable`)), 10_000);
     client.once('connect', () => {
@@ -239,8 +269,16 @@ export async function subscribeTopic(
     });
   });
   await client.subscribeAsync(mqttTopicOf(name), { qos: 1 });
+  const live: LiveSubscriber = {
+    embeddedPort: options.url ? null : (options.embeddedPort ?? DEFAULT_TOPIC_PORT),
+    ready: () => client.connected && subscribed,
+  };
+  liveSubscribers.add(live);
   return {
     clientId,
-    close: () => client.endAsync(true),
+    close: () => {
+      liveSubscribers.delete(live);
+      return client.endAsync(true);
+    },
   };
 }
