@@ -1,7 +1,10 @@
 // The notifier's seams of `pnpm dev --exercise 09|10`, in a small live stack (slack, hub, ticker, notifier,
 // and a shop stand-in): the reference module carries the traffic, marked; the untouched problem/ fails the
 // way its README says. Witnesses are what arrives: messages in Slack, recorded exchanges, Slack's own verdict.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunningApp } from '@hooklab/service';
 import { freePort } from '@hooklab/service/ports';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,6 +151,29 @@ describe('exercise 09 in the notifier: the #markets WebSub subscriber', () => {
       };
       return d.data.some((x) => x.attempts >= 2) ? true : undefined;
     });
+  });
+
+  it('a verifySignature that says no: deliveries refused with 403, marked', async () => {
+    // The reference's verification and renewal, and a verifier that refuses everything.
+    const dir = mkdtempSync(join(tmpdir(), 'exercise-09-'));
+    running.push({ close: () => rmSync(dir, { recursive: true, force: true }) });
+    const file = join(dir, 'websub-subscriber.ts');
+    const solution = modulePath(EXERCISES.find((e) => e.id === '09')!, 'solution');
+    writeFileSync(
+      file,
+      `export { answerVerification, renewAt } from ${JSON.stringify(solution)};\nexport const verifySignature = () => false;\n`,
+    );
+    process.env.HOOKLAB_EXERCISE = '09';
+    process.env.HOOKLAB_EXERCISE_MODULE = file;
+    const s = await markets();
+    const refused = await poll('two refused deliveries', () => {
+      const posts = inbound(s.apps.notifier!, '/webhooks/markets').filter((e) => e.method === 'POST');
+      return posts.length >= 2 ? posts : undefined;
+    });
+    for (const r of refused) {
+      expect(r.status).toBe(403);
+      expect(r.responseHeaders['x-hooklab-exercise']).toBe('09');
+    }
   });
 
   it("dev mode only: outside it the engine's subscriber answers, whatever HOOKLAB_EXERCISE says", async () => {
