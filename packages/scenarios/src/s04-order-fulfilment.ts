@@ -38,6 +38,46 @@ export async function getOrder(ctx: ScenarioContext, id: string): Promise<ShopOr
   return (await res.json()) as ShopOrder;
 }
 
+/**
+ * One order followed by polling the back office: `until` waits for one of `wanted` and notes each status seen
+ * on the way; `recorded` swaps those samples for the shop's own history and checks paid → fulfilled → delivered.
+ */
+export function followOrder(ctx: ScenarioContext, orderId: string, timeoutMs: number) {
+  const statuses: string[] = [];
+  const note = (s: string) => {
+    if (statuses.at(-1) !== s) statuses.push(s);
+  };
+  return {
+    statuses,
+    until: (wanted: string[], what: string) =>
+      waitFor(
+        async () => {
+          const o = await getOrder(ctx, orderId);
+          note(o.status);
+          return wanted.includes(o.status) ? o : null;
+        },
+        { timeoutMs, intervalMs: 100, what: `order ${orderId} ${what}` },
+      ),
+    async recorded() {
+      const res = await ctx.fetch(`${ctx.urls.shop}/api/orders/${orderId}/history`, {
+        headers: shopAdminHeaders(ctx),
+      });
+      const history = (await res.json()) as { data: { to_status: string; source: string }[] };
+      statuses.splice(
+        0,
+        statuses.length,
+        ...history.data.map((h) => h.to_status).filter((st, i, all) => all[i - 1] !== st),
+      );
+      check(
+        ['paid', 'fulfilled', 'delivered'].every((st) => statuses.includes(st)),
+        'the order went paid → fulfilled → delivered',
+        history.data,
+      );
+      return history.data;
+    },
+  };
+}
+
 /** Creates an order, and pays it the way a customer would: the hosted page's form, with the good card. */
 export async function buyAndPay(ctx: ScenarioContext, sku: string): Promise<string> {
   const created = await ctx.fetch(`${ctx.urls.shop}/api/orders`, {
@@ -96,36 +136,18 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
   ],
   async run(ctx) {
     const timeoutMs = Number(ctx.params.timeout_ms ?? 60_000);
-    const statuses: string[] = [];
-    const track = (s: string) => {
-      if (statuses.at(-1) !== s) statuses.push(s);
-    };
-
     ctx.step(0);
     await shopReady(ctx);
     const orderId = await buyAndPay(ctx, String(ctx.params.sku ?? 'DR-001'));
     const oosId = ctx.params.skip_out_of_stock ? null : await buyAndPay(ctx, 'OOS-TULLE');
+    const order = followOrder(ctx, orderId, timeoutMs);
 
     ctx.step(1);
-    await waitFor(
-      async () => {
-        const o = await getOrder(ctx, orderId);
-        track(o.status);
-        return ['paid', 'fulfilled', 'delivered'].includes(o.status);
-      },
-      { timeoutMs, intervalMs: 100, what: `order ${orderId} paid` },
-    );
+    await order.until(['paid', 'fulfilled', 'delivered'], 'paid');
     ctx.say(`${orderId} is paid; order.created is on its way to logistics through the shop's outbox`);
 
     ctx.step(2);
-    const fulfilled = await waitFor(
-      async () => {
-        const o = await getOrder(ctx, orderId);
-        track(o.status);
-        return o.status === 'fulfilled' || o.status === 'delivered' ? o : null;
-      },
-      { timeoutMs, intervalMs: 100, what: `order ${orderId} fulfilled` },
-    );
+    const fulfilled = await order.until(['fulfilled', 'delivered'], 'fulfilled');
     check(
       fulfilled.shipment?.carrier && fulfilled.shipment.tracking_number,
       'the fulfilled order has a carrier and a tracking number',
@@ -137,31 +159,10 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
     );
 
     ctx.step(3);
-    const delivered = await waitFor(
-      async () => {
-        const o = await getOrder(ctx, orderId);
-        track(o.status);
-        return o.status === 'delivered' ? o : null;
-      },
-      { timeoutMs, intervalMs: 100, what: `order ${orderId} delivered` },
-    );
+    const delivered = await order.until(['delivered'], 'delivered');
     // The shop's own record of every transition (polling above only samples it).
-    const history = (await (
-      await ctx.fetch(`${ctx.urls.shop}/api/orders/${orderId}/history`, { headers: shopAdminHeaders(ctx) })
-    ).json()) as {
-      data: { to_status: string; source: string }[];
-    };
-    statuses.splice(
-      0,
-      statuses.length,
-      ...history.data.map((h) => h.to_status).filter((st, i, all) => all[i - 1] !== st),
-    );
-    check(
-      ['paid', 'fulfilled', 'delivered'].every((st) => statuses.includes(st)),
-      'the order went paid → fulfilled → delivered',
-      history.data,
-    );
-    ctx.say(`${orderId} delivered; the shop recorded ${statuses.join(' → ')}`, history.data);
+    const history = await order.recorded();
+    ctx.say(`${orderId} delivered; the shop recorded ${order.statuses.join(' → ')}`, history);
 
     ctx.step(4);
     let outOfStock: OrderFulfilmentResult['outOfStock'] = null;
@@ -211,7 +212,7 @@ export const s04 = defineScenario<OrderFulfilmentResult>({
     return {
       orderId,
       shipment: delivered.shipment,
-      statuses,
+      statuses: order.statuses,
       outOfStock,
       shopCallsToLogistics: toLogistics.map((e) => ({ method: e.method, url: e.url, status: e.status })),
     };

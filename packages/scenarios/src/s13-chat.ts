@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { notifierRegistered } from './notifier-client.ts';
 import { buyAndPay, getOrder } from './s04-order-fulfilment.ts';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
 import { shopReady } from './shop-client.ts';
@@ -69,17 +70,7 @@ export const s13 = defineScenario<S13Result>({
     const slack = slackFor(ctx);
 
     ctx.step(0);
-    await waitFor(
-      async () => {
-        const res = await ctx.fetch(`${ctx.urls.notifier}/api/status`).catch(() => undefined);
-        if (!res?.ok) return false;
-        const status = (await res.json()) as { registrations: Record<string, string> };
-        // Only the providers S13 needs: other feeds (markets, social) may wait for apps not running here.
-        const needed = ['payments', 'shop', 'slack'].map((p) => status.registrations[p]);
-        return needed.every((s) => s && s !== 'pending') ? status : false;
-      },
-      { timeoutMs, intervalMs: 100, what: 'the notifier’s registrations' },
-    );
+    await notifierRegistered(ctx, timeoutMs);
     await shopReady(ctx);
     const channels = (await slack.conversations.list({ limit: 200 })).channels ?? [];
     const orders = channels.find((c) => c.name === 'orders');

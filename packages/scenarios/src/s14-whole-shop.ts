@@ -9,9 +9,10 @@ import {
 } from '@hooklab/service';
 import { type CloudEvent, consumeQueue, createQueueBroker } from '@hooklab/webhooks';
 import { WebClient } from '@slack/web-api';
-import { buyAndPay, getOrder } from './s04-order-fulfilment.ts';
+import { notifierRegistered } from './notifier-client.ts';
+import { buyAndPay, followOrder } from './s04-order-fulfilment.ts';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
-import { shopAdminHeaders, shopReady } from './shop-client.ts';
+import { shopReady } from './shop-client.ts';
 
 const CUSTOMER_EMAIL = 'ada@example.com';
 
@@ -120,10 +121,6 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
   const queue = String(ctx.params.pick_list_queue ?? 'warehouse-picking');
   const redisUrl = ctx.params.redis_url ? String(ctx.params.redis_url) : undefined;
   const queueFile = ctx.params.queue_db ? String(ctx.params.queue_db) : undefined;
-  const statuses: string[] = [];
-  const track = (s: string) => {
-    if (statuses.at(-1) !== s) statuses.push(s);
-  };
   const slack = new WebClient(String(ctx.keys.slack ?? 'xoxp-hooklab'), {
     slackApiUrl: `${ctx.urls.slack}/api/`,
     retryConfig: { retries: 0 },
@@ -131,17 +128,7 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
   });
 
   ctx.step(0);
-  await waitFor(
-    async () => {
-      const res = await ctx.fetch(`${ctx.urls.notifier}/api/status`).catch(() => undefined);
-      if (!res?.ok) return false;
-      const status = (await res.json()) as { registrations: Record<string, string> };
-      return ['payments', 'shop', 'slack'].every(
-        (p) => status.registrations[p] && status.registrations[p] !== 'pending',
-      );
-    },
-    { timeoutMs, intervalMs: 100, what: 'the notifier’s registrations' },
-  );
+  await notifierRegistered(ctx, timeoutMs);
   await shopReady(ctx);
   const broker = createQueueBroker({ redisUrl, file: queueFile });
   // The warehouse: one picker on the queue. Older pick lists (other runs) are picked too; ours is awaited.
@@ -159,16 +146,10 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
   try {
     ctx.step(1);
     const orderId = await buyAndPay(ctx, String(ctx.params.sku ?? 'DR-001'));
+    const order = followOrder(ctx, orderId, timeoutMs);
 
     ctx.step(2);
-    await waitFor(
-      async () => {
-        const o = await getOrder(ctx, orderId);
-        track(o.status);
-        return ['paid', 'fulfilled', 'delivered'].includes(o.status);
-      },
-      { timeoutMs, intervalMs: 100, what: `order ${orderId} paid` },
-    );
+    await order.until(['paid', 'fulfilled', 'delivered'], 'paid');
     const confirmation = await waitFor(
       async () => (await mailsFor(ctx, orderId)).find((m) => m.subject.includes('is confirmed')),
       { timeoutMs, intervalMs: 100, what: `the order confirmation e-mail for ${orderId}` },
@@ -193,14 +174,7 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
     );
 
     ctx.step(4);
-    const fulfilled = await waitFor(
-      async () => {
-        const o = await getOrder(ctx, orderId);
-        track(o.status);
-        return o.status === 'fulfilled' || o.status === 'delivered' ? o : null;
-      },
-      { timeoutMs, intervalMs: 100, what: `order ${orderId} fulfilled` },
-    );
+    const fulfilled = await order.until(['fulfilled', 'delivered'], 'fulfilled');
     const trackingNumber = fulfilled.shipment?.tracking_number;
     check(trackingNumber, 'the fulfilled order has a tracking number', fulfilled);
     const shipped = await waitFor(
@@ -218,28 +192,9 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
     );
 
     ctx.step(5);
-    const delivered = await waitFor(
-      async () => {
-        const o = await getOrder(ctx, orderId);
-        track(o.status);
-        return o.status === 'delivered' ? o : null;
-      },
-      { timeoutMs, intervalMs: 100, what: `order ${orderId} delivered` },
-    );
-    const history = (await (
-      await ctx.fetch(`${ctx.urls.shop}/api/orders/${orderId}/history`, { headers: shopAdminHeaders(ctx) })
-    ).json()) as { data: { to_status: string }[] };
-    statuses.splice(
-      0,
-      statuses.length,
-      ...history.data.map((h) => h.to_status).filter((st, i, all) => all[i - 1] !== st),
-    );
-    check(
-      ['paid', 'fulfilled', 'delivered'].every((st) => statuses.includes(st)),
-      'the order went paid → fulfilled → delivered',
-      history.data,
-    );
-    ctx.say(`${orderId} delivered: ${statuses.join(' → ')}`);
+    const delivered = await order.until(['delivered'], 'delivered');
+    await order.recorded();
+    ctx.say(`${orderId} delivered: ${order.statuses.join(' → ')}`);
 
     ctx.step(6);
     const channels = (await slack.conversations.list({ limit: 200 })).channels ?? [];
@@ -314,7 +269,7 @@ async function runS14(ctx: ScenarioContext, traceId: string): Promise<S14Result>
     return {
       orderId,
       traceId,
-      statuses,
+      statuses: order.statuses,
       shipment: { carrier: delivered.shipment?.carrier ?? null, tracking_number: trackingNumber },
       emails: full.map((m) => ({
         subject: m.subject,
