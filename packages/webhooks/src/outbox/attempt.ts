@@ -33,7 +33,9 @@ export function createAttemptRunner({ settings, options, health, commit, counter
     traceparent: string | null,
   ): Promise<{ result: TransportResult; facts: AttemptFacts }> {
     // The SSRF guard is about HTTP connections; mailto:, queue: and topic: go to brokers we configure.
-    const verdict = options.ssrf && isHttpTarget(target.url) ? await options.ssrf.check(target.url) : null;
+    let verdict = options.ssrf && isHttpTarget(target.url) ? options.ssrf.check(target.url) : null;
+    // A verdict the guard already knew costs no extra turn.
+    if (verdict instanceof Promise) verdict = await verdict;
     if (verdict && !verdict.ok) {
       const result: TransportResult = {
         ok: false,
@@ -65,7 +67,9 @@ export function createAttemptRunner({ settings, options, health, commit, counter
       secrets: message.signing.secrets,
     };
     if (options.resolveEndpoint) {
-      const endpoint = await options.resolveEndpoint(message.endpointId);
+      const resolved = options.resolveEndpoint(message.endpointId);
+      // A synchronous answer (the common case: a cache or a local table) costs no extra turn.
+      const endpoint = resolved instanceof Promise ? await resolved : resolved;
       if (!endpoint?.enabled) {
         // Disabled: kept as failed, for a replay once it is enabled again. Deleted: nowhere to send.
         const status = endpoint ? 'failed' : 'canceled';
@@ -104,7 +108,10 @@ export function createAttemptRunner({ settings, options, health, commit, counter
     };
     // Health first: if this failure gets the endpoint disabled, the message is set aside, not retried.
     if (decision.endpointGone) await health.gone(message.endpointId);
-    else if (!health.isSetAside(message.endpointId)) await health.record(message, result.ok, now);
+    else if (!health.isSetAside(message.endpointId)) {
+      const recorded = health.record(message, result.ok, now);
+      if (recorded) await recorded;
+    }
 
     const { outcome, nextAttemptAt } = attemptOutcome(decision, health.isSetAside(message.endpointId));
     const base = { id: message.id, owner: workerId, attempt };

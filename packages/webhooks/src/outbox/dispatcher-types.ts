@@ -34,7 +34,8 @@ export type SsrfVerdict =
   | { ok: false; code?: string; reason: string };
 
 export interface SsrfGuard {
-  check(url: string): Promise<SsrfVerdict>;
+  /** A verdict it already knows may come back synchronously (no promise per attempt). */
+  check(url: string): SsrfVerdict | Promise<SsrfVerdict>;
 }
 
 export interface AttemptEvent {

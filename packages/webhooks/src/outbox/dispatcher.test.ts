@@ -430,6 +430,24 @@ describe('dispatcher on SQLite', () => {
     expect(t.hits()).toHaveLength(0);
   });
 
+  it('takes a verdict the SSRF guard returns synchronously (one it already knew), refusal or not', async () => {
+    const t = setup({
+      ssrf: {
+        check: (url) =>
+          url.includes('refused')
+            ? { ok: false, code: 'private', reason: 'resolves to 10.0.0.1' }
+            : { ok: true, addresses: ['127.0.0.1'] },
+      },
+    });
+    const ok = t.enqueue();
+    const refused = t.enqueue({ url: `${receiver.url}${t.path}?refused` });
+    await t.dispatcher.start();
+    await waitFor(async () => expect((await t.store.getMessage(ok.id))?.status).toBe('delivered'));
+    await waitFor(async () => expect((await t.store.getMessage(refused.id))?.status).toBe('dead'));
+    expect((await t.store.getMessage(refused.id))?.attemptLog[0]).toMatchObject({ failureKind: 'ssrf' });
+    expect(t.hits()).toHaveLength(1);
+  });
+
   it('stop() drains deliveries in flight, then stops claiming', async () => {
     const t = setup();
     let answer!: () => void;

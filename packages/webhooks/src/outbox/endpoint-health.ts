@@ -18,8 +18,11 @@ export interface EndpointHealthTracker {
   isSetAside(endpointId: string): boolean;
   /** `resolveEndpoint` said it is enabled again. */
   enabledAgain(endpointId: string): void;
-  /** Counts one attempt's outcome; reports the endpoint once it has failed for its whole window. */
-  record(message: OutboxMessage, ok: boolean, now: number): Promise<void>;
+  /**
+   * Counts one attempt's outcome; reports the endpoint once it has failed for its whole window. Returns a
+   * promise only when there is something to wait for (a first failure's read, a report).
+   */
+  record(message: OutboxMessage, ok: boolean, now: number): Promise<void> | undefined;
   /** A 410 where the profile treats it as final. */
   gone(endpointId: string): Promise<void>;
 }
@@ -93,6 +96,31 @@ export function createEndpointHealthTracker({
     }
   }
 
+  /** `record` once the entry is known: synchronous unless the endpoint may have to be reported. */
+  function count(entry: HealthEntry, message: OutboxMessage, ok: boolean, now: number) {
+    const id = message.endpointId;
+    const windowMs = settings.windowFor(message.profile);
+    const quietMs = settings.quietFor(message.profile, windowMs);
+    const { health, verdict } = nextEndpointHealth(entry.health, { ok, at: now }, windowMs, quietMs);
+    const worthSaving = healthWorthSaving(entry.saved, health, { ok, at: now }, windowMs);
+    entry.health = health;
+    if (worthSaving) {
+      entry.saved = health;
+      commit.saveHealth({ endpointId: id, ...health });
+    }
+    if (verdict !== 'disable' || !options.onEndpointFailing) return undefined;
+    return reportFailing(entry, id, now, windowMs);
+  }
+
+  async function reportFailing(entry: HealthEntry, id: string, now: number, windowMs: number) {
+    // Another worker may have delivered to it meanwhile: judge on everything the store knows.
+    const [stored] = await store.loadEndpointHealth([id]).catch(() => []);
+    const merged = stored ? mergeEndpointHealth(entry.health, stored) : entry.health;
+    entry.health = merged;
+    if (healthVerdict(merged, now, windowMs) !== 'disable') return;
+    await endpointDown(id, () => options.onEndpointFailing?.(id, merged));
+  }
+
   return {
     isSetAside: (endpointId) => setAside.size > 0 && setAside.has(endpointId),
 
@@ -100,25 +128,11 @@ export function createEndpointHealthTracker({
       if (setAside.size > 0) setAside.delete(endpointId);
     },
 
-    async record(message, ok, now) {
-      const id = message.endpointId;
-      const windowMs = settings.windowFor(message.profile);
-      const entry = await entryOf(id, !ok);
-      const quietMs = settings.quietFor(message.profile, windowMs);
-      const { health, verdict } = nextEndpointHealth(entry.health, { ok, at: now }, windowMs, quietMs);
-      const worthSaving = healthWorthSaving(entry.saved, health, { ok, at: now }, windowMs);
-      entry.health = health;
-      if (worthSaving) {
-        entry.saved = health;
-        commit.saveHealth({ endpointId: id, ...health });
-      }
-      if (verdict !== 'disable' || !options.onEndpointFailing) return;
-      // Another worker may have delivered to it meanwhile: judge on everything the store knows.
-      const [stored] = await store.loadEndpointHealth([id]).catch(() => []);
-      const merged = stored ? mergeEndpointHealth(entry.health, stored) : entry.health;
-      entry.health = merged;
-      if (healthVerdict(merged, now, windowMs) !== 'disable') return;
-      await endpointDown(id, () => options.onEndpointFailing?.(id, merged));
+    record(message, ok, now) {
+      const entry = entryOf(message.endpointId, !ok);
+      return entry instanceof Promise
+        ? entry.then((known) => count(known, message, ok, now))
+        : count(entry, message, ok, now);
     },
 
     gone: (endpointId) => endpointDown(endpointId, () => options.onEndpointGone?.(endpointId)),

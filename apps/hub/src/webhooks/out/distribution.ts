@@ -66,18 +66,19 @@ const LITERAL_VERDICTS_MAX = 100_000;
  * The SSRF check of every attempt, its verdict kept per URL whose host is an IP address: such a verdict
  * asks no DNS, so it cannot change. Names are checked (and resolved) on every attempt, as before.
  */
-export function literalAwareCheck(options: SsrfOptions): (url: string) => Promise<CheckUrlResult> {
+export function literalAwareCheck(
+  options: SsrfOptions,
+): (url: string) => CheckUrlResult | Promise<CheckUrlResult> {
   const verdicts = new Map<string, CheckUrlResult>();
-  return async (url) => {
-    const known = verdicts.get(url);
-    if (known) return known;
-    const result = await checkUrl(url, options);
+  const keep = (url: string, result: CheckUrlResult) => {
     if (result.ok && isIP(result.url.hostname.replace(/^\[|\]$/g, '')) !== 0) {
       if (verdicts.size >= LITERAL_VERDICTS_MAX) verdicts.clear();
       verdicts.set(url, result);
     }
     return result;
   };
+  // A kept verdict is returned as it is, not in a promise: the dispatcher then sends without an extra turn.
+  return (url) => verdicts.get(url) ?? checkUrl(url, options).then((result) => keep(url, result));
 }
 
 export interface DistributionDispatcherOptions {
