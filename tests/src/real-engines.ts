@@ -1,15 +1,10 @@
 // Real Redis and mosquitto for the cross-app suites (S08, S14): REDIS_URL and MQTT_URL when set (CI starts
 // both), else servers of their own. A suite runs when each engine it needs is given or installed, skips
 // saying why when one is not, and fails instead under HOOKLAB_REQUIRE_SERVICES=1.
+
+// The webhooks transport tests' servers (AOF redis, persistent mosquitto).
+import { installed, type ServiceProcess, startMosquitto, startRedisServer } from '@hooklab/webhooks/testing';
 import { describe, it } from 'vitest';
-// The webhooks transport tests' servers (AOF redis, persistent mosquitto), by path until @hooklab/webhooks
-// exports them (e.g. as `@hooklab/webhooks/testing`).
-import {
-  installed,
-  type ServiceProcess,
-  startMosquitto,
-  startRedisServer,
-} from '../../packages/webhooks/src/transport/test-services.ts';
 
 const ENGINES = {
   redis: { env: 'REDIS_URL', binary: 'redis-server', arg: '--version', start: startRedisServer },
