@@ -335,3 +335,220 @@ describe('unsubscribe', () => {
     expect((await sub.handle(deliver(created.callback, '{}'))).status).toBe(410);
   });
 });
+
+describe('duties: the three decisions, replaceable', () => {
+  /** A hub stand-in that keeps each POST's form and headers. */
+  function recordingHub() {
+    const posts: { form: URLSearchParams; headers: Headers }[] = [];
+    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+      posts.push({ form: new URLSearchParams(String(init?.body)), headers: new Headers(init?.headers) });
+      return new Response('', { status: 202 });
+    };
+    return { posts, forms: [], fetch };
+  }
+  const subscribeVerification = (callback: string, challenge: string, lease = '100') =>
+    new Request(
+      verify(callback, {
+        'hub.mode': 'subscribe',
+        'hub.topic': TOPIC,
+        'hub.challenge': challenge,
+        'hub.lease_seconds': lease,
+      }),
+    );
+
+  it('answerVerification: given the query, what is pending and now; its answer is sent and obeyed', async () => {
+    const calls: { query: Record<string, string>; pending: unknown; now: number }[] = [];
+    let answer = { status: 404, body: 'not today' } as { status: number; body: string; lease?: never };
+    const { sub } = setup({
+      now: () => 1_000_000,
+      duties: {
+        answerVerification: (query, pending, now) => {
+          calls.push({ query: Object.fromEntries(query), pending, now });
+          return answer;
+        },
+      },
+    });
+    const created = await sub.subscribe({ topic: TOPIC, hub: HUB });
+    const refused = await sub.handle(subscribeVerification(created.callback, 'c-1'));
+    expect([refused.status, await refused.text()]).toEqual([404, 'not today']);
+    expect(calls[0]).toEqual({
+      query: {
+        app: '1',
+        subscription: created.id,
+        'hub.mode': 'subscribe',
+        'hub.topic': TOPIC,
+        'hub.challenge': 'c-1',
+        'hub.lease_seconds': '100',
+      },
+      pending: [{ mode: 'subscribe', topic: TOPIC }],
+      now: 1_000_000,
+    });
+    expect(sub.get(created.id)).toMatchObject({ state: 'requested', pending: 'subscribe' });
+    // Echoing the challenge confirms; the lease end it keeps is the one recorded.
+    answer = { status: 200, body: 'c-2', lease: { topic: TOPIC, expiresAt: 1_050_000 } } as never;
+    const ok = await sub.handle(subscribeVerification(created.callback, 'c-2'));
+    expect([ok.status, await ok.text()]).toEqual([200, 'c-2']);
+    expect(sub.get(created.id)).toMatchObject({ state: 'active', leaseSeconds: 100, expiresAt: 1_050_000 });
+    expect(sub.stats()).toMatchObject({ verificationsAnswered: 1, verificationsRefused: 1 });
+    sub.stop();
+  });
+
+  it('answerVerification confirming what nobody asked for: answered as it says, an event, no subscription', async () => {
+    const events: { type: string; detail?: string }[] = [];
+    const { sub } = setup({
+      onEvent: (e) => events.push(e),
+      duties: { answerVerification: (q) => ({ status: 200, body: q.get('hub.challenge') ?? '' }) },
+    });
+    const forged = await sub.handle(subscribeVerification(`${CALLBACK}&subscription=sub_x`, 'c-9'));
+    expect([forged.status, await forged.text()]).toEqual([200, 'c-9']);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'verification-unrequested', detail: `subscribe ${TOPIC}` }),
+    );
+    expect(sub.list()).toEqual([]);
+    // Without the duty, the same request is refused (404).
+    expect(
+      (await setup().sub.handle(subscribeVerification(`${CALLBACK}&subscription=sub_x`, 'c-9'))).status,
+    ).toBe(404);
+  });
+
+  it('verifySignature: given the raw body, X-Hub-Signature and the secret; only true accepts', async () => {
+    const calls: [string, string | undefined, string][] = [];
+    let verdict = true;
+    const { sub, received, created } = await activeSubscription('s3cret', 600, {
+      duties: {
+        verifySignature: (body, header, secret) => {
+          calls.push([Buffer.from(body).toString(), header, secret]);
+          return verdict;
+        },
+      },
+    });
+    // Not a real HMAC: the duty, not verifyHub, decides.
+    const taken = await sub.handle(deliver(created.callback, '{"p":1}', { 'x-hub-signature': 'sha512=abc' }));
+    expect(taken.status).toBe(204);
+    expect(received[0]).toMatchObject({ signature: 'sha512' });
+    expect(calls).toEqual([['{"p":1}', 'sha512=abc', 's3cret']]);
+    verdict = false;
+    const good = signHub({ algorithm: 'sha256', body: '{"p":2}', secrets: 's3cret' });
+    expect((await sub.handle(deliver(created.callback, '{"p":2}', good))).status).toBe(202);
+    expect(received).toHaveLength(1);
+    expect(sub.stats()).toMatchObject({ deliveries: 1, deliveriesIgnored: 1 });
+    sub.stop();
+  });
+
+  it("badSignature 'refuse': a signature that does not verify gets 403 (the default acknowledges: 202)", async () => {
+    const forged = signHub({ algorithm: 'sha256', body: '{"p":1}', secrets: 'wrong' });
+    const refusing = await activeSubscription('s3cret', 600, { badSignature: 'refuse' });
+    const res = await refusing.sub.handle(deliver(refusing.created.callback, '{"p":1}', forged));
+    expect([res.status, await res.text()]).toEqual([403, 'X-Hub-Signature does not verify']);
+    expect(refusing.sub.stats()).toMatchObject({ deliveriesRefused: 1, deliveriesIgnored: 0 });
+    const spec = await activeSubscription('s3cret');
+    expect((await spec.sub.handle(deliver(spec.created.callback, '{"p":1}', forged))).status).toBe(202);
+    expect([...refusing.received, ...spec.received]).toEqual([]);
+    refusing.sub.stop();
+    spec.sub.stop();
+  });
+
+  it('a duty that throws answers 500 with what onDutyError says (default "<duty> failed")', async () => {
+    const boom = () => {
+      throw new Error('TODO');
+    };
+    const said: string[] = [];
+    const { sub, created } = await activeSubscription('s3cret', 600, {
+      duties: { verifySignature: boom },
+      onDutyError: (duty, err) => {
+        said.push(duty);
+        return `exercise: ${duty} threw: ${(err as Error).message}`;
+      },
+    });
+    const res = await sub.handle(deliver(created.callback, '{}', { 'x-hub-signature': 'sha256=00' }));
+    expect([res.status, await res.text()]).toEqual([500, 'exercise: verifySignature threw: TODO']);
+    expect(said).toEqual(['verifySignature']);
+    sub.stop();
+    const plain = setup({ duties: { answerVerification: boom } });
+    const created2 = await plain.sub.subscribe({ topic: TOPIC, hub: HUB });
+    const failed = await plain.sub.handle(subscribeVerification(created2.callback, 'c'));
+    expect([failed.status, await failed.text()]).toEqual([500, 'answerVerification failed']);
+    expect(plain.sub.get(created2.id)?.state).toBe('requested');
+  });
+
+  it('renewAt: given verifiedAt and the lease; the renewal goes out then, with renewalHeaders', async () => {
+    vi.useFakeTimers();
+    const hub = recordingHub();
+    const calls: [number, number][] = [];
+    const { sub } = setup(
+      {
+        renewalHeaders: { 'x-renewal': 'yes' },
+        duties: {
+          renewAt: async (verifiedAt, lease) => {
+            calls.push([verifiedAt, lease]);
+            return verifiedAt + lease * 500;
+          },
+        },
+      },
+      hub,
+    );
+    const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 100 });
+    const verifiedAt = Date.now();
+    await sub.handle(subscribeVerification(created.callback, 'c'));
+    expect(calls).toEqual([[verifiedAt, 100]]);
+    await vi.advanceTimersByTimeAsync(49_999);
+    expect(hub.posts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(hub.posts).toHaveLength(2);
+    expect(hub.posts[1]!.form.get('hub.callback')).toBe(created.callback);
+    expect(hub.posts[1]!.headers.get('x-renewal')).toBe('yes');
+    expect(hub.posts[0]!.headers.get('x-renewal')).toBeNull();
+    sub.stop();
+  });
+
+  it('renewAt at the end of the lease: the subscription expires first, then is renewed', async () => {
+    vi.useFakeTimers();
+    const hub = recordingHub();
+    const events: string[] = [];
+    const { sub } = setup(
+      {
+        onEvent: (e) => events.push(`${e.type}${e.detail ? `: ${e.detail}` : ''}`),
+        duties: { renewAt: (verifiedAt, lease) => verifiedAt + lease * 1000 },
+      },
+      hub,
+    );
+    const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 10 });
+    await sub.handle(subscribeVerification(created.callback, 'c', '10'));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(hub.posts).toHaveLength(2);
+    expect(events.slice(-2)).toEqual(['expired', 'subscribe-requested: renewal after the lease ended']);
+    await sub.handle(subscribeVerification(created.callback, 'c2', '10'));
+    expect(sub.get(created.id)?.state).toBe('active');
+    sub.stop();
+  });
+
+  it('renewAt that throws or answers no time: renew-failed with the onDutyError text, and the lease runs out', async () => {
+    vi.useFakeTimers();
+    for (const renewAt of [
+      () => Number.NaN,
+      () => {
+        throw new Error('nope');
+      },
+    ]) {
+      const hub = recordingHub();
+      const events: { type: string; detail?: string }[] = [];
+      const { sub } = setup(
+        {
+          onEvent: (e) => events.push(e),
+          duties: { renewAt },
+          onDutyError: (duty, err) => `${duty}: ${(err as Error).message}`,
+        },
+        hub,
+      );
+      const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 10 });
+      await sub.handle(subscribeVerification(created.callback, 'c', '10'));
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(events.find((e) => e.type === 'renew-failed')?.detail).toMatch(
+        /^renewAt: (nope|renewAt returned NaN)/,
+      );
+      expect(sub.get(created.id)?.state).toBe('expired');
+      expect(hub.posts).toHaveLength(1);
+      sub.stop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type HubAlgorithm, verifyHub } from '../signing/hub.ts';
+import { HUB_ALGORITHMS, type HubAlgorithm, verifyHub } from '../signing/hub.ts';
 import { type Discovered, discover, type FetchFn } from './discovery.ts';
 import { WebSubError } from './errors.ts';
 import { parseLinkHeader } from './links.ts';
@@ -44,6 +44,7 @@ export type WebSubEventType =
   | 'verified'
   | 'renewed'
   | 'verification-refused'
+  | 'verification-unrequested'
   | 'denied'
   | 'unsubscribe-requested'
   | 'unsubscribed'
@@ -70,9 +71,43 @@ export interface WebSubStats {
   deliveries: number;
   /** Signed deliveries whose signature did not match: acknowledged (WebSub §8) and ignored. */
   deliveriesIgnored: number;
-  /** Deliveries refused: unsigned when a secret was used, unknown or ended subscriptions, too large. */
+  /**
+   * Deliveries refused: unsigned when a secret was used, unknown or ended subscriptions, too large, a bad
+   * signature under `badSignature: 'refuse'`, a `verifySignature` duty that threw.
+   */
   deliveriesRefused: number;
   renewals: number;
+}
+
+/** What the subscriber asked a hub for and waits to see verified (WebSub §5.3). */
+export interface WebSubPending {
+  mode: 'subscribe' | 'unsubscribe';
+  topic: string;
+}
+
+/** The answer to a verification GET: a 2xx whose body is `hub.challenge` confirms it. */
+export interface WebSubVerificationAnswer {
+  status: number;
+  body: string;
+  /** A confirmed subscribe: when its lease ends (epoch ms), instead of now + `hub.lease_seconds`. */
+  lease?: { topic: string; expiresAt: number };
+}
+
+/**
+ * The subscriber's three decisions, each replaceable (workshop exercise 09 puts an attendee's code here); the
+ * subscriber keeps the state, the timers and the hub requests around them.
+ */
+export interface WebSubDuties {
+  /** Answers the hub's GET, given what the callback's subscription is pending on. Default: echo that, else 404. */
+  answerVerification?(
+    query: URLSearchParams,
+    pending: WebSubPending[],
+    now: number,
+  ): WebSubVerificationAnswer | Promise<WebSubVerificationAnswer>;
+  /** Whether a delivery's `X-Hub-Signature` matches; only `true` accepts. Default: verifyHub with `algorithms`. */
+  verifySignature?(body: Uint8Array, header: string | undefined, secret: string): boolean | Promise<boolean>;
+  /** When to renew a verified lease (epoch ms). Default: `renewBeforeSeconds` before it ends. */
+  renewAt?(verifiedAt: number, leaseSeconds: number): number | Promise<number>;
 }
 
 export interface WebSubSubscriberOptions {
@@ -90,6 +125,17 @@ export interface WebSubSubscriberOptions {
   headers?: Record<string, string>;
   onContent?: (content: WebSubContent) => void | Promise<void>;
   onEvent?: (event: WebSubEvent) => void;
+  /** Replaces the verification answer, the signature check or the renewal time; each defaults to the spec's. */
+  duties?: WebSubDuties;
+  /** A delivery whose signature does not verify: `ignore` (default, WebSub §8: 202, dropped) or `refuse` (403). */
+  badSignature?: 'ignore' | 'refuse';
+  /** Extra headers on the renewal POSTs only (the first subscribe does not carry them). */
+  renewalHeaders?: Record<string, string>;
+  /**
+   * A duty threw (or answered what no Response can carry): the plain-text body of the 500 it answers, and the
+   * detail of the event. Default: `<duty> failed`.
+   */
+  onDutyError?: (duty: keyof WebSubDuties, error: unknown) => string;
 }
 
 export interface SubscribeInput {
@@ -123,6 +169,9 @@ export function createWebSubSubscriber(opts: WebSubSubscriberOptions) {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const renewBefore =
     opts.renewBeforeSeconds ?? ((lease: number) => Math.min(3600, Math.max(1, Math.ceil(lease / 5))));
+  const duties = opts.duties ?? {};
+  const dutyFailed = (duty: keyof WebSubDuties, err: unknown) =>
+    opts.onDutyError?.(duty, err) ?? `${duty} failed`;
   const entries = new Map<string, Entry>();
   const waiters = new Set<() => void>();
   const stats: WebSubStats = {
@@ -159,7 +208,7 @@ export function createWebSubSubscriber(opts: WebSubSubscriberOptions) {
     return u.toString();
   };
 
-  async function postToHub(e: Entry, mode: 'subscribe' | 'unsubscribe') {
+  async function postToHub(e: Entry, mode: 'subscribe' | 'unsubscribe', renewal = false) {
     const form = new URLSearchParams({
       'hub.callback': e.sub.callback,
       'hub.mode': mode,
@@ -174,7 +223,11 @@ export function createWebSubSubscriber(opts: WebSubSubscriberOptions) {
     try {
       res = await doFetch(e.sub.hub, {
         method: 'POST',
-        headers: { ...opts.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          ...opts.headers,
+          ...(renewal ? opts.renewalHeaders : undefined),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: form.toString(),
       });
     } catch (err) {
@@ -192,29 +245,45 @@ export function createWebSubSubscriber(opts: WebSubSubscriberOptions) {
 
   function schedule(e: Entry) {
     clearTimers(e);
-    const { leaseSeconds, expiresAt } = e.sub;
+    const { leaseSeconds, expiresAt, verifiedAt } = e.sub;
     if (stopped || leaseSeconds == null || expiresAt == null) return;
-    const renewAt = expiresAt - renewBefore(leaseSeconds) * 1000;
-    e.renewTimer = setTimeout(() => void renew(e), Math.max(0, renewAt - now()));
+    const renewLater = (at: number) => {
+      e.renewTimer = setTimeout(() => void renew(e), Math.max(0, at - now()));
+      e.renewTimer.unref?.();
+    };
+    if (!duties.renewAt) renewLater(expiresAt - renewBefore(leaseSeconds) * 1000);
     e.expiryTimer = setTimeout(() => expire(e), Math.max(0, expiresAt - now()));
-    e.renewTimer.unref?.();
     e.expiryTimer.unref?.();
+    if (!duties.renewAt) return;
+    // The expiry timer comes first, so a renewal timed at the very end of the lease runs after it.
+    const expiry = e.expiryTimer;
+    void (async () => {
+      try {
+        const at = await duties.renewAt!(verifiedAt ?? now(), leaseSeconds);
+        if (!Number.isFinite(at))
+          throw new WebSubError('invalid_argument', `renewAt returned ${String(at)}, not a time (epoch ms)`);
+        if (!stopped && e.expiryTimer === expiry) renewLater(at);
+      } catch (err) {
+        emit('renew-failed', e, dutyFailed('renewAt', err));
+      }
+    })();
   }
 
   function expire(e: Entry) {
     if (e.sub.state !== 'active' || (e.sub.expiresAt ?? 0) > now()) return;
     e.sub.state = 'expired';
     e.sub.pending = null;
-    clearTimers(e);
+    // The renewal timer stays: one a renewAt duty timed after the lease's end still subscribes again.
     emit('expired', e);
   }
 
   async function renew(e: Entry) {
-    if (stopped || e.sub.state !== 'active') return;
+    if (stopped || (e.sub.state !== 'active' && e.sub.state !== 'expired')) return;
+    const late = e.sub.state === 'expired';
     e.sub.pending = 'subscribe';
     try {
-      await postToHub(e, 'subscribe');
-      emit('subscribe-requested', e, 'renewal');
+      await postToHub(e, 'subscribe', true);
+      emit('subscribe-requested', e, late ? 'renewal after the lease ended' : 'renewal');
     } catch (err) {
       emit('renew-failed', e, (err as Error).message);
       // Try again while the lease lasts: half the time left, at least a second.
@@ -226,50 +295,121 @@ export function createWebSubSubscriber(opts: WebSubSubscriberOptions) {
     }
   }
 
-  function onVerification(url: URL, e: Entry | undefined): Response {
+  /** The spec's answer: the challenge only for what the callback's subscription is pending on, else 404. */
+  function specAnswer(q: URLSearchParams, e: Entry | undefined): WebSubVerificationAnswer {
+    const mode = q.get('hub.mode');
+    const no = (why: string) => ({ status: 404, body: why });
+    if (!e || q.get('hub.topic') !== e.sub.topic) return no('not subscribed to that topic');
+    if (mode === 'denied')
+      return e.sub.state === 'unsubscribed'
+        ? no('not subscribed to that topic')
+        : { status: 200, body: 'ok' };
+    if (mode !== 'subscribe' && mode !== 'unsubscribe') return no('unknown hub.mode');
+    if (e.sub.pending !== mode) return no(`not pending on ${mode}`);
+    const challenge = q.get('hub.challenge');
+    if (!challenge) return no('hub.challenge missing');
+    return { status: 200, body: challenge };
+  }
+
+  async function onVerification(url: URL, e: Entry | undefined): Promise<Response> {
     const q = url.searchParams;
     const mode = q.get('hub.mode');
     const topic = q.get('hub.topic');
     const challenge = q.get('hub.challenge');
-    const refuse = (why: string) => {
+    let answer: WebSubVerificationAnswer;
+    let res: Response;
+    try {
+      answer = duties.answerVerification
+        ? await duties.answerVerification(
+            new URLSearchParams(q),
+            e?.sub.pending ? [{ mode: e.sub.pending, topic: e.sub.topic }] : [],
+            now(),
+          )
+        : specAnswer(q, e);
+      res = text(answer.status, answer.body);
+    } catch (err) {
+      const why = dutyFailed('answerVerification', err);
       stats.verificationsRefused++;
       emit('verification-refused', e ?? null, why);
-      return text(404, why);
-    };
-    if (!e || topic !== e.sub.topic) return refuse('not subscribed to that topic');
-    if (mode === 'denied') {
-      if (e.sub.state === 'unsubscribed') return refuse('not subscribed to that topic');
+      return text(500, why);
+    }
+    const ours = e !== undefined && topic === e.sub.topic;
+    if (answer.status < 200 || answer.status > 299) {
+      stats.verificationsRefused++;
+      emit('verification-refused', e ?? null, answer.body);
+    } else if (mode === 'denied') {
+      if (!ours || e.sub.state === 'unsubscribed') return res;
       clearTimers(e);
       e.sub.state = 'denied';
       e.sub.pending = null;
       e.sub.deniedReason = q.get('hub.reason') ?? '';
       emit('denied', e, e.sub.deniedReason);
-      return text(200, 'ok');
+    } else if ((mode === 'subscribe' || mode === 'unsubscribe') && challenge && answer.body === challenge) {
+      stats.verificationsAnswered++;
+      if (!ours || e.sub.pending !== mode) {
+        emit('verification-unrequested', e ?? null, `${mode} ${topic ?? ''}`);
+        return res;
+      }
+      confirm(e, mode, q.get('hub.lease_seconds'), answer.lease?.expiresAt);
     }
-    if (mode !== 'subscribe' && mode !== 'unsubscribe') return refuse('unknown hub.mode');
-    if (e.sub.pending !== mode) return refuse(`not pending on ${mode}`);
-    if (!challenge) return refuse('hub.challenge missing');
-    stats.verificationsAnswered++;
+    return res;
+  }
+
+  function confirm(e: Entry, mode: 'subscribe' | 'unsubscribe', leaseParam: string | null, kept?: number) {
     e.sub.pending = null;
-    e.sub.verifiedAt = now();
+    const verifiedAt = now();
+    e.sub.verifiedAt = verifiedAt;
     if (mode === 'unsubscribe') {
       clearTimers(e);
       e.sub.state = 'unsubscribed';
       emit('unsubscribed', e);
-    } else {
-      const lease = Number(q.get('hub.lease_seconds'));
-      const wasActive = e.sub.state === 'active';
-      e.sub.state = 'active';
-      e.sub.leaseSeconds = Number.isInteger(lease) && lease > 0 ? lease : null;
-      e.sub.expiresAt = e.sub.leaseSeconds ? now() + e.sub.leaseSeconds * 1000 : null;
-      schedule(e);
-      if (wasActive) {
-        e.sub.renewals++;
-        stats.renewals++;
-        emit('renewed', e, `lease ${e.sub.leaseSeconds ?? '?'} s`);
-      } else emit('verified', e, `lease ${e.sub.leaseSeconds ?? '?'} s`);
+      return;
     }
-    return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    const lease = Number(leaseParam);
+    const wasActive = e.sub.state === 'active';
+    e.sub.state = 'active';
+    e.sub.leaseSeconds = Number.isInteger(lease) && lease > 0 ? lease : null;
+    e.sub.expiresAt = Number.isFinite(kept)
+      ? kept!
+      : e.sub.leaseSeconds
+        ? verifiedAt + e.sub.leaseSeconds * 1000
+        : null;
+    schedule(e);
+    if (wasActive) {
+      e.sub.renewals++;
+      stats.renewals++;
+      emit('renewed', e, `lease ${e.sub.leaseSeconds ?? '?'} s`);
+    } else emit('verified', e, `lease ${e.sub.leaseSeconds ?? '?'} s`);
+  }
+
+  /** The algorithm of a signature that verifies, why it does not (`bad`), or a delivery to refuse outright. */
+  async function checkSignature(
+    req: Request,
+    body: Uint8Array,
+    secret: string,
+  ): Promise<{ algorithm: HubAlgorithm | null } | { bad: string } | { refuse: number; why: string }> {
+    const header = req.headers.get('x-hub-signature') ?? undefined;
+    if (duties.verifySignature) {
+      let ok: boolean;
+      try {
+        ok = (await duties.verifySignature(body, header, secret)) === true;
+      } catch (err) {
+        return { refuse: 500, why: dutyFailed('verifySignature', err) };
+      }
+      if (!ok) return { bad: 'verifySignature did not return true' };
+      const prefix = header?.split('=')[0]?.trim().toLowerCase();
+      return { algorithm: HUB_ALGORITHMS.find((a) => a === prefix) ?? null };
+    }
+    if (!header && !req.headers.get('x-hub-signature-256'))
+      return { refuse: 401, why: 'X-Hub-Signature required: this subscription has a secret' };
+    try {
+      return {
+        algorithm: verifyHub({ body, headers: req.headers, secrets: secret, algorithms: opts.algorithms })
+          .algorithm,
+      };
+    } catch (err) {
+      return { bad: (err as Error).message };
+    }
   }
 
   async function onContent(req: Request, url: URL, e: Entry | undefined): Promise<Response> {
@@ -286,21 +426,20 @@ export function createWebSubSubscriber(opts: WebSubSubscriberOptions) {
     if (body.byteLength > maxBody) return refuse(413, 'content too large');
     let signature: HubAlgorithm | null = null;
     if (e.secret) {
-      if (!req.headers.get('x-hub-signature') && !req.headers.get('x-hub-signature-256'))
-        return refuse(401, 'X-Hub-Signature required: this subscription has a secret');
-      try {
-        signature = verifyHub({
-          body,
-          headers: req.headers,
-          secrets: e.secret,
-          algorithms: opts.algorithms,
-        }).algorithm;
-      } catch (err) {
+      const checked = await checkSignature(req, body, e.secret);
+      if ('refuse' in checked) return refuse(checked.refuse, checked.why);
+      if ('bad' in checked) {
+        if (opts.badSignature === 'refuse') {
+          stats.deliveriesRefused++;
+          emit('content-refused', e, checked.bad);
+          return text(403, 'X-Hub-Signature does not verify');
+        }
         // WebSub §8: acknowledge, but ignore content whose signature does not verify.
         stats.deliveriesIgnored++;
-        emit('content-ignored', e, (err as Error).message);
+        emit('content-ignored', e, checked.bad);
         return text(202, 'ignored');
       }
+      signature = checked.algorithm;
     }
     const self = parseLinkHeader(req.headers.get('link'), url.toString()).find((l) =>
       l.rels.includes('self'),
