@@ -2,12 +2,13 @@
 // subscriber of @hooklab/webhooks (verification only for what it is pending on, X-Hub-Signature, renewal).
 import { randomBytes } from 'node:crypto';
 import type { FetchLike, Logger } from '@hooklab/service';
-import { createWebSubSubscriber, type WebSubContent, type WebSubSubscription } from '@hooklab/webhooks';
 import {
-  createExerciseSubscriber,
-  type FeedSubscriber,
-  websubExerciseOn,
-} from '../workshop/websub-exercise.ts';
+  createWebSubSubscriber,
+  type WebSubContent,
+  type WebSubSubscriber,
+  type WebSubSubscription,
+} from '@hooklab/webhooks';
+import { websubExercise } from '../workshop/websub-exercise.ts';
 
 export interface MarketsFeed {
   /** The callback endpoint (`/webhooks/markets`): 404 until the feed has started. */
@@ -33,12 +34,12 @@ export interface MarketsFeedOptions {
   onContent: (content: WebSubContent) => void | Promise<void>;
   logger?: Logger | undefined;
   verifyTimeoutMs?: number;
-  /** Dev mode: `pnpm dev --exercise 09` puts the attendee's subscriber code in place of the engine's. */
+  /** Dev mode: `pnpm dev --exercise 09` gives the subscriber the attendee's three duties. */
   dev?: boolean;
 }
 
 export function createMarketsFeed(opts: MarketsFeedOptions): MarketsFeed {
-  let subscriber: FeedSubscriber | undefined;
+  let subscriber: WebSubSubscriber | undefined;
   // One secret per process: the subscriber keeps subscriptions in memory, so a restart subscribes afresh and
   // the hub's deliveries to the old callbacks get 410 (which removes them).
   const secret = randomBytes(32).toString('base64url');
@@ -60,25 +61,21 @@ export function createMarketsFeed(opts: MarketsFeedOptions): MarketsFeed {
       return subscriber.handle(req);
     },
     start(callbackUrl) {
-      const fetch = opts.fetch as (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-      if (!subscriber && websubExerciseOn(opts.dev ?? false)) {
+      if (subscriber) return;
+      const exercise = websubExercise(opts.dev ?? false, opts.logger);
+      if (exercise)
         opts.logger?.info(
           'exercise 09: the WebSub subscriber runs your answerVerification, verifySignature, renewAt',
         );
-        subscriber = createExerciseSubscriber({
-          callbackUrl,
-          fetch,
-          onContent: opts.onContent,
-          dev: true,
-          logger: opts.logger,
-        });
-      }
-      subscriber ??= createWebSubSubscriber({
+      subscriber = createWebSubSubscriber({
         callbackUrl,
-        fetch,
+        fetch: opts.fetch as (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
         onContent: opts.onContent,
-        onEvent: (e) =>
-          opts.logger?.debug({ event: e.type, topic: e.topic, detail: e.detail }, 'websub subscriber'),
+        ...exercise,
+        onEvent: (e) => {
+          opts.logger?.debug({ event: e.type, topic: e.topic, detail: e.detail }, 'websub subscriber');
+          exercise?.onEvent(e);
+        },
       });
     },
     async ensure() {
