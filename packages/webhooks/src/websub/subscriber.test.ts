@@ -355,6 +355,14 @@ describe('duties: the three decisions, replaceable', () => {
         'hub.lease_seconds': lease,
       }),
     );
+  /** A subscription verified with a `lease`-second lease, its hub recording every POST. */
+  async function leased(extra: Partial<WebSubSubscriberOptions>, lease: number) {
+    const hub = recordingHub();
+    const { sub } = setup(extra, hub);
+    const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: lease });
+    await sub.handle(subscribeVerification(created.callback, 'c', String(lease)));
+    return { sub, hub, created };
+  }
 
   it('answerVerification: given the query, what is pending and now; its answer is sent and obeyed', async () => {
     const calls: { query: Record<string, string>; pending: unknown; now: number }[] = [];
@@ -473,9 +481,9 @@ describe('duties: the three decisions, replaceable', () => {
 
   it('renewAt: given verifiedAt and the lease; the renewal goes out then, with renewalHeaders', async () => {
     vi.useFakeTimers();
-    const hub = recordingHub();
     const calls: [number, number][] = [];
-    const { sub } = setup(
+    const verifiedAt = Date.now();
+    const { sub, hub, created } = await leased(
       {
         renewalHeaders: { 'x-renewal': 'yes' },
         duties: {
@@ -485,11 +493,8 @@ describe('duties: the three decisions, replaceable', () => {
           },
         },
       },
-      hub,
+      100,
     );
-    const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 100 });
-    const verifiedAt = Date.now();
-    await sub.handle(subscribeVerification(created.callback, 'c'));
     expect(calls).toEqual([[verifiedAt, 100]]);
     await vi.advanceTimersByTimeAsync(49_999);
     expect(hub.posts).toHaveLength(1);
@@ -503,17 +508,14 @@ describe('duties: the three decisions, replaceable', () => {
 
   it('renewAt at the end of the lease: the subscription expires first, then is renewed', async () => {
     vi.useFakeTimers();
-    const hub = recordingHub();
     const events: string[] = [];
-    const { sub } = setup(
+    const { sub, hub, created } = await leased(
       {
         onEvent: (e) => events.push(`${e.type}${e.detail ? `: ${e.detail}` : ''}`),
         duties: { renewAt: (verifiedAt, lease) => verifiedAt + lease * 1000 },
       },
-      hub,
+      10,
     );
-    const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 10 });
-    await sub.handle(subscribeVerification(created.callback, 'c', '10'));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(hub.posts).toHaveLength(2);
     expect(events.slice(-2)).toEqual(['expired', 'subscribe-requested: renewal after the lease ended']);
@@ -530,18 +532,15 @@ describe('duties: the three decisions, replaceable', () => {
         throw new Error('nope');
       },
     ]) {
-      const hub = recordingHub();
       const events: { type: string; detail?: string }[] = [];
-      const { sub } = setup(
+      const { sub, hub, created } = await leased(
         {
           onEvent: (e) => events.push(e),
           duties: { renewAt },
           onDutyError: (duty, err) => `${duty}: ${(err as Error).message}`,
         },
-        hub,
+        10,
       );
-      const created = await sub.subscribe({ topic: TOPIC, hub: HUB, leaseSeconds: 10 });
-      await sub.handle(subscribeVerification(created.callback, 'c', '10'));
       await vi.advanceTimersByTimeAsync(10_000);
       expect(events.find((e) => e.type === 'renew-failed')?.detail).toMatch(
         /^renewAt: (nope|renewAt returned NaN)/,
