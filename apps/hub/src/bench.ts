@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startAppProcess } from '@hooklab/service/bench';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
  * Uncounted rounds first: the hub's CPU per publish falls by about 40% over its first three publishes while
  * V8 compiles its much longer path (profiled), so one warm-up measured the JIT, not the hub.

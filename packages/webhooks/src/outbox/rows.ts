@@ -169,6 +169,45 @@ export function claimedValuesToMessage(
   };
 }
 
+/** The columns that change after insert, as a claim reads them back when it knows the rest. */
+export const CLAIMED_STATE_COLUMNS =
+  'id, attempts, cycle_start, last_attempt_at, last_status_code, last_failure_kind, delivered_at';
+
+/**
+ * A just-claimed message from the `insertValues` of its enqueue (the columns that never change after
+ * insert) and its state read back as an array of `CLAIMED_STATE_COLUMNS`.
+ */
+export function insertedToMessage(
+  inserted: readonly (string | number | null)[],
+  state: readonly unknown[],
+  claim: { owner: string; lease: number },
+): OutboxMessage {
+  const headers = inserted[6] as string;
+  return {
+    id: inserted[0] as string,
+    endpointId: inserted[1] as string,
+    url: inserted[2] as string,
+    eventType: inserted[3] as string,
+    eventId: inserted[4] as string,
+    body: inserted[5] as string,
+    headers: headers === '{}' ? {} : (JSON.parse(headers) as Record<string, string>),
+    signing: { scheme: inserted[7] as SigningScheme, secrets: secretsOf(inserted[8] as string) },
+    profile: inserted[9] as RetryProfile,
+    traceparent: inserted[10] as string | null,
+    status: 'in_flight',
+    attempts: num(state[1] as number),
+    cycleStart: num(state[2] as number),
+    createdAt: inserted[11] as number,
+    nextAttemptAt: claim.lease,
+    lockedUntil: claim.lease,
+    lockOwner: claim.owner,
+    lastAttemptAt: numOrNull(state[3] as number | null),
+    lastStatusCode: state[4] as number | null,
+    lastFailureKind: state[5] as FailureKind | null,
+    deliveredAt: numOrNull(state[6] as number | null),
+  };
+}
+
 export function rowToAttempt(row: AttemptRow): AttemptRecord {
   return {
     messageId: row.message_id,

@@ -6,10 +6,12 @@ import { OutboxInputError } from './errors.ts';
 import {
   type AttemptRow,
   CLAIMED_COLUMNS,
+  CLAIMED_STATE_COLUMNS,
   claimedValuesToMessage,
   type HealthRow,
   healthFromRow,
   INSERT_COLUMNS,
+  insertedToMessage,
   insertValues,
   type MessageRow,
   messageFromInsert,
@@ -111,13 +113,18 @@ export function createSqliteOutbox(
   );
   // status, lock_owner, locked_until and next_attempt_at are known after the claim: not read back.
   // The attempt is counted here, before anything is sent, so a redelivery after a crash gets a new number.
+  // The claim reads back only what changes after insert; the rest comes from `inserted` when this store
+  // enqueued the message, else from a second read. Rows as arrays (raw mode): no object per row.
   const markClaimed = db
     .prepare(
       `UPDATE ${M} SET status = 'in_flight', lock_owner = ?, locked_until = ?, next_attempt_at = ?,
         attempts = attempts + 1
       WHERE rowid IN (SELECT value FROM json_each(?))
-      RETURNING ${CLAIMED_COLUMNS}`,
+      RETURNING ${CLAIMED_STATE_COLUMNS}`,
     )
+    .raw(true);
+  const selectClaimed = db
+    .prepare(`SELECT ${CLAIMED_COLUMNS} FROM ${M} WHERE id IN (SELECT value FROM json_each(?))`)
     .raw(true);
   // Outcomes, positional parameters: an attempt that delivered (the common case), any other attempt,
   // and a state change without an attempt (failed, canceled: the count taken at claim time goes back).
@@ -198,6 +205,7 @@ export function createSqliteOutbox(
   }
 
   const { subscribe, wake: scheduleWake } = createWakeup();
+  const inserted = createInsertedCache();
 
   const claimRows = (
     now: number,
@@ -224,10 +232,21 @@ export function createSqliteOutbox(
     const lease = now + leaseMs;
     const ids = new Array<number>(picked.length);
     for (let i = 0; i < picked.length; i++) ids[i] = picked[i]!.id;
-    const rows = markClaimed.all(owner, lease, lease, JSON.stringify(ids)) as unknown[][];
-    const messages = new Array<OutboxMessage>(rows.length);
+    const states = markClaimed.all(owner, lease, lease, JSON.stringify(ids)) as unknown[][];
+    const messages = new Array<OutboxMessage>(states.length);
     const claim = { owner, lease };
-    for (let i = 0; i < rows.length; i++) messages[i] = claimedValuesToMessage(rows[i]!, claim);
+    let unknown: Map<string, number> | undefined;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i]!;
+      const values = inserted.take(state[0] as string);
+      if (values) messages[i] = insertedToMessage(values, state, claim);
+      else (unknown ??= new Map()).set(state[0] as string, i);
+    }
+    if (unknown) {
+      for (const row of selectClaimed.all(JSON.stringify([...unknown.keys()])) as unknown[][]) {
+        messages[unknown.get(row[0] as string)!] = claimedValuesToMessage(row, claim);
+      }
+    }
     return { messages, exhausted };
   };
   const claimTx = db.transaction(claimRows);
@@ -280,6 +299,8 @@ export function createSqliteOutbox(
     const now = clock.now();
     const { id, values } = insertValues(msg, now);
     insertOn(tx).run(values);
+    // Only ids made here: an enqueue that rolls back leaves an entry no row will ever carry.
+    if (msg.id === undefined) inserted.keep(id, values);
     return messageFromInsert(msg, id, now);
   };
 
@@ -392,5 +413,43 @@ export function createSqliteOutbox(
     },
 
     subscribe,
+  };
+}
+
+const INSERTED_MAX = 8192;
+const INSERTED_MAX_CHARS = 32 * 1024 * 1024;
+
+type InsertValues = (string | number | null)[];
+
+/**
+ * The insert values of messages this store enqueued, until their first claim: those columns never change
+ * after insert, so the claim does not read (and copy) body, headers and secrets back. Bounded in entries
+ * and in body characters (oldest out first); what is not here is read back as before.
+ */
+function createInsertedCache() {
+  const entries = new Map<string, { values: InsertValues; chars: number }>();
+  let chars = 0;
+  const drop = (id: string, entry: { chars: number }) => {
+    entries.delete(id);
+    chars -= entry.chars;
+  };
+  return {
+    keep(id: string, values: InsertValues) {
+      const size = (values[5] as string).length;
+      if (size > INSERTED_MAX_CHARS) return;
+      while (entries.size >= INSERTED_MAX || chars + size > INSERTED_MAX_CHARS) {
+        const oldest = entries.entries().next().value;
+        if (!oldest) break;
+        drop(oldest[0], oldest[1]);
+      }
+      chars += size;
+      entries.set(id, { values, chars: size });
+    },
+    take(id: string): InsertValues | undefined {
+      const entry = entries.get(id);
+      if (!entry) return undefined;
+      drop(id, entry);
+      return entry.values;
+    },
   };
 }
