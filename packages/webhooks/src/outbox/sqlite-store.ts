@@ -240,7 +240,10 @@ export function createSqliteOutbox(
       const state = states[i]!;
       const values = inserted.take(state[0] as string);
       if (values) messages[i] = insertedToMessage(values, state, claim);
-      else (unknown ??= new Map()).set(state[0] as string, i);
+      else {
+        unknown ??= new Map();
+        unknown.set(state[0] as string, i);
+      }
     }
     if (unknown) {
       for (const row of selectClaimed.all(JSON.stringify([...unknown.keys()])) as unknown[][]) {
