@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type S08Result, scenarios } from '@hooklab/scenarios';
+import { setTransportFault, transportFault } from '@hooklab/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realEngines, realEnginesSuite } from './real-engines.ts';
 import { freePort, type Stack, startStack } from './stack.ts';
@@ -81,6 +82,28 @@ describe('S08 on the embedded engines (SQLite queue, aedes)', () => {
     expect(down.failedAttempts).toBeGreaterThanOrEqual(1);
     expect(down.retriedDelivered).toBeGreaterThanOrEqual(1);
     expect(down.messages).toBe(result.topic.messages);
+    // What S08 switched on the board is off again.
+    expect(transportFault()).toMatchObject({ brokerDown: false, consumerCrashes: 0 });
+  });
+
+  it("a broker left switched down (the console's switch) stops S08 at its first step with a plain sentence", async () => {
+    await setTransportFault({ brokerDown: true });
+    try {
+      const ctx = createContext({
+        scenario: 'S08',
+        urls: stack.urls,
+        keys: { logistics: 'lg_test_hooklab' },
+        params: { queue_db: queueDb, topic_port: topicPort },
+      });
+      await expect(scenarios.S08!.run(ctx)).rejects.toThrow(
+        /the topic broker is switched down .*Switch it back up/,
+      );
+      expect(ctx.narration.map((n) => n.text)).toContainEqual(
+        expect.stringMatching(/^the topic broker is switched down/),
+      );
+    } finally {
+      await setTransportFault({ brokerDown: false });
+    }
   });
 });
 
@@ -108,33 +131,23 @@ realEnginesSuite('S08 on real Redis Streams and mosquitto', ['redis', 'mqtt'], (
     expectS08(result);
   });
 
-  it('broker_down_ms is refused with a real broker, and with a broker another process hosts', {
-    timeout: 60_000,
-  }, async () => {
-    await expect(
-      runS08(stack, { redis_url: redisUrl, mqtt_url: mqttUrl, broker_down_ms: 1000 }),
-    ).rejects.toThrow(/with MQTT_URL the broker is yours to stop/);
-    // mosquitto on the embedded broker's port stands for another process hosting it: S08 cannot stop it.
-    await expect(
-      runS08(stack, {
-        redis_url: redisUrl,
-        topic_port: Number(new URL(mqttUrl).port),
-        broker_down_ms: 1000,
-      }),
-    ).rejects.toThrow(/hosted by another process/);
-  });
-
-  it('a consumer that crashes before its ack: Redis redelivers the entry to the other', {
-    timeout: 60_000,
+  it('faults on the board: a consumer crashes before its ack → Redis redelivers it to the other; the broker goes down → publishes to mosquitto refused, retried, delivered', {
+    timeout: 90_000,
   }, async () => {
     const result = await runS08(stack, {
       redis_url: redisUrl,
       mqtt_url: mqttUrl,
       consumer_crash_before_ack: true,
+      broker_down_ms: 1000,
     });
     expectS08(result);
     const crash = result.faults.consumerCrash!;
     expect(crash.redeliveredTo).not.toBe(crash.crashed);
     expect(crash.deliveries).toBeGreaterThanOrEqual(2);
+    const down = result.faults.brokerDown!;
+    expect(down.failedAttempts).toBeGreaterThanOrEqual(1);
+    expect(down.retriedDelivered).toBeGreaterThanOrEqual(1);
+    expect(down.messages).toBe(result.topic.messages);
+    expect(transportFault()).toMatchObject({ brokerDown: false, consumerCrashes: 0 });
   });
 });

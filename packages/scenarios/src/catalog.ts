@@ -174,7 +174,7 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
       label: 'A queue consumer crashes before its ack',
       type: 'boolean',
       default: false,
-      help: 'the first consumer to take a message stops without acking it; the other gets it after the visibility timeout',
+      help: 'arms the console’s crash switch for this run: the next consumer to take a message dies without acking it; the other gets it after the visibility timeout',
     },
     {
       name: 'broker_down_ms',
@@ -183,7 +183,7 @@ const PARAMS: Partial<Record<ScenarioId, ScenarioParam[]>> = {
       default: 0,
       min: 0,
       max: 20_000,
-      help: 'embedded broker only: taken down before the topic: shipments, so their attempts fail and are retried; 0 = off',
+      help: 'the console’s broker-down switch, on before the topic: shipments and back up after this long: their attempts fail and are retried; 0 = off',
     },
     timeout(30_000),
   ],

@@ -1,14 +1,13 @@
-import { createServer, type Server } from 'node:net';
 import {
   type CloudEvent,
   consumeQueue,
   createQueueBroker,
   DEFAULT_TOPIC_PORT,
-  ensureEmbeddedBroker,
   type QueueConsumer,
-  stopEmbeddedBroker,
+  setTransportFault,
   subscribeTopic,
   type TopicSubscription,
+  transportFault,
 } from '@hooklab/webhooks';
 import { logisticsKeys, startCallbackReceiver } from './logistics-receiver.ts';
 import { check, defineScenario, type ScenarioContext, waitFor } from './scenario.ts';
@@ -44,6 +43,7 @@ interface AttemptRecord {
   attempt?: number;
   outcome?: string;
   error?: string;
+  responseBody?: string;
   requestHeaders?: Record<string, string>;
 }
 
@@ -64,21 +64,6 @@ function order(n: number, callbackUrl: string) {
   };
 }
 
-/**
- * Holds the embedded broker's port with a listener that closes every connection: the broker is down, and
- * no process can host it again meanwhile (the next publisher would, were the port free). Null when the
- * port is taken: another process hosts the broker, and only that one can stop it.
- */
-function holdPort(port: number): Promise<Server | null> {
-  const server = createServer((socket) => socket.destroy());
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      error.code === 'EADDRINUSE' ? resolve(null) : reject(error),
-    );
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
 async function logisticsAttempts(ctx: ScenarioContext, url: string): Promise<AttemptRecord[]> {
   const res = await ctx.fetch(`${ctx.urls.logistics}/_hooklab/exchanges?limit=1000`);
   check(res.ok, `logistics' exchange log answers (${res.status})`);
@@ -86,16 +71,49 @@ async function logisticsAttempts(ctx: ScenarioContext, url: string): Promise<Att
   return data.filter((e) => e.url === url && e.attempt !== undefined);
 }
 
-async function setLogisticsSender(ctx: ScenarioContext, paused: boolean) {
-  const res = await ctx.fetch(`${ctx.urls.logistics}/_hooklab/control`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sender: { paused } }),
-  });
-  check(res.ok, `logistics' outbox ${paused ? 'paused' : 'resumed'} (${res.status})`);
-  const { senders } = (await res.json()) as { senders: { stats: { in_flight?: number } }[] };
-  return senders;
+interface LogisticsTransportFaults {
+  broker_down: boolean;
+  consumer_crashes_pending: number;
 }
+
+/** Logistics' transport faults (the kit's control API), switched when `transport` is given. */
+async function logisticsTransport(
+  ctx: ScenarioContext,
+  transport?: { broker_down: boolean },
+): Promise<LogisticsTransportFaults | undefined> {
+  const res = await ctx.fetch(`${ctx.urls.logistics}/_hooklab/control`, {
+    ...(transport
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ transport }),
+        }
+      : {}),
+  });
+  check(res.ok, `logistics' control API answers (${res.status})`);
+  return ((await res.json()) as { transport?: LogisticsTransportFaults }).transport;
+}
+
+/**
+ * The broker down or back up on the transport fault board, as the console's switch does it: this process
+ * (S08's subscribers, and often the embedded broker) and logistics' (the publisher; the same board when it
+ * runs in this process). Back up: this process first — the broker hosted again and the subscribers back —
+ * then logistics, so its next retries reach every subscriber.
+ */
+async function switchBroker(ctx: ScenarioContext, down: boolean) {
+  if (down) {
+    await setTransportFault({ brokerDown: true });
+    await logisticsTransport(ctx, { broker_down: true });
+  } else {
+    await setTransportFault({ brokerDown: false });
+    await logisticsTransport(ctx, { broker_down: false });
+  }
+}
+
+const ALREADY_DOWN =
+  'the topic broker is switched down (the console\'s "Topic broker down" switch, or another run\'s broker_down_ms): ' +
+  "S08's subscribers cannot reach it. Switch it back up (the console's fault panel, or POST /api/control/transport " +
+  '{"broker_down": false}) and run S08 again; for an outage within the run use broker_down_ms';
 
 async function createShipment(ctx: ScenarioContext, key: string, body: unknown) {
   const res = await ctx.fetch(`${ctx.urls.logistics}/v1/shipments`, {
@@ -144,71 +162,68 @@ export const s08 = defineScenario<S08Result>({
     const topicPort = Number(ctx.params.topic_port ?? DEFAULT_TOPIC_PORT);
     const crash = [true, 'true', 'on', '1'].includes(ctx.params.consumer_crash_before_ack as never);
     const brokerDownMs = Number(ctx.params.broker_down_ms ?? 0);
-    check(
-      !(brokerDownMs > 0 && mqttUrl),
-      'broker_down_ms takes down the embedded broker; with MQTT_URL the broker is yours to stop (the real-engine tests restart mosquitto)',
-    );
     const tag = Date.now().toString(36);
     const queueName = `s08-pick-lists-${tag}`;
     const topicName = `s08/shipments/${tag}`;
 
     ctx.step(0);
+    // A broker switched down before the run (a person left the console's switch on): said plainly, not a
+    // subscriber's connection error.
+    if (transportFault().brokerDown || (await logisticsTransport(ctx))?.broker_down) {
+      ctx.say(ALREADY_DOWN);
+      check(false, ALREADY_DOWN);
+    }
     const receiver = await startCallbackReceiver({ secret: keys.callbackSecret });
     const broker = createQueueBroker({ redisUrl, file: queueFile });
     const byConsumer: Record<string, CloudEvent[]> = { 'warehouse-a': [], 'warehouse-b': [] };
-    // Handled (acked) messages with their delivery count; a crash is the consumer stopping mid-message.
+    // Handled (acked) messages with their delivery count.
     const deliveriesOf = new Map<string, number>();
-    let crashed: { consumer: string; event: CloudEvent } | null = null;
     const consumers = new Map<string, QueueConsumer>();
+    // With the crash armed: the visibility timeout short, so the redelivery shows within the run, and the
+    // crashed warehouse restarted only after it, so the other one takes the message.
+    const visibilityMs = crash ? 1500 : 5000;
     for (const name of Object.keys(byConsumer)) {
       const consumer = consumeQueue(
         queueName,
         (e: CloudEvent, info) => {
-          if (crash && !crashed) {
-            crashed = { consumer: name, event: e };
-            void consumer.close(); // takes nothing more; the message it holds stays unacked
-            throw new Error(`${name} crashed before its ack`);
-          }
           byConsumer[name]!.push(e);
           deliveriesOf.set(e.id, info.deliveries);
         },
-        // Short when crashing, so the redelivery shows within the run.
-        { broker, consumer: name, visibilityMs: crash ? 1500 : 5000 },
+        { broker, consumer: name, visibilityMs, ...(crash ? { restartMs: 3 * visibilityMs } : {}) },
       );
       consumers.set(name, consumer);
     }
-    const topicSeen: Map<string, CloudEvent>[] = [new Map(), new Map(), new Map()];
-    const subscribe = () =>
-      Promise.all(
-        topicSeen.map((seen, i) =>
-          subscribeTopic(topicName, (e) => void seen.set(e.id, e), {
-            url: mqttUrl,
-            embeddedPort: topicPort,
-            name: `subscriber-${i + 1}`,
-          }),
-        ),
+    const crashesBefore = transportFault().consumerCrashes;
+    if (crashesBefore > 0)
+      ctx.say(
+        `${crashesBefore} consumer crash(es) armed in this process (the console's switch): the next queue consumer to take a message dies holding it`,
       );
-    let subscribers: TopicSubscription[] = await subscribe();
-    let held: Server | null = null;
-    let senderPaused = false;
+    let armed = false;
+    const topicSeen: Map<string, CloudEvent>[] = [new Map(), new Map(), new Map()];
+    const subscribers: TopicSubscription[] = await Promise.all(
+      topicSeen.map((seen, i) =>
+        subscribeTopic(topicName, (e) => void seen.set(e.id, e), {
+          url: mqttUrl,
+          embeddedPort: topicPort,
+          name: `subscriber-${i + 1}`,
+        }),
+      ),
+    );
+    let brokerDown = false;
     let outage: Promise<{ downMs: number }> | null = null;
     ctx.say(
       `receiver ${receiver.url}; queue:${queueName} on ${broker.kind}; topic:${topicName} on ${mqttUrl ? 'MQTT' : 'the embedded broker'}`,
     );
 
-    // Broker down: hold the port, witness a failed attempt, then (after brokerDownMs) hold logistics' outbox,
-    // host the broker again, subscribe again (an embedded broker's sessions die with it), release the outbox.
+    // Broker down on the transport fault board (what the console's switch does), a failed attempt witnessed,
+    // then after brokerDownMs back up: hosted again, the subscribers back, then logistics publishes again.
     const takeBrokerDown = async () => {
-      await Promise.all(subscribers.map((s) => s.close()));
-      subscribers = [];
-      await stopEmbeddedBroker(topicPort);
-      held = await holdPort(topicPort);
-      check(
-        held,
-        `the embedded broker on port ${topicPort} is hosted by another process (the first that needed it): only that one can take it down`,
-      );
+      brokerDown = true;
+      await switchBroker(ctx, true);
       const downAt = Date.now();
-      ctx.say(`broker down: nothing answers MQTT on 127.0.0.1:${topicPort} for ${brokerDownMs} ms`);
+      ctx.say(
+        `broker down for ${brokerDownMs} ms (the transport fault board, as the console's switch): every topic publish is refused`,
+      );
       return async () => {
         const failed = await waitFor(
           async () => {
@@ -219,24 +234,14 @@ export const s08 = defineScenario<S08Result>({
         );
         const first = failed.find((x) => x.outcome !== 'delivered')!;
         ctx.say(
-          `attempt ${first.attempt} to topic:${topicName} failed (${first.error}); the outbox retries it`,
+          `attempt ${first.attempt} to topic:${topicName} failed (${first.responseBody ?? first.error}); the outbox retries it`,
         );
         await new Promise((r) => setTimeout(r, Math.max(0, downAt + brokerDownMs - Date.now())));
-        senderPaused = true;
-        await setLogisticsSender(ctx, true);
-        await waitFor(
-          async () => (await setLogisticsSender(ctx, true)).every((s) => (s.stats.in_flight ?? 0) === 0),
-          { timeoutMs, what: "logistics' attempts in flight to finish" },
-        );
-        await new Promise<void>((resolve) => held!.close(() => resolve()));
-        held = null;
-        await ensureEmbeddedBroker(topicPort);
-        subscribers = await subscribe();
-        await setLogisticsSender(ctx, false);
-        senderPaused = false;
+        await switchBroker(ctx, false);
+        brokerDown = false;
         const downMs = Date.now() - downAt;
         ctx.say(
-          `broker back after ${downMs} ms; the subscribers subscribed again (logistics' outbox held meanwhile, so none misses a retry)`,
+          `broker back up after ${downMs} ms; the subscribers back and subscribed before logistics was told, so none misses a retry`,
         );
         return { downMs };
       };
@@ -264,6 +269,13 @@ export const s08 = defineScenario<S08Result>({
       const shipments: Record<keyof typeof targets, string[]> = { http: [], email: [], queue: [], topic: [] };
       let n = 0;
       for (const kind of Object.keys(targets) as (keyof typeof targets)[]) {
+        if (kind === 'queue' && crash && transportFault().consumerCrashes === 0) {
+          // Armed on the board as the console's switch arms it: the next consumer in this process to take a
+          // message dies holding it (no ack) and is restarted.
+          await setTransportFault({ consumerCrashes: 1 });
+          armed = true;
+          ctx.say('a consumer crash armed: the next warehouse to take a pick list dies before its ack');
+        }
         if (kind === 'topic' && brokerDownMs > 0) {
           const restore = await takeBrokerDown();
           outage = Promise.resolve().then(restore); // runs beside steps 3–5, so the retries stay near
@@ -335,22 +347,25 @@ export const s08 = defineScenario<S08Result>({
       );
       const faults: S08Result['faults'] = {};
       if (crash) {
-        const c = crashed as { consumer: string; event: CloudEvent } | null;
-        check(c, 'a consumer took a message and crashed before its ack');
+        const c = transportFault().crashes.find((x) => x.queue === queueName);
+        check(
+          c,
+          "a consumer took a message and crashed before its ack (the crash armed on this process's board was not taken by another consumer)",
+        );
         const other = Object.keys(byConsumer).find((name) => name !== c.consumer)!;
-        const redelivered = byConsumer[other]!.find((e) => e.id === c.event.id);
+        const redelivered = byConsumer[other]!.find((e) => e.id === c.eventId);
         check(redelivered, `the message ${c.consumer} never acked was redelivered to ${other}`, byConsumer);
-        const deliveries = deliveriesOf.get(c.event.id) ?? 0;
+        const deliveries = deliveriesOf.get(c.eventId) ?? 0;
         check(deliveries >= 2, 'the redelivered message says it was delivered before', { deliveries });
         faults.consumerCrash = {
           crashed: c.consumer,
-          eventId: c.event.id,
-          eventType: c.event.type,
+          eventId: c.eventId,
+          eventType: c.eventType,
           redeliveredTo: other,
           deliveries,
         };
         ctx.say(
-          `${c.consumer} crashed holding ${c.event.type} ${c.event.id} (no ack); after the visibility timeout ${other} got it (delivery ${deliveries}) and acked it — handled once`,
+          `${c.consumer} crashed holding ${c.eventType} ${c.eventId} (no ack); after the visibility timeout ${other} got it (delivery ${deliveries}) and acked it — handled once`,
         );
       }
 
@@ -439,8 +454,10 @@ export const s08 = defineScenario<S08Result>({
       };
     } finally {
       await outage?.catch(() => {});
-      if (held) await new Promise<void>((resolve) => held!.close(() => resolve()));
-      if (senderPaused) await setLogisticsSender(ctx, false).catch(() => {});
+      // Whatever S08 switched on the board is off again when it ends, failed or not.
+      if (brokerDown) await switchBroker(ctx, false).catch(() => {});
+      if (armed && !transportFault().crashes.some((x) => x.queue === queueName))
+        await setTransportFault({ consumerCrashes: Math.max(0, transportFault().consumerCrashes - 1) });
       await Promise.all([...consumers.values()].map((c) => c.close()));
       await Promise.all(subscribers.map((s) => s.close()));
       await broker.close();
