@@ -234,7 +234,7 @@ export const s08 = defineScenario<S08Result>({
         );
         const first = failed.find((x) => x.outcome !== 'delivered')!;
         ctx.say(
-          `attempt ${first.attempt} to topic:${topicName} failed (${first.responseBody ?? first.error}); the outbox retries it`,
+          `attempt ${first.attempt} to topic:${topicName} failed — ${first.responseBody ?? first.error}; the outbox retries it`,
         );
         await new Promise((r) => setTimeout(r, Math.max(0, downAt + brokerDownMs - Date.now())));
         await switchBroker(ctx, false);
