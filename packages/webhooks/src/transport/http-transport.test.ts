@@ -8,9 +8,12 @@ let base: string;
 let redirectFollowed = 0;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/ok') res.writeHead(204).end();
+      else if (req.url?.startsWith('/echo'))
+        res.writeHead(200).end(`${req.headers['content-length']}:${Buffer.concat(chunks).toString('utf8')}`);
       else if (req.url === '/big') res.writeHead(200).end('y'.repeat(1_000_000));
       else if (req.url === '/redirect') res.writeHead(307, { location: '/followed' }).end();
       else if (req.url === '/followed') {
@@ -55,6 +58,16 @@ describe('http transport', () => {
     const r = await post('/big', { maxResponseBytes: 1000 });
     expect(r.excerpt).toHaveLength(1000);
     expect((await post('/ok')).ok).toBe(true); // the pool still works after a discarded socket
+  });
+
+  it('sends each body byte-exact with its own UTF-8 content-length, the same body to many URLs too', async () => {
+    const bodies = ['{"a":"ü€😀"}', '{"a":"ü€😀"}', '{"b":1}', 'x'.repeat(3000), ''];
+    for (const body of bodies) {
+      for (const q of ['?1', '?2']) {
+        const r = await transport.send({ url: `${base}/echo${q}`, headers: {}, body });
+        expect(r.excerpt).toBe(`${Buffer.byteLength(body)}:${body}`.slice(0, 4096));
+      }
+    }
   });
 
   it('never follows a redirect', async () => {
