@@ -24,6 +24,18 @@ describe('X-Hub-Signature', () => {
     expect(headers).toEqual({ 'X-Hub-Signature': expected, 'X-Hub-Signature-256': expected });
   });
 
+  it('signs each body of a run by its own bytes (strings, non-ASCII, bytes, one body again)', () => {
+    const bodies = ['{"a":1}', '{"a":"ü€😀"}', '{"a":1}', new TextEncoder().encode('{"b":2}'), '', '{"a":1}'];
+    for (const [i, body] of bodies.entries()) {
+      const secret = `secret-${i}-é`;
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      const expected = createHmac('sha256', Buffer.from(secret, 'utf8')).update(bytes).digest('hex');
+      expect(signHub({ algorithm: 'sha256', body, secrets: secret })['X-Hub-Signature']).toBe(
+        `sha256=${expected}`,
+      );
+    }
+  });
+
   it.each(HUB_ALGORITHMS)('%s matches node:crypto and round-trips', (algorithm) => {
     const expected = createHmac(algorithm, 'hub-secret').update('<feed/>').digest('hex');
     const headers = signHub({ algorithm, body: '<feed/>', secrets: 'hub-secret' });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   bodyBytes,
   type HeaderSource,
@@ -43,10 +44,23 @@ export function signHub(input: SignHubInput): Record<string, string> {
     );
   }
   const [secret] = secretList(input.secrets);
-  const value = `${input.algorithm}=${hmac(input.algorithm, Buffer.from(secret!, 'utf8'), bodyBytes(input.body)).toString('hex')}`;
+  const mac = createHmac(input.algorithm, secret!); // a string key is its UTF-8 bytes
+  const value = `${input.algorithm}=${mac.update(signedBytes(input.body)).digest('hex')}`;
   return input.algorithm === 'sha256'
     ? { 'X-Hub-Signature': value, 'X-Hub-Signature-256': value }
     : { 'X-Hub-Signature': value };
+}
+
+// A fan-out signs one body for every subscriber, each with its own secret: its bytes are encoded once.
+let lastBody = '';
+let lastBytes: Buffer = Buffer.alloc(0);
+function signedBytes(body: WebhookBody): Buffer {
+  if (typeof body !== 'string') return bodyBytes(body);
+  if (body !== lastBody) {
+    lastBytes = Buffer.from(body, 'utf8');
+    lastBody = body;
+  }
+  return lastBytes;
 }
 
 /** Verifies `X-Hub-Signature-256` or `X-Hub-Signature`, taking the algorithm from the prefix. */
