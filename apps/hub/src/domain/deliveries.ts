@@ -3,35 +3,61 @@
 import type { AttemptEvent, OutboxMessage } from '@hooklab/webhooks';
 import type { HubContext } from '../context.ts';
 
-/** An `onAttempt` for the dispatcher: keeps each subscription's last delivery, one transaction per turn. */
-export function lastDeliveryRecorder(ctx: HubContext): (e: AttemptEvent) => void {
+/** How long attempts gather before one transaction writes them (a publish's 1,000 in a few, not hundreds). */
+export const LAST_DELIVERY_BATCH_MS = 20;
+
+const UPDATE_ROWS = 128;
+
+export interface LastDeliveryRecorder {
+  /** An `onAttempt` for the dispatcher. */
+  (e: AttemptEvent): void;
+  /** Writes what is gathered now (after the dispatcher's stop, before the database closes). */
+  flush(): void;
+}
+
+/** Keeps each subscription's last delivery, one transaction per batch of attempts. */
+export function lastDeliveryRecorder(ctx: HubContext): LastDeliveryRecorder {
   const pending = new Map<string, { at: number; status: number | null; ok: boolean }>();
-  let queued = false;
-  // A raw prepared statement: this runs once per delivery, on the dispatcher's event loop.
-  const update = ctx.sqlite.prepare(
-    'UPDATE subscriptions SET last_delivery_at = ?, last_delivery_status = ?, last_delivery_ok = ? WHERE id = ?',
-  );
+  let timer: NodeJS.Timeout | null = null;
+  // One statement per up to 128 rows (UPDATE … FROM VALUES): a statement per row cost more than its row.
+  const statements = new Map<number, ReturnType<HubContext['sqlite']['prepare']>>();
+  const updateOf = (n: number) => {
+    let statement = statements.get(n);
+    if (!statement) {
+      statement = ctx.sqlite.prepare(
+        `UPDATE subscriptions SET last_delivery_at = v.column2, last_delivery_status = v.column3,
+           last_delivery_ok = v.column4
+         FROM (VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?)').join(', ')}) AS v
+         WHERE subscriptions.id = v.column1`,
+      );
+      statements.set(n, statement);
+    }
+    return statement;
+  };
   const flush = () => {
-    queued = false;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (pending.size === 0) return;
     const rows = [...pending];
     pending.clear();
     // Bookkeeping only: an attempt that lands after shutdown closed the database is not recorded.
     if (!ctx.sqlite.open) return;
     ctx.sqlite.transaction(() => {
-      for (const [id, d] of rows) update.run(d.at, d.status, d.ok ? 1 : 0, id);
+      for (let i = 0; i < rows.length; i += UPDATE_ROWS) {
+        const chunk = rows.slice(i, i + UPDATE_ROWS);
+        updateOf(chunk.length).run(chunk.flatMap(([id, d]) => [id, d.at, d.status, d.ok ? 1 : 0]));
+      }
     })();
   };
-  return (e) => {
+  const record = (e: AttemptEvent) => {
     pending.set(e.message.endpointId, {
       at: e.attempt.startedAt + e.attempt.durationMs,
       status: e.attempt.statusCode,
       ok: e.attempt.ok,
     });
-    if (!queued) {
-      queued = true;
-      setImmediate(flush);
-    }
+    timer ??= setTimeout(flush, LAST_DELIVERY_BATCH_MS);
   };
+  return Object.assign(record, { flush });
 }
 
 export interface DeliveryView {

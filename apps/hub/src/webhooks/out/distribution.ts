@@ -96,7 +96,7 @@ export function createDistributionDispatcher(
 ): Dispatcher {
   const recordLast = lastDeliveryRecorder(ctx);
   const check = literalAwareCheck(ctx.ssrf);
-  return createDispatcher({
+  const dispatcher = createDispatcher({
     store: ctx.outbox,
     clock: ctx.clock,
     retrySchedule: ctx.config.WEBHOOK_RETRY_SCHEDULE,
@@ -120,4 +120,14 @@ export function createDistributionDispatcher(
       opts.onAttempt?.(e);
     },
   });
+  const stop = dispatcher.stop.bind(dispatcher);
+  // The last batch of bookkeeping is written once no attempt can add to it, before the database closes.
+  dispatcher.stop = async (...args) => {
+    try {
+      return await stop(...args);
+    } finally {
+      recordLast.flush();
+    }
+  };
+  return dispatcher;
 }
