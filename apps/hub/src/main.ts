@@ -1,5 +1,11 @@
 import { databaseFileFor } from '@hooklab/db';
-import { appRuntime, isMemoryDataDir, type RunningApp, type StartApp, telemetryOf } from '@hooklab/service';
+import {
+  appRuntime,
+  deliveriesObserved,
+  isMemoryDataDir,
+  type RunningApp,
+  type StartApp,
+} from '@hooklab/service';
 import { createApp } from './app.ts';
 import { loadHubConfig } from './config.ts';
 import { createHubContext } from './context.ts';
@@ -32,7 +38,7 @@ export const start: StartApp = async (env, opts = {}): Promise<RunningApp> => {
   // recorded only where someone sees them: dev mode, or an OTLP export (its delivery spans).
   const dispatcher = createDistributionDispatcher(ctx, {
     onAttempt: (e) => {
-      if (config.HOOKLAB_DEV || telemetryOf(recorder)) runtime.recordAttempt(e);
+      if (deliveriesObserved(recorder, { dev: config.HOOKLAB_DEV })) runtime.recordAttempt(e);
     },
   });
   runtime.registerSender('outbox', dispatcher);

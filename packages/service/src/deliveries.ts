@@ -122,6 +122,15 @@ export function recordDeliveryAttempt(
   return recorder.record(deliveryExchange(e, { ...names, from: names.from ?? recorder.service }));
 }
 
+/**
+ * Whether an app's delivery attempts are worth recording: in dev mode (the console reads the recorder) or with
+ * an OTLP export (their spans). Outside both nothing reads them, and a fan-out of thousands of attempts pays
+ * for redacting each one. Opt-in per app; `recordDeliveryAttempt` itself still records whenever called.
+ */
+export function deliveriesObserved(recorder: ExchangeRecorder, opts: { dev: boolean }): boolean {
+  return opts.dev || telemetryOf(recorder) !== undefined;
+}
+
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 /** localhost, 127.0.0.1 and [::1] on one port are one place. */
