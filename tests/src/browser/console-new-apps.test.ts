@@ -1,7 +1,8 @@
 // The console in Chromium with every app of the service map: each one a lifeline and up in the apps panel;
 // S11 and S12 run from the console and their polling-versus-push charts show the figures the runs counted;
 // S15's attacks as a table, every one marked refused; "SMTP down" on the mailbox refuses mail until it is
-// switched back.
+// switched back; "Topic broker down" fails a topic: send until "back up", and a "consumer crashes before
+// ack" armed before S08 is redelivered and handled once, each said by its switch's effect line.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,4 +219,60 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('browser: the console with every ap
     expect(inbox.data.map((m) => m.subject)).not.toContain('while down');
     smtp.close();
   }, 120_000);
+
+  it('"Topic broker down": a topic: send fails and is retried; "back up": delivered', async () => {
+    const line = page.locator('[data-testid="switch"][data-service="topic broker"]').first();
+    const effect = () => line.getByTestId('switch-effect').textContent();
+    await page.waitForSelector('[data-testid="broker-state"][data-down="false"]');
+    await page.getByTestId('broker-switch').click();
+    await page.waitForSelector('[data-testid="broker-state"][data-down="true"]');
+    await page.waitForSelector(
+      '[data-testid="switch"][data-service="topic broker"][data-mode="broker-down"][data-open="true"]',
+    );
+    // The cheapest topic: send: one shipment whose callback is a topic (no scenario, no subscriber needed).
+    const res = await fetch(`${stack.urls.logistics}/v1/shipments`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer lg_test_hooklab', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        order_id: `br_${Date.now().toString(36)}`,
+        items: [{ sku: 'DR-001', name: 'Linen wrap dress', quantity: 1 }],
+        ship_to: {
+          name: 'Ada Lovelace',
+          line1: '12 rue de Rivoli',
+          city: 'Paris',
+          postal_code: '75001',
+          country: 'FR',
+        },
+        callback_url: `topic:browser/shipments/${Date.now().toString(36)}`,
+      }),
+    });
+    expect(res.status).toBe(202);
+    await expect
+      .poll(effect, { timeout: 30_000 })
+      .toMatch(/^\d+ message\(s\) refused, \d+ retr(y|ies), none delivered yet$/);
+
+    await page.getByTestId('broker-switch').click();
+    await page.waitForSelector('[data-testid="broker-state"][data-down="false"]');
+    await page.waitForSelector('[data-testid="switch"][data-service="topic broker"][data-open="false"]');
+    await expect
+      .poll(effect, { timeout: 60_000 })
+      .toMatch(/^\d+ message\(s\) refused, [1-9]\d* retr(y|ies), (all )?delivered after [\d.]+ s$/);
+  }, 120_000);
+
+  it('"Queue consumer crashes before ack", then S08: a warehouse crashes holding a message; redelivered, handled once', async () => {
+    await page.waitForSelector('[data-testid="crash-state"][data-armed="false"]');
+    await page.getByTestId('crash-switch').click();
+    await page.waitForSelector('[data-testid="crash-state"][data-armed="true"]');
+    const runId = await run(page, 'S08', { shipments_per_target: '1' });
+    await passed(page, runId);
+    const line = page.locator('[data-testid="switch"][data-service="queue consumers"]').first();
+    await expect
+      .poll(() => line.getByTestId('switch-effect').textContent(), { timeout: 30_000 })
+      .toMatch(
+        /^warehouse-[ab] crashed holding shipment\.[a-z_.]+ \(no ack\); redelivered to warehouse-[ab] [\d.]+ s later, handled once$/,
+      );
+    await page.waitForSelector('[data-testid="crash-state"][data-armed="false"]');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-transport-faults.png'), fullPage: true });
+    await page.getByTestId('clear-faults').click();
+  }, 300_000);
 });
