@@ -40,6 +40,8 @@ type Target =
       /** The Host header node would send: host[:port], port omitted when it is the scheme's default. */
       host: string;
       servername: string | undefined;
+      /** The host is an IP address. */
+      literal: boolean;
     }
   | { ok: false; excerpt: string };
 
@@ -57,15 +59,17 @@ function parseTarget(raw: string): Target {
   if (!secure && url.protocol !== 'http:') {
     return { ok: false, excerpt: `unsupported scheme ${url.protocol}` };
   }
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
   return {
     ok: true,
     secure,
     protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    hostname,
     port: url.port || undefined,
     path: url.pathname + url.search,
     host: url.host,
     servername: secure && !isIP(url.hostname) ? url.hostname : undefined,
+    literal: isIP(hostname) !== 0,
   };
 }
 
@@ -142,104 +146,54 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   function send(request: TransportRequest): Promise<TransportResult> {
     const started = performance.now();
     const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
-    const maxBytes = request.maxResponseBytes ?? defaultMaxBytes;
-
-    return new Promise<TransportResult>((resolve) => {
-      let settled = false;
-      let watched: Pending | undefined;
-      const finish = (result: Omit<TransportResult, 'durationMs'>) => {
-        if (settled) return;
-        settled = true;
-        if (watched) pending.delete(watched);
-        resolve({ ...result, durationMs: Math.round((performance.now() - started) * 10) / 10 });
-      };
-
-      const target = targetOf(request.url);
-      if (!target.ok) {
-        return finish({
-          ok: false,
-          statusCode: null,
-          failureKind: 'connection',
-          headers: {},
-          excerpt: target.excerpt,
-        });
-      }
-
-      // Flat [name, value, …] headers go straight to the request line (node validates them there)
-      // instead of one setHeader call per name. Our content-length wins; a caller's host is kept.
-      const headers: string[] = [];
-      let hasHost = false;
-      for (const name in request.headers) {
-        const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : '';
-        if (lower === 'content-length') continue;
-        if (lower === 'host') hasHost = true;
-        headers.push(name, request.headers[name]!);
-      }
-      if (!hasHost) headers.push('host', target.host);
-      headers.push('content-length', String(byteLengthOf(request.body)));
-      const req = (target.secure ? https : http).request({
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        path: target.path,
-        method: 'POST',
-        headers,
-        agent: target.secure ? httpsAgent : httpAgent,
-        lookup: request.addresses?.length ? pinnedLookup(request.addresses) : undefined,
-        servername: target.servername,
-      });
-
-      watched = { req, deadline: started + timeoutMs, timeoutMs };
-      watch(watched);
-
-      req.on('error', (error) => {
-        const timeout = error instanceof AttemptTimeout;
-        finish({
-          ok: false,
-          statusCode: null,
-          failureKind: timeout ? 'timeout' : 'connection',
-          headers: {},
-          excerpt: timeout ? error.message : describeError(error),
-        });
-      });
-
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 0;
-        const kept: Record<string, string> = {};
-        for (const name of KEPT_HEADERS) {
-          const value = res.headers[name];
-          if (typeof value === 'string') kept[name] = value;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = (truncated: boolean) => {
-          // NUL cannot be stored in a PostgreSQL text column; the excerpt is for people anyway.
-          const excerpt =
-            size === 0
-              ? ''
-              : Buffer.concat(chunks, Math.min(size, maxBytes))
-                  .toString('utf8')
-                  .replaceAll('\u0000', '\uFFFD');
-          // 3xx counts as a failure: a webhook sender never follows redirects.
-          const ok = status >= 200 && status < 300;
-          finish({ ok, statusCode: status, failureKind: ok ? null : 'http', headers: kept, excerpt });
-          if (truncated) res.destroy();
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          size += chunk.length;
-          chunks.push(chunk);
-          if (size >= maxBytes && !res.complete) done(true);
-        });
-        res.on('end', () => done(false));
-        res.on('error', () => done(true));
-        res.on('aborted', () => done(true));
-      });
-
-      // A string body goes out in one write with the header block (node joins them); a Buffer would be a
-      // second chunk and a writev per request.
-      req.end(request.body, 'utf8');
+    let resolve!: (result: TransportResult) => void;
+    const promise = new Promise<TransportResult>((r) => {
+      resolve = r;
     });
+
+    const target = targetOf(request.url);
+    if (!target.ok) {
+      const state = new AttemptState(resolve, started, 0, null, null);
+      state.finish(false, null, 'connection', {}, target.excerpt);
+      return promise;
+    }
+
+    // Flat [name, value, …] headers go straight to the request line (node validates them there)
+    // instead of one setHeader call per name. Our content-length wins; a caller's host is kept.
+    const headers: string[] = [];
+    let hasHost = false;
+    for (const name in request.headers) {
+      const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : '';
+      if (lower === 'content-length') continue;
+      if (lower === 'host') hasHost = true;
+      headers.push(name, request.headers[name]!);
+    }
+    if (!hasHost) headers.push('host', target.host);
+    headers.push('content-length', String(byteLengthOf(request.body)));
+    const req = (target.secure ? https : http).request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      method: 'POST',
+      headers,
+      agent: target.secure ? httpsAgent : httpAgent,
+      // An IP-address host is connected to as it is: no lookup to pin.
+      lookup: request.addresses?.length && !target.literal ? pinnedLookup(request.addresses) : undefined,
+      servername: target.servername,
+    });
+    const watched: Pending = { req, deadline: started + timeoutMs, timeoutMs };
+    const maxBytes = request.maxResponseBytes ?? defaultMaxBytes;
+    const state = new AttemptState(resolve, started, maxBytes, pending, watched);
+    (req as AttemptRequest)[STATE] = state;
+    watch(watched);
+    // Listeners are shared functions that find the attempt on the request: no closures per attempt.
+    req.on('error', onRequestError);
+    req.on('response', onResponse);
+    // A string body goes out in one write with the header block (node joins them); a Buffer would be a
+    // second chunk and a writev per request.
+    req.end(request.body, 'utf8');
+    return promise;
   }
 
   return {
@@ -251,6 +205,101 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       httpsAgent.destroy();
     },
   };
+}
+
+const STATE = Symbol('attempt');
+type Carrier = { [STATE]?: AttemptState };
+type AttemptRequest = http.ClientRequest & Carrier;
+
+/** One attempt's state from request to result. */
+class AttemptState {
+  settled = false;
+  status = 0;
+  kept: Record<string, string> = {};
+  chunks: Buffer[] = [];
+  size = 0;
+  constructor(
+    readonly resolve: (result: TransportResult) => void,
+    readonly started: number,
+    readonly maxBytes: number,
+    readonly pending: Set<Pending> | null,
+    readonly watched: Pending | null,
+  ) {}
+
+  finish(
+    ok: boolean,
+    statusCode: number | null,
+    failureKind: TransportResult['failureKind'],
+    headers: Record<string, string>,
+    excerpt: string,
+  ): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.watched) this.pending?.delete(this.watched);
+    const durationMs = Math.round((performance.now() - this.started) * 10) / 10;
+    this.resolve({ ok, statusCode, failureKind, headers, excerpt, durationMs });
+  }
+
+  /** The response ended, or was cut at `maxBytes` (truncated) or by an error. */
+  done(res: http.IncomingMessage, truncated: boolean): void {
+    if (this.settled) return;
+    // NUL cannot be stored in a PostgreSQL text column; the excerpt is for people anyway.
+    const excerpt =
+      this.size === 0
+        ? ''
+        : Buffer.concat(this.chunks, Math.min(this.size, this.maxBytes))
+            .toString('utf8')
+            .replaceAll('\u0000', '\uFFFD');
+    // 3xx counts as a failure: a webhook sender never follows redirects.
+    const ok = this.status >= 200 && this.status < 300;
+    this.finish(ok, this.status, ok ? null : 'http', this.kept, excerpt);
+    if (truncated) res.destroy();
+  }
+}
+
+function stateOf(emitter: http.ClientRequest | http.IncomingMessage): AttemptState {
+  return (emitter as Carrier)[STATE]!;
+}
+
+function onRequestError(this: http.ClientRequest, error: Error) {
+  const timeout = error instanceof AttemptTimeout;
+  stateOf(this).finish(
+    false,
+    null,
+    timeout ? 'timeout' : 'connection',
+    {},
+    timeout ? error.message : describeError(error),
+  );
+}
+
+function onResponse(this: http.ClientRequest, res: http.IncomingMessage) {
+  const state = stateOf(this);
+  (res as Carrier)[STATE] = state;
+  state.status = res.statusCode ?? 0;
+  for (const name of KEPT_HEADERS) {
+    const value = res.headers[name];
+    if (typeof value === 'string') state.kept[name] = value;
+  }
+  res.on('data', onResponseData);
+  res.on('end', onResponseEnd);
+  res.on('error', onResponseCut);
+  res.on('aborted', onResponseCut);
+}
+
+function onResponseData(this: http.IncomingMessage, chunk: Buffer) {
+  const state = stateOf(this);
+  if (state.settled) return;
+  state.size += chunk.length;
+  state.chunks.push(chunk);
+  if (state.size >= state.maxBytes && !this.complete) state.done(this, true);
+}
+
+function onResponseEnd(this: http.IncomingMessage) {
+  stateOf(this).done(this, false);
+}
+
+function onResponseCut(this: http.IncomingMessage) {
+  stateOf(this).done(this, true);
 }
 
 function describeError(error: Error & { code?: string }): string {
