@@ -90,6 +90,11 @@ async function logisticsTransport(
         }
       : {}),
   });
+  // Only asked (not switched): a control API that does not answer us leaves the check to this process's board.
+  if (!transport && !res.ok) {
+    await res.body?.cancel();
+    return undefined;
+  }
   check(res.ok, `logistics' control API answers (${res.status})`);
   return ((await res.json()) as { transport?: LogisticsTransportFaults }).transport;
 }
