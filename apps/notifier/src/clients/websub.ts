@@ -8,7 +8,7 @@ import {
   type WebSubSubscriber,
   type WebSubSubscription,
 } from '@hooklab/webhooks';
-import { websubExercise } from '../workshop/websub-exercise.ts';
+import { websubExercise } from './websub-exercise.ts';
 
 export interface MarketsFeed {
   /** The callback endpoint (`/webhooks/markets`): 404 until the feed has started. */

@@ -7,8 +7,8 @@ import type { WebClient } from '@slack/web-api';
 import type Stripe from 'stripe';
 import { refundOrder } from '../clients/payments.ts';
 import type { ShopClient, ShopOrder } from '../clients/shop.ts';
-import { answerOrderCommand, orderBotExercise } from '../workshop/order-bot-exercise.ts';
 import { escapeMrkdwn, orderAnswer, orderIdIn, REFUND_ACTION } from './messages.ts';
+import { answerOrderCommand, orderBotExercise } from './order-bot-exercise.ts';
 
 export interface BotDeps {
   shop: Pick<ShopClient, 'order'>;

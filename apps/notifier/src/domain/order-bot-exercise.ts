@@ -2,7 +2,7 @@
 // `/order` slash command — their ack is the HTTP answer to Slack, their respond() posts to response_url.
 import { EXERCISE_HEADER, exerciseModule, type FetchLike, type Logger, markExercise } from '@hooklab/service';
 import type { ShopOrder } from '../clients/shop.ts';
-import { show } from './websub-exercise.ts';
+import { show } from '../clients/websub-exercise.ts';
 
 export interface SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
